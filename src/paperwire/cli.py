@@ -1,0 +1,236 @@
+"""The paperwire command line: one entry point, a subcommand per task, thin over services."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from paperwire import sources
+from paperwire.config import Settings
+from paperwire.index import sync
+from paperwire.index.lexical import Filters
+from paperwire.services import importing
+from paperwire.services import search as search_service
+from paperwire.services.library import Library
+from paperwire.services.papers import find_paper, paper_json
+
+DEMO_HELP = (
+    "No demo corpus found. paperwire's demo loads the listing pages in "
+    "../shared/fixtures/listings; without them, import your own data with "
+    "`paperwire import FILE` (arXiv API or OAI-PMH XML, the arXiv metadata snapshot from "
+    "https://www.kaggle.com/datasets/Cornell-University/arxiv, Hugging Face daily_papers "
+    "JSON, BibTeX, or docs/formats.md)."
+)
+
+
+def _progress(desc: str, total: int | None = None) -> tqdm:
+    # disable=None: a bar on a terminal, silence when output is piped or logged
+    return tqdm(desc=desc, total=total, unit=" papers", disable=None, file=sys.stderr)
+
+
+def _library(ctx: click.Context) -> Library:
+    if "library" not in ctx.obj:
+        ctx.obj["library"] = Library(Settings.load(ctx.obj["db"]))
+        ctx.call_on_close(ctx.obj["library"].close)
+    return ctx.obj["library"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", type=click.Path(dir_okay=False), default=None,
+              help="Store file (default: $PAPERWIRE_DB, else ~/.local/share/paperwire/paperwire.db).")
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
+    """paperwire: research-paper discovery you run yourself."""
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+
+
+@main.command()
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Create (or migrate) the store and its index."""
+    library = _library(ctx)
+    library.lexical  # noqa: B018 - opening creates it
+    click.echo(f"store ready at {library.settings.db}")
+
+
+def _import_one(library: Library, path: Path, fmt: str | None) -> importing.ImportReport | None:
+    try:
+        with _progress(path.name) as bar:
+            report = importing.import_file(library, path, fmt, on_progress=bar.update)
+    except sources.SourceError as e:
+        click.echo(f"error: {path}: {e}", err=True)
+        return None
+    except OSError as e:
+        click.echo(f"error: {path}: {e.strerror}", err=True)
+        return None
+    for line in report.errors[:50]:
+        click.echo(f"skipped {line}", err=True)
+    if len(report.errors) > 50:
+        click.echo(f"... and {len(report.errors) - 50} more skipped records", err=True)
+    click.echo(f"{path}: {report.summary()}")
+    return report
+
+
+@main.command(name="import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(list(sources.FORMATS)), default=None,
+              help="The input format; detected from the content when not given.")
+@click.pass_context
+def import_(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None) -> None:
+    """Import papers from files (format detected from content)."""
+    library = _library(ctx)
+    reports = [_import_one(library, p, fmt) for p in paths]
+    done = [r for r in reports if r]
+    if len(paths) > 1:
+        total = importing.ImportReport(*(sum(getattr(r, k) for r in done) for k in
+                                         ("added", "updated", "unchanged", "skipped")))
+        click.echo(f"total: {total.summary()}")
+    if len(done) < len(reports):
+        sys.exit(2)
+    if any(r.skipped for r in done):
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--shared", type=click.Path(path_type=Path), default=None,
+              help="The shared data folder (default: ../shared beside the checkout).")
+@click.pass_context
+def demo(ctx: click.Context, shared: Path | None) -> None:
+    """Load the demo corpus (the listing pages and a daily-papers response)."""
+    shared = shared or Path(__file__).resolve().parents[3] / "shared"
+    files = sorted((shared / "fixtures" / "listings").glob("*.txt"))
+    files += sorted((shared / "fixtures" / "hf-papers").glob("*.json"))
+    if not files:
+        click.echo(DEMO_HELP, err=True)
+        sys.exit(1)
+    ctx.invoke(import_, paths=tuple(files), fmt=None)
+
+
+def _parse_day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@main.command()
+@click.argument("query")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--sort", type=click.Choice(search_service.SORTS), default="relevance")
+@click.option("--from", "date_from", help="Published on or after (YYYY-MM-DD).")
+@click.option("--to", "date_to", help="Published on or before (YYYY-MM-DD).")
+@click.option("--category", help="A category (cs.LG) or an archive (cs).")
+@click.option("--author", help="An author's name or part of it.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def search(ctx: click.Context, query: str, limit: int, sort: str, date_from: str | None,
+           date_to: str | None, category: str | None, author: str | None,
+           as_json: bool) -> None:
+    """Search papers: words, "phrases", prefix*, -excluded."""
+    filters = Filters(_parse_day(date_from), _parse_day(date_to), category, author)
+    results = search_service.search(_library(ctx), query, filters, limit, sort=sort)
+    if as_json:
+        click.echo(json.dumps({"query": query, "total": results.total, "results": [
+            {**paper_json(h.paper), "score": h.score, "snippet_html": h.snippet_html}
+            for h in results.hits]}, indent=2))
+        return
+    if not results.hits:
+        click.echo("no papers found")
+        return
+    for n, hit in enumerate(results.hits, start=1):
+        p = hit.paper.paper
+        when = p.published.isoformat() if p.published else "no date"
+        click.echo(f"{n:2}. {click.style(p.title, bold=True)}")
+        click.echo(f"    {p.key}  ·  {when}  ·  {_authors_line(p.authors, p.n_authors)}")
+        click.echo(f"    {_terminal_snippet(hit.snippet_html)}\n")
+    click.echo(f"{results.total} matching papers")
+
+
+def _authors_line(authors: list[str], count: int | None) -> str:
+    if authors:
+        return ", ".join(authors[:3]) + (f" +{len(authors) - 3}" if len(authors) > 3 else "")
+    return f"{count} authors" if count else "authors unknown"
+
+
+def _terminal_snippet(snippet_html: str) -> str:
+    import html
+    bold_on, bold_off = ("\x1b[1m", "\x1b[0m") if sys.stdout.isatty() else ("", "")
+    text = snippet_html.replace("<b>", bold_on).replace("</b>", bold_off)
+    return html.unescape(text)
+
+
+@main.command()
+@click.argument("ident")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def show(ctx: click.Context, ident: str, as_json: bool) -> None:
+    """Show one paper by arXiv id (any form) or title key."""
+    sp = find_paper(_library(ctx), ident)
+    if sp is None:
+        click.echo(f"error: no paper with id {ident!r}", err=True)
+        sys.exit(1)
+    data = paper_json(sp)
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    click.echo(click.style(data["title"], bold=True))
+    for key in ("id", "published", "updated", "categories", "comment", "journal_ref", "doi"):
+        if data[key]:
+            value = " ".join(data[key]) if isinstance(data[key], list) else data[key]
+            click.echo(f"{key:>12}: {value}")
+    click.echo(f"{'authors':>12}: {_authors_line(data['authors'], data['author_count'])}")
+    for name, url in data["links"].items():
+        if url:
+            click.echo(f"{name:>12}: {url}")
+    click.echo("\n" + data["abstract"])
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Counts and sizes of the store and its index."""
+    library = _library(ctx)
+    data = asdict(library.store.stats())
+    data["store"] = str(library.settings.db)
+    data["lexical_index_docs"] = library.lexical.num_docs()
+    data["lexical_index_bytes"] = library.lexical.size_bytes()
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    for key, value in data.items():
+        click.echo(f"{key:>20}: {value}")
+
+
+@main.command()
+@click.pass_context
+def reindex(ctx: click.Context) -> None:
+    """Rebuild the lexical index from the store."""
+    library = _library(ctx)
+    with _progress("reindex", library.store.count()) as bar:
+        index = sync.rebuild(library.store, library.settings.lexical_dir, bar.update)
+    click.echo(f"indexed {index.num_docs()} papers")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the site."""
+    import uvicorn
+
+    from paperwire.web.app import create_app
+
+    settings = Settings.load(ctx.obj["db"])
+    click.echo(f"serving {settings.db} on http://{host}:{port}")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

@@ -1,0 +1,42 @@
+"""Settings: command-line option, else PAPERWIRE_* environment variable, else TOML, else default.
+
+The optional TOML file is named by PAPERWIRE_CONFIG, e.g. `db = "/srv/paperwire/papers.db"`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "paperwire"
+
+
+def _from_toml() -> dict:
+    path = os.environ.get("PAPERWIRE_CONFIG")
+    if not path:
+        return {}
+    with open(path, "rb") as fp:
+        return tomllib.load(fp)
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: Path
+
+    @property
+    def data_dir(self) -> Path:
+        return self.db.parent
+
+    @property
+    def lexical_dir(self) -> Path:
+        return self.db.with_name(self.db.name + ".index") / "lexical"
+
+    @classmethod
+    def load(cls, db: str | Path | None = None) -> Settings:
+        chosen = db or os.environ.get("PAPERWIRE_DB") or _from_toml().get("db")
+        return cls(db=Path(chosen) if chosen else default_data_dir() / "paperwire.db")

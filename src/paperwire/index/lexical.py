@@ -1,0 +1,204 @@
+"""The lexical index: BM25 over title (weighted) and abstract, on tantivy.
+
+Derived data: it lives in a folder beside the store, records the store revision it has
+caught up to in state.json, and can always be rebuilt from the store.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+from pathlib import Path
+
+import tantivy
+
+from paperwire.index.query import UserQuery
+
+SCHEMA_VERSION = 1
+TITLE_BOOST = 2.0
+SNIPPET_CHARS = 280
+_EPOCH = date(1970, 1, 1)
+_NAME_WORD = re.compile(r"\w+")
+
+
+class IndexUnusable(Exception):
+    """The index folder is missing, from another schema version, or corrupt."""
+
+
+@dataclass
+class IndexDoc:
+    doc_id: int
+    title: str
+    abstract: str
+    authors: list[str]
+    categories: list[str]
+    published: date | None
+
+
+@dataclass
+class Filters:
+    date_from: date | None = None
+    date_to: date | None = None
+    category: str | None = None
+    author: str | None = None
+
+
+@dataclass
+class LexicalHit:
+    doc_id: int
+    score: float
+    title_html: str
+    snippet_html: str
+
+
+def _day(d: date) -> int:
+    return (d - _EPOCH).days
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_integer_field("doc_id", stored=True, indexed=True, fast=True)
+    sb.add_text_field("title", stored=True, tokenizer_name="en_stem")
+    sb.add_text_field("abstract", stored=True, tokenizer_name="en_stem")
+    sb.add_text_field("authors", tokenizer_name="name")
+    sb.add_text_field("categories", tokenizer_name="raw")
+    sb.add_integer_field("day", indexed=True, fast=True)
+    return sb.build()
+
+
+def _name_analyzer() -> tantivy.TextAnalyzer:
+    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+            .filter(tantivy.Filter.lowercase())
+            .filter(tantivy.Filter.ascii_fold())
+            .build())
+
+
+class LexicalIndex:
+    def __init__(self, path: Path, create: bool = True) -> None:
+        self.path = path
+        self.schema = _schema()
+        state = self._read_state()
+        if state is None:
+            if not create:
+                raise IndexUnusable(f"no lexical index at {path}")
+            self.reset()
+            state = {"schema": SCHEMA_VERSION, "rev": 0}
+        elif state.get("schema") != SCHEMA_VERSION:
+            raise IndexUnusable(f"lexical index at {path} has schema {state.get('schema')}")
+        self.rev: int = state["rev"]
+        try:
+            self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        except ValueError as e:
+            raise IndexUnusable(f"lexical index at {path} cannot be opened: {e}") from e
+        self.index.register_tokenizer("name", _name_analyzer())
+        self._writer: tantivy.IndexWriter | None = None
+
+    @classmethod
+    def fresh(cls, path: Path) -> LexicalIndex:
+        shutil.rmtree(path, ignore_errors=True)
+        return cls(path, create=True)
+
+    def _read_state(self) -> dict | None:
+        try:
+            return json.loads((self.path / "state.json").read_text())
+        except FileNotFoundError:
+            return None
+        except (json.JSONDecodeError, OSError) as e:
+            raise IndexUnusable(f"lexical index state at {self.path} is unreadable: {e}") from e
+
+    def reset(self) -> None:
+        """Empty the folder; the caller refills it from the store."""
+        shutil.rmtree(self.path, ignore_errors=True)
+        self.path.mkdir(parents=True)
+        (self.path / "state.json").write_text(json.dumps({"schema": SCHEMA_VERSION, "rev": 0}))
+
+    @property
+    def writer(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            self._writer = self.index.writer(heap_size=256_000_000)
+        return self._writer
+
+    def upsert(self, docs: list[IndexDoc]) -> None:
+        w = self.writer
+        for d in docs:
+            w.delete_documents_by_term("doc_id", d.doc_id)
+            doc = tantivy.Document(doc_id=d.doc_id, title=d.title, abstract=d.abstract,
+                                   authors=d.authors, categories=d.categories)
+            if d.published:
+                doc.add_integer("day", _day(d.published))
+            w.add_document(doc)
+
+    def delete(self, doc_ids: list[int]) -> None:
+        for doc_id in doc_ids:
+            self.writer.delete_documents_by_term("doc_id", doc_id)
+
+    def commit(self, rev: int) -> None:
+        """Make the changes durable and record the store revision they reflect."""
+        if self._writer is not None:
+            self._writer.commit()
+            self._writer.wait_merging_threads()
+            self._writer = None
+        self.rev = rev
+        tmp = self.path / "state.json.tmp"
+        tmp.write_text(json.dumps({"schema": SCHEMA_VERSION, "rev": rev}))
+        tmp.replace(self.path / "state.json")
+        self.index.reload()
+
+    def num_docs(self) -> int:
+        self.index.reload()
+        return self.index.searcher().num_docs
+
+    def size_bytes(self) -> int:
+        return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
+
+    # -- searching ------------------------------------------------------------------------
+
+    def _filter_clauses(self, f: Filters) -> list[tantivy.Query]:
+        clauses = []
+        if f.date_from or f.date_to:
+            clauses.append(tantivy.Query.range_query(
+                self.schema, "day", tantivy.FieldType.Integer,
+                _day(f.date_from) if f.date_from else None,
+                _day(f.date_to) if f.date_to else None))
+        if f.category:
+            cat = f.category.strip()
+            clauses.append(tantivy.Query.term_query(self.schema, "categories", cat) if "." in cat
+                           or "/" in cat else tantivy.Query.regex_query(
+                               self.schema, "categories", re.escape(cat) + r"(\..*)?"))
+        if f.author:
+            words = _NAME_WORD.findall(f.author)
+            clauses.append(self.index.parse_query(f'"{" ".join(words)}"', ["authors"])
+                           if words else tantivy.Query.empty_query())
+        return clauses
+
+    def search(self, query: UserQuery, filters: Filters | None = None, limit: int = 20,
+               offset: int = 0, sort: str = "relevance") -> tuple[int, list[LexicalHit]]:
+        """(number of matches, hits) for a parsed user query; empty for an empty query."""
+        if query.is_empty:
+            return 0, []
+        text_query = self.index.parse_query(query.to_engine(), ["title", "abstract"],
+                                            field_boosts={"title": TITLE_BOOST})
+        clauses = self._filter_clauses(filters or Filters())
+        q = text_query if not clauses else tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, text_query), *((tantivy.Occur.Must, c) for c in clauses)])
+        searcher = self.index.searcher()
+        by_date = {"order_by_field": "day"} if sort == "date" else {}
+        result = searcher.search(q, limit=limit, offset=offset, count=True, **by_date)
+        title_gen = tantivy.SnippetGenerator.create(searcher, text_query, self.schema, "title")
+        title_gen.set_max_num_chars(1000)
+        abstract_gen = tantivy.SnippetGenerator.create(searcher, text_query, self.schema,
+                                                       "abstract")
+        abstract_gen.set_max_num_chars(SNIPPET_CHARS)
+        hits = []
+        for score, address in result.hits:
+            doc = searcher.doc(address)
+            title_html = title_gen.snippet_from_doc(doc).to_html() or escape(doc["title"][0])
+            snippet = abstract_gen.snippet_from_doc(doc).to_html()
+            hits.append(LexicalHit(doc["doc_id"][0], float(score), title_html,
+                                   snippet or escape(doc["abstract"][0][:SNIPPET_CHARS])))
+        return result.count or 0, hits
+

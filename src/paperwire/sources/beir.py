@@ -1,0 +1,37 @@
+"""BEIR-style corpus.jsonl: {"_id", "title", "text"} one object a line (see shared/eval)."""
+
+from __future__ import annotations
+
+import json
+from typing import BinaryIO
+
+from paperwire.domain import Paper, clean_text, parse_arxiv_id
+from paperwire.sources.base import ParsedStream, RecordError
+
+NAME = "beir"
+
+
+def looks_like(first: dict) -> bool:
+    return "_id" in first and "text" in first
+
+
+def parse(fp: BinaryIO) -> ParsedStream:
+    for n, raw in enumerate(fp, start=1):
+        if not raw.strip():
+            continue
+        try:
+            rec = json.loads(raw)
+            ident = parse_arxiv_id(str(rec["_id"]))
+            title = clean_text(rec.get("title")) or clean_text(rec["text"])[:200]
+            yield Paper(
+                arxiv_id=ident.id if ident else None,
+                version=ident.version if ident else None,
+                title=title,
+                abstract=clean_text(rec["text"]),
+                url=None if ident else f"beir:{rec['_id']}",
+                sources=[NAME],
+            )
+        except json.JSONDecodeError as e:
+            yield RecordError(f"line {n}", f"not valid JSON ({e.msg})")
+        except (KeyError, TypeError, AttributeError) as e:
+            yield RecordError(f"line {n}", f"malformed record: missing {e}")

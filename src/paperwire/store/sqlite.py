@@ -1,0 +1,162 @@
+"""SQLite store: a single file in WAL mode, migrated by yoyo on open."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from yoyo import get_backend, read_migrations
+
+from paperwire.domain import Paper
+from paperwire.store.base import StoredPaper, StoreStats
+
+_COLUMNS = (
+    "arxiv_id, title_key, version, title, abstract, authors, author_count, published, updated, "
+    "categories, comment, journal_ref, doi, code_url, url, external_upvotes, listed_on, sources"
+)
+_SELECT = f"SELECT pid, rev, hidden, {_COLUMNS} FROM papers"
+_LOOKUP_CHUNK = 400  # stays under SQLite's host-parameter limit with room to spare
+
+
+def migrate(path: Path) -> None:
+    folder = resources.files("paperwire.store") / "migrations" / "sqlite"
+    backend = get_backend(f"sqlite:///{path}")
+    with backend.lock():
+        backend.apply_migrations(backend.to_apply(read_migrations(str(folder))))
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _date(s: str | None) -> date | None:
+    return date.fromisoformat(s) if s else None
+
+
+def _to_row(p: Paper) -> tuple:
+    return (
+        p.arxiv_id, p.title_key, p.version, p.title, p.abstract, json.dumps(p.authors),
+        p.author_count, _iso(p.published), _iso(p.updated), " ".join(p.categories), p.comment,
+        p.journal_ref, p.doi, p.code_url, p.url, p.external_upvotes, _iso(p.listed_on),
+        ",".join(p.sources),
+    )
+
+
+def _from_row(r: sqlite3.Row) -> StoredPaper:
+    paper = Paper(
+        arxiv_id=r["arxiv_id"], version=r["version"], title=r["title"], abstract=r["abstract"],
+        authors=json.loads(r["authors"]), author_count=r["author_count"],
+        published=_date(r["published"]), updated=_date(r["updated"]),
+        categories=r["categories"].split(), comment=r["comment"], journal_ref=r["journal_ref"],
+        doi=r["doi"], code_url=r["code_url"], url=r["url"],
+        external_upvotes=r["external_upvotes"], listed_on=_date(r["listed_on"]),
+        sources=[s for s in r["sources"].split(",") if s],
+    )
+    return StoredPaper(pid=r["pid"], paper=paper, rev=r["rev"], hidden=bool(r["hidden"]))
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class SQLiteStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        migrate(path)
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA busy_timeout=10000")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _select(self, where: str, params: Iterable = ()) -> list[StoredPaper]:
+        return [_from_row(r) for r in self.db.execute(f"{_SELECT} {where}", tuple(params))]
+
+    def lookup(self, arxiv_ids: Iterable[str], title_keys: Iterable[str]) -> list[StoredPaper]:
+        found: dict[int, StoredPaper] = {}
+        for column, values in (("arxiv_id", list(arxiv_ids)), ("title_key", list(title_keys))):
+            for chunk in _chunks(values, _LOOKUP_CHUNK):
+                marks = ",".join("?" * len(chunk))
+                for sp in self._select(f"WHERE {column} IN ({marks})", chunk):
+                    found[sp.pid] = sp
+        return sorted(found.values(), key=lambda sp: sp.pid)
+
+    def write_batch(self, inserts: list[Paper], updates: list[tuple[int, Paper]]) -> list[int]:
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            rev = db.execute("SELECT coalesce(max(rev), 0) + 1 FROM papers").fetchone()[0]
+            marks = ",".join("?" * 19)
+            pids = []
+            for p in inserts:
+                cur = db.execute(f"INSERT INTO papers ({_COLUMNS}, rev) VALUES ({marks})",
+                                 (*_to_row(p), rev))
+                pids.append(cur.lastrowid)
+            assignments = ", ".join(f"{c.strip()} = ?" for c in _COLUMNS.split(","))
+            db.executemany(
+                f"UPDATE papers SET {assignments}, rev = ?, "
+                "changed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE pid = ?",
+                [(*_to_row(p), rev, pid) for pid, p in updates],
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return pids
+
+    def get_many(self, pids: Iterable[int]) -> dict[int, StoredPaper]:
+        out: dict[int, StoredPaper] = {}
+        for chunk in _chunks(list(pids), _LOOKUP_CHUNK):
+            marks = ",".join("?" * len(chunk))
+            out.update((sp.pid, sp) for sp in self._select(f"WHERE pid IN ({marks})", chunk))
+        return out
+
+    def find(self, key: str) -> StoredPaper | None:
+        rows = self._select("WHERE arxiv_id = ? OR (arxiv_id IS NULL AND title_key = ?) "
+                            "ORDER BY pid LIMIT 1", (key, key))
+        return rows[0] if rows else None
+
+    def changed_since(self, rev: int, batch_size: int = 5000) -> Iterator[list[StoredPaper]]:
+        last_pid = 0
+        while True:
+            rows = self._select("WHERE rev > ? AND pid > ? ORDER BY pid LIMIT ?",
+                                (rev, last_pid, batch_size))
+            if not rows:
+                return
+            yield rows
+            last_pid = rows[-1].pid
+
+    def max_rev(self) -> int:
+        return self.db.execute("SELECT coalesce(max(rev), 0) FROM papers").fetchone()[0]
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM papers").fetchone()[0]
+
+    def latest(self, limit: int, offset: int = 0) -> list[StoredPaper]:
+        return self._select(
+            "WHERE hidden = 0 ORDER BY coalesce(listed_on, published) DESC NULLS LAST, "
+            "coalesce(external_upvotes, 0) DESC, pid DESC LIMIT ? OFFSET ?", (limit, offset))
+
+    def stats(self) -> StoreStats:
+        db = self.db
+        total, with_id, newest, oldest = db.execute(
+            "SELECT count(*), count(arxiv_id), max(published), min(published) FROM papers"
+        ).fetchone()
+        by_source: dict[str, int] = {}
+        for sources, n in db.execute("SELECT sources, count(*) FROM papers GROUP BY sources"):
+            for s in sources.split(","):
+                if s:
+                    by_source[s] = by_source.get(s, 0) + n
+        size = sum(f.stat().st_size for f in self.path.parent.glob(self.path.name + "*")
+                   if f.is_file())
+        return StoreStats(total, with_id, size, dict(sorted(by_source.items())), newest, oldest)

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from paperwire.cli import main
+from paperwire.config import Settings
+from paperwire.services.library import Library
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+FIXTURES = SHARED / "fixtures"
+EVAL = SHARED / "eval"
+
+
+@pytest.fixture
+def shared() -> Path:
+    """The shared test data; tests that need it skip, saying why, when it is absent."""
+    if not FIXTURES.is_dir():
+        pytest.skip(f"shared test data not found at {SHARED} (CI always provides it)")
+    return SHARED
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "papers.db"
+
+
+@pytest.fixture
+def library(db: Path) -> Iterator[Library]:
+    lib = Library(Settings(db=db))
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def cli(db: Path):
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(main, ["--db", str(db), *args], input=input, catch_exceptions=False)
+
+    return run
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
