@@ -172,7 +172,7 @@ def test_oai_dc_record():
     (p,) = parse("arxiv-oai", oai(DC))
     assert (p.arxiv_id, p.version, p.title) == ("2005.00001", 2, "Dublin Core paper")
     assert p.authors == ["Ada Lovelace", "Alan Turing"]
-    assert (p.abstract, p.published) == ("The abstract.", date(2020, 5, 2))
+    assert (p.abstract, p.published, p.comment) == ("The abstract.", date(2020, 5, 2), "5 pages")
 
 
 def test_oai_error_response_and_harmless_no_records():

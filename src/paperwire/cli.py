@@ -43,7 +43,8 @@ def _library(ctx: click.Context) -> Library:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", type=click.Path(dir_okay=False), default=None,
-              help="Store file (default: $PAPERWIRE_DB, else ~/.local/share/paperwire/paperwire.db).")
+              help="Store file (default: $PAPERWIRE_DB, else "
+              "~/.local/share/paperwire/paperwire.db).")
 @click.pass_context
 def main(ctx: click.Context, db: str | None) -> None:
     """paperwire: research-paper discovery you run yourself."""

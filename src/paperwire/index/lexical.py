@@ -175,16 +175,37 @@ class LexicalIndex:
                            if words else tantivy.Query.empty_query())
         return clauses
 
+    def _fields_query(self, engine_query: str) -> tantivy.Query:
+        return self.index.parse_query(engine_query, ["title", "abstract"],
+                                      field_boosts={"title": TITLE_BOOST})
+
+    def _prefix_query(self, prefix: str) -> tantivy.Query:
+        pattern = re.escape(prefix) + ".*"
+        return tantivy.Query.boolean_query([
+            (tantivy.Occur.Should, tantivy.Query.boost_query(
+                tantivy.Query.regex_query(self.schema, "title", pattern), TITLE_BOOST)),
+            (tantivy.Occur.Should, tantivy.Query.regex_query(self.schema, "abstract", pattern)),
+        ])
+
+    def _text_query(self, query: UserQuery) -> tantivy.Query:
+        """Words and phrases (any may match, BM25 ranks) or-ed with prefix matches."""
+        parts = [self._prefix_query(p) for p in query.prefixes]
+        if query.words or query.phrases:
+            parts.insert(0, self._fields_query(query.to_engine()))
+        if len(parts) == 1:
+            return parts[0]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, p) for p in parts])
+
     def search(self, query: UserQuery, filters: Filters | None = None, limit: int = 20,
                offset: int = 0, sort: str = "relevance") -> tuple[int, list[LexicalHit]]:
         """(number of matches, hits) for a parsed user query; empty for an empty query."""
         if query.is_empty:
             return 0, []
-        text_query = self.index.parse_query(query.to_engine(), ["title", "abstract"],
-                                            field_boosts={"title": TITLE_BOOST})
-        clauses = self._filter_clauses(filters or Filters())
-        q = text_query if not clauses else tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, text_query), *((tantivy.Occur.Must, c) for c in clauses)])
+        text_query = self._text_query(query)
+        clauses = [(tantivy.Occur.Must, text_query)]
+        clauses += [(tantivy.Occur.MustNot, self._fields_query(w)) for w in query.excluded]
+        clauses += [(tantivy.Occur.Must, c) for c in self._filter_clauses(filters or Filters())]
+        q = tantivy.Query.boolean_query(clauses)
         searcher = self.index.searcher()
         by_date = {"order_by_field": "day"} if sort == "date" else {}
         result = searcher.search(q, limit=limit, offset=offset, count=True, **by_date)

@@ -28,10 +28,8 @@ class UserQuery:
         return not (self.words or self.phrases or self.prefixes)
 
     def to_engine(self) -> str:
-        """The query in the engine's syntax, built only from \\w tokens."""
-        parts = [*self.words, *(f'"{" ".join(p)}"' for p in self.phrases),
-                 *(f'"{p}"*' for p in self.prefixes), *(f"-{w}" for w in self.excluded)]
-        return " ".join(parts)
+        """Words and phrases in the engine's syntax, built only from \\w tokens."""
+        return " ".join([*self.words, *(f'"{" ".join(p)}"' for p in self.phrases)])
 
 
 def _words(text: str) -> list[str]:

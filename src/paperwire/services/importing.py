@@ -19,8 +19,8 @@ def import_file(library: Library, path: Path, fmt: str | None = None,
     store = library.store
 
     with path.open("rb") as fp:
-        report = ingest(store, sources.read(fp, fmt), where=str(path),
-                        on_progress=on_progress, on_batch=lambda changed: sync.apply(index, changed))
+        report = ingest(store, sources.read(fp, fmt), where=str(path), on_progress=on_progress,
+                        on_batch=lambda changed: sync.apply(index, changed))
     index.commit(store.max_rev())
     return report
 

@@ -97,6 +97,7 @@ def _from_dc(m) -> Paper:
         authors=[" ".join(reversed(c.split(", ", 1))) for c in creators],
         published=dates[0] if dates else None,
         updated=dates[-1] if dates else None,
+        comment=comment,
         sources=[NAME],
     )
 

@@ -1,0 +1,122 @@
+"""Ingest on a real SQLite file: identity, merging, idempotence and bad input."""
+
+import sqlite3
+from datetime import date
+
+import pytest
+
+from paperwire.domain import Paper
+from paperwire.ingest import ingest, merge
+from paperwire.sources.base import RecordError
+
+
+def paper(**kw) -> Paper:
+    base = {"title": "Respecting Causality in Training PINNs", "abstract": "We train.",
+            "sources": ["jsonl"]}
+    return Paper(**{**base, **kw})
+
+
+def test_same_input_twice_changes_nothing(library):
+    records = [paper(arxiv_id="2203.07404", version=1), paper(title="Another", abstract="B")]
+    first = ingest(library.store, records)
+    rev = library.store.max_rev()
+    second = ingest(library.store, [paper(arxiv_id="2203.07404", version=1),
+                                    paper(title="Another", abstract="B")])
+    assert (first.added, second.added, second.updated, second.unchanged) == (2, 0, 0, 2)
+    assert library.store.max_rev() == rev  # nothing was written
+    assert library.store.count() == 2
+
+
+def test_same_paper_from_two_formats_is_one_row_with_both_sources(library):
+    listed = paper(title="Respecting causality in training PINNs.", author_count=3,
+                   published=date(2022, 3, 14), external_upvotes=5, sources=["listing"])
+    from_api = paper(title="Respecting Causality in Training {PINNs}", arxiv_id="2203.07404",
+                     version=2, authors=["S. Wang", "S. Sankaran", "P. Perdikaris"],
+                     categories=["cs.LG"], sources=["arxiv-api"])
+    ingest(library.store, [listed])
+    report = ingest(library.store, [from_api])
+    assert (report.added, report.updated) == (0, 1)
+    assert library.store.count() == 1
+    stored = library.store.find("2203.07404").paper
+    assert stored.sources == ["arxiv-api", "listing"]
+    assert stored.authors == ["S. Wang", "S. Sankaran", "P. Perdikaris"]
+    assert stored.external_upvotes == 5 and stored.published == date(2022, 3, 14)
+
+
+def test_two_different_papers_with_the_same_title_stay_apart(library):
+    ingest(library.store, [paper(arxiv_id="2101.00001"), paper(arxiv_id="2101.00002")])
+    assert library.store.count() == 2
+
+
+def test_newest_version_wins_the_text_older_only_fills_blanks():
+    v1 = paper(arxiv_id="2101.00001", version=1, title="Old title", abstract="old",
+               comment="v1 comment")
+    v3 = paper(arxiv_id="2101.00001", version=3, title="New title", abstract="new",
+               comment=None, published=date(2021, 1, 5))
+    assert merge(v1, v3).title == "New title"
+    assert merge(v1, v3).comment == "v1 comment"  # blank in the newer one: kept
+    assert merge(v3, v1).title == "New title" and merge(v3, v1).version == 3
+    assert merge(v3, v1).comment == "v1 comment"  # the older one fills a blank
+
+
+def test_duplicates_inside_one_batch_merge(library):
+    report = ingest(library.store, [paper(author_count=3), paper(published=date(2020, 1, 1))])
+    assert (report.added, report.unchanged) == (1, 1)
+    stored = library.store.find(paper().key).paper
+    assert (stored.author_count, stored.published) == (3, date(2020, 1, 1))
+
+
+def test_bad_records_are_counted_reported_and_the_good_ones_around_them_stored(library):
+    records = [paper(title="Good one"), RecordError("line 2", "not valid JSON"),
+               paper(title="   "), paper(title="Good two", arxiv_id="not-an-id"),
+               paper(title="Good three")]
+    report = ingest(library.store, records, where="in.jsonl")
+    assert (report.added, report.skipped) == (2, 3)
+    assert report.errors[0] == "in.jsonl: line 2: not valid JSON"
+    assert "no title" in report.errors[1] and "not an arXiv id" in report.errors[2]
+    assert library.store.count() == 2
+
+
+def test_an_interrupted_batch_leaves_no_half_written_paper(library):
+    ingest(library.store, [paper(title=f"Kept {i}") for i in range(3)])
+
+    def records():
+        yield paper(title="In the failing batch 1")
+        yield paper(title="In the failing batch 2")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ingest(library.store, records(), batch_size=10)
+    assert library.store.count() == 3
+    db = sqlite3.connect(library.settings.db)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_failure_inside_the_write_rolls_the_whole_batch_back(library):
+    ingest(library.store, [paper(title="Existing", arxiv_id="2101.00001")])
+    library.store.db.execute("CREATE TRIGGER boom BEFORE INSERT ON papers "
+                             "WHEN NEW.title = 'Poison' BEGIN SELECT RAISE(ABORT, 'boom'); END")
+    with pytest.raises(sqlite3.IntegrityError):
+        ingest(library.store, [paper(title="Fine"), paper(title="Poison")])
+    assert library.store.count() == 1
+
+
+def test_external_upvotes_follow_the_latest_report(library):
+    ingest(library.store, [paper(arxiv_id="2101.00001", external_upvotes=3)])
+    ingest(library.store, [paper(arxiv_id="2101.00001", external_upvotes=9)])
+    ingest(library.store, [paper(arxiv_id="2101.00001")])  # a source with no count
+    assert library.store.find("2101.00001").paper.external_upvotes == 9
+
+
+def test_reopening_the_store_keeps_everything_and_migrations_run_once(db, library):
+    from paperwire.config import Settings
+    from paperwire.services.library import Library
+
+    ingest(library.store, [paper(arxiv_id="2101.00001")])
+    library.close()
+    again = Library(Settings(db=db))
+    assert again.store.find("2101.00001") is not None
+    applied = sqlite3.connect(db).execute("SELECT count(*) FROM _yoyo_migration").fetchone()[0]
+    assert applied == 1
+    again.close()
