@@ -113,3 +113,9 @@ def test_index_catches_up_with_changes_made_while_it_was_closed(corpus, tmp_path
     ingest(corpus.store, [Paper(title="Quantum annealing schedules", abstract="Annealing.")])
     index = open_lexical(corpus.store, corpus.settings.lexical_dir)
     assert index.num_docs() == 5
+
+
+def test_stop_words_are_dropped_only_when_other_words_remain(corpus):
+    assert ids(search(corpus, "the causality of")) == ids(search(corpus, "causality"))
+    assert isinstance(search(corpus, "the of and").hits, list)
+    assert ids(search(corpus, '"are RNNs"')) == ["2305.00002"]  # kept inside phrases

@@ -138,7 +138,8 @@ def search(ctx: click.Context, query: str, limit: int, sort: str, date_from: str
            as_json: bool) -> None:
     """Search papers: words, "phrases", prefix*, -excluded."""
     filters = Filters(_parse_day(date_from), _parse_day(date_to), category, author)
-    results = search_service.search(_library(ctx), query, filters, limit, sort=sort)
+    results = search_service.search(_library(ctx), query, filters, limit, sort=sort,
+                                    count=as_json)
     if as_json:
         click.echo(json.dumps({"query": query, "total": results.total, "results": [
             {**paper_json(h.paper), "score": h.score, "snippet_html": h.snippet_html}
@@ -153,7 +154,6 @@ def search(ctx: click.Context, query: str, limit: int, sort: str, date_from: str
         click.echo(f"{n:2}. {click.style(p.title, bold=True)}")
         click.echo(f"    {p.key}  ·  {when}  ·  {_authors_line(p.authors, p.n_authors)}")
         click.echo(f"    {_terminal_snippet(hit.snippet_html)}\n")
-    click.echo(f"{results.total} matching papers")
 
 
 def _authors_line(authors: list[str], count: int | None) -> str:

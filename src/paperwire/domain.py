@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
@@ -51,24 +52,23 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 def normalize_title(title: str) -> str:
     """Fold case, whitespace, punctuation, accents and LaTeX markup for comparing titles."""
-    s = _LATEX_COMMAND.sub(" ", title)
-    s = unicodedata.normalize("NFKD", s)
-    s = "".join(ch for ch in s if not unicodedata.combining(ch)).casefold()
-    return _NON_ALNUM.sub(" ", s).strip()
+    s = _LATEX_COMMAND.sub(" ", title) if "\\" in title else title
+    if not s.isascii():
+        s = unicodedata.normalize("NFKD", s)
+        s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return _NON_ALNUM.sub(" ", s.casefold()).strip()
 
 
+@lru_cache(maxsize=65536)
 def title_key(title: str) -> str:
     """A stable key for a paper that has no arXiv id."""
     digest = hashlib.sha1(normalize_title(title).encode()).hexdigest()[:16]
     return _TITLE_KEY_PREFIX + digest
 
 
-_SPACE = re.compile(r"\s+")
-
-
 def clean_text(text: str | None) -> str:
     """Collapse hard line breaks and runs of white space (arXiv metadata keeps both)."""
-    return _SPACE.sub(" ", text).strip() if text else ""
+    return " ".join(text.split()) if text else ""
 
 
 @dataclass

@@ -197,8 +197,13 @@ class LexicalIndex:
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, p) for p in parts])
 
     def search(self, query: UserQuery, filters: Filters | None = None, limit: int = 20,
-               offset: int = 0, sort: str = "relevance") -> tuple[int, list[LexicalHit]]:
-        """(number of matches, hits) for a parsed user query; empty for an empty query."""
+               offset: int = 0, sort: str = "relevance",
+               count: bool = False) -> tuple[int | None, list[LexicalHit]]:
+        """(number of matches if counted, hits) for a parsed user query.
+
+        Counting visits every match and so defeats BM25's top-k pruning: ask only when the
+        number is shown.
+        """
         if query.is_empty:
             return 0, []
         text_query = self._text_query(query)
@@ -208,7 +213,7 @@ class LexicalIndex:
         q = tantivy.Query.boolean_query(clauses)
         searcher = self.index.searcher()
         by_date = {"order_by_field": "day"} if sort == "date" else {}
-        result = searcher.search(q, limit=limit, offset=offset, count=True, **by_date)
+        result = searcher.search(q, limit=limit, offset=offset, count=count, **by_date)
         title_gen = tantivy.SnippetGenerator.create(searcher, text_query, self.schema, "title")
         title_gen.set_max_num_chars(1000)
         abstract_gen = tantivy.SnippetGenerator.create(searcher, text_query, self.schema,
@@ -221,5 +226,5 @@ class LexicalIndex:
             snippet = abstract_gen.snippet_from_doc(doc).to_html()
             hits.append(LexicalHit(doc["doc_id"][0], float(score), title_html,
                                    snippet or escape(doc["abstract"][0][:SNIPPET_CHARS])))
-        return result.count or 0, hits
+        return (result.count if count else None), hits
 

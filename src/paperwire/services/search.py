@@ -24,17 +24,17 @@ class SearchHit:
 @dataclass
 class SearchResults:
     query: str
-    total: int
+    total: int | None  # counted only when asked for
     hits: list[SearchHit]
 
 
 def search(library: Library, text: str, filters: Filters | None = None, limit: int = 20,
-           offset: int = 0, sort: str = "relevance") -> SearchResults:
+           offset: int = 0, sort: str = "relevance", count: bool = False) -> SearchResults:
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
     limit = max(1, min(limit, MAX_LIMIT))
     total, hits = library.lexical.search(parse_user_query(text), filters, limit,
-                                         max(0, offset), sort)
+                                         max(0, offset), sort, count)
     papers = library.store.get_many(h.doc_id for h in hits)
     found = [SearchHit(papers[h.doc_id], h.score, h.title_html, h.snippet_html)
              for h in hits if h.doc_id in papers and not papers[h.doc_id].hidden]

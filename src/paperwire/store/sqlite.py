@@ -75,6 +75,7 @@ class SQLiteStore:
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=10000")
+        self.db.execute("PRAGMA cache_size=-65536")  # 64 MiB: b-tree pages of big imports
 
     def close(self) -> None:
         self.db.close()
@@ -95,13 +96,13 @@ class SQLiteStore:
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            rev = db.execute("SELECT coalesce(max(rev), 0) + 1 FROM papers").fetchone()[0]
-            marks = ",".join("?" * 19)
-            pids = []
-            for p in inserts:
-                cur = db.execute(f"INSERT INTO papers ({_COLUMNS}, rev) VALUES ({marks})",
-                                 (*_to_row(p), rev))
-                pids.append(cur.lastrowid)
+            rev, first = db.execute(
+                "SELECT coalesce(max(rev), 0) + 1, coalesce(max(pid), 0) + 1 FROM papers"
+            ).fetchone()
+            pids = list(range(first, first + len(inserts)))  # we hold the write lock
+            marks = ",".join("?" * 20)
+            db.executemany(f"INSERT INTO papers (pid, {_COLUMNS}, rev) VALUES ({marks})",
+                           [(pid, *_to_row(p), rev) for pid, p in zip(pids, inserts, strict=True)])
             assignments = ", ".join(f"{c.strip()} = ?" for c in _COLUMNS.split(","))
             db.executemany(
                 f"UPDATE papers SET {assignments}, rev = ?, "
