@@ -33,7 +33,8 @@ def main(n: int, out: Path) -> None:
             authors = [(rng.choice(LAST), rng.choice(FIRST), "")
                        for _ in range(rng.randint(1, 8))]
             cats = rng.sample(CATEGORIES, rng.randint(1, 3))
-            day = f"{1 + i % 28} {['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun'][month % 6]} 20{7 + month // 12:02d}"
+            months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun"]
+            day = f"{1 + i % 28} {months[month % 6]} 20{7 + month // 12:02d}"
             rec = {
                 "id": ident, "submitter": "Synthetic",
                 "authors": ", ".join(f"{f} {last}" for last, f, _ in authors),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from functools import lru_cache
 
 NEW_STYLE = r"\d{4}\.\d{4,5}"
 OLD_STYLE = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"
