@@ -7,4 +7,5 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -c requirements.lock -e '.[test]'
+# torch==2.13.0 resolves to the CPU wheel where one lies in pip's find-links (as on CI)
+.venv/bin/python -m pip install --quiet -c requirements.lock -e '.[model,test]'

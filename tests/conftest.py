@@ -49,3 +49,16 @@ def cli(db: Path):
 def write_jsonl(path: Path, records: list[dict]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in records))
     return path
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory) -> Path:
+    """The bundled model, exported to int8 ONNX once per test session (the real export)."""
+    import os
+
+    from paperwire.model_export import prepare
+
+    target = tmp_path_factory.mktemp("model")
+    prepare(target)
+    os.environ["PAPERWIRE_MODEL_DIR"] = str(target)
+    return target

@@ -15,8 +15,10 @@ from paperwire import sources
 from paperwire.config import Settings
 from paperwire.index import sync
 from paperwire.index.lexical import Filters
+from paperwire.services import embed as embed_service
 from paperwire.services import importing
 from paperwire.services import search as search_service
+from paperwire.services import similar as similar_service
 from paperwire.services.library import Library
 from paperwire.services.papers import find_paper, paper_json
 
@@ -83,8 +85,11 @@ def _import_one(library: Library, path: Path, fmt: str | None) -> importing.Impo
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(list(sources.FORMATS)), default=None,
               help="The input format; detected from the content when not given.")
+@click.option("--embed", "then_embed", is_flag=True,
+              help="Embed the new papers afterwards (see `paperwire embed`).")
 @click.pass_context
-def import_(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None) -> None:
+def import_(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None,
+            then_embed: bool = False) -> None:
     """Import papers from files (format detected from content)."""
     library = _library(ctx)
     reports = [_import_one(library, p, fmt) for p in paths]
@@ -93,6 +98,8 @@ def import_(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None) -> Non
         total = importing.ImportReport(*(sum(getattr(r, k) for r in done) for k in
                                          ("added", "updated", "unchanged", "skipped")))
         click.echo(f"total: {total.summary()}")
+    if then_embed:
+        _embed(library)
     if len(done) < len(reports):
         sys.exit(2)
     if any(r.skipped for r in done):
@@ -111,7 +118,7 @@ def demo(ctx: click.Context, shared: Path | None) -> None:
     if not files:
         click.echo(DEMO_HELP, err=True)
         sys.exit(1)
-    ctx.invoke(import_, paths=tuple(files), fmt=None)
+    ctx.invoke(import_, paths=tuple(files), fmt=None, then_embed=True)
 
 
 def _parse_day(value: str | None) -> date | None:
@@ -131,19 +138,22 @@ def _parse_day(value: str | None) -> date | None:
 @click.option("--to", "date_to", help="Published on or before (YYYY-MM-DD).")
 @click.option("--category", help="A category (cs.LG) or an archive (cs).")
 @click.option("--author", help="An author's name or part of it.")
+@click.option("--mode", type=click.Choice(search_service.MODES), default=None,
+              help="By words, by meaning, or both (default: hybrid once papers are embedded).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def search(ctx: click.Context, query: str, limit: int, sort: str, date_from: str | None,
-           date_to: str | None, category: str | None, author: str | None,
+           date_to: str | None, category: str | None, author: str | None, mode: str | None,
            as_json: bool) -> None:
-    """Search papers: words, "phrases", prefix*, -excluded."""
+    """Search papers: words, "phrases", prefix*, -excluded; by meaning in semantic mode."""
     filters = Filters(_parse_day(date_from), _parse_day(date_to), category, author)
     results = search_service.search(_library(ctx), query, filters, limit, sort=sort,
-                                    count=as_json)
+                                    count=as_json, mode=mode)
     if as_json:
-        click.echo(json.dumps({"query": query, "total": results.total, "results": [
-            {**paper_json(h.paper), "score": h.score, "snippet_html": h.snippet_html}
-            for h in results.hits]}, indent=2))
+        click.echo(json.dumps({"query": query, "mode": results.mode, "total": results.total,
+                               "results": [{**paper_json(h.paper), "score": h.score,
+                                            "snippet_html": h.snippet_html}
+                                           for h in results.hits]}, indent=2))
         return
     if not results.hits:
         click.echo("no papers found")
@@ -167,6 +177,75 @@ def _terminal_snippet(snippet_html: str) -> str:
     bold_on, bold_off = ("\x1b[1m", "\x1b[0m") if sys.stdout.isatty() else ("", "")
     text = snippet_html.replace("<b>", bold_on).replace("</b>", bold_off)
     return html.unescape(text)
+
+
+@main.command()
+@click.argument("ident", required=False)
+@click.option("--text", "text_file", type=click.File("r"), default=None,
+              help="Papers similar to this text instead (- reads standard input).")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--sort", type=click.Choice(similar_service.SORTS), default="relevance",
+              help="Order of the nearest papers (they are chosen by meaning).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def similar(ctx: click.Context, ident: str | None, text_file, limit: int, sort: str,
+            as_json: bool) -> None:
+    """Papers similar to a paper (by id) or to a pasted abstract (--text -)."""
+    library = _library(ctx)
+    if (ident is None) == (text_file is None):
+        raise click.UsageError("give a paper id or --text, not both")
+    if ident is not None:
+        sp = find_paper(library, ident)
+        if sp is None:
+            click.echo(f"error: no paper with id {ident!r}", err=True)
+            sys.exit(1)
+        found = similar_service.similar_to_paper(library, sp, limit, sort)
+    else:
+        found = similar_service.similar_to_text(library, text_file.read(), limit, sort)
+    if as_json:
+        click.echo(json.dumps([{**paper_json(s.paper), "similarity": round(s.similarity, 4)}
+                               for s in found], indent=2))
+        return
+    if not found:
+        click.echo("no similar papers (are the papers embedded? run `paperwire embed`)")
+    for n, s in enumerate(found, start=1):
+        p = s.paper.paper
+        when = p.published.isoformat() if p.published else "no date"
+        click.echo(f"{n:2}. {p.title}\n    {p.key}  ·  {when}  ·  similarity {s.similarity:.3f}")
+
+
+def _embed(library: Library) -> None:
+    with _progress("embed", embed_service.pending(library)) as bar:
+        report = embed_service.embed_pending(library, bar.update)
+    click.echo(f"embedded {report.encoded} papers"
+               + (f" ({report.unchanged_text} kept their vectors)" if report.unchanged_text
+                  else ""))
+
+
+@main.command()
+@click.pass_context
+def embed(ctx: click.Context) -> None:
+    """Embed papers that have no vector yet or whose text changed (safe to rerun)."""
+    _embed(_library(ctx))
+
+
+@main.group()
+def model() -> None:
+    """The bundled embedding model."""
+
+
+@model.command()
+@click.option("--force", is_flag=True, help="Prepare again even if already prepared.")
+def prepare(force: bool) -> None:
+    """Export the bundled model to int8 ONNX for fast CPU embedding (once; needs torch)."""
+    from paperwire.embedding import is_prepared
+    from paperwire.model_export import prepare as export
+
+    target = Settings.load().model_dir
+    if is_prepared(target) and not force:
+        click.echo(f"model already prepared in {target}")
+        return
+    click.echo(f"model prepared: {export(target)}")
 
 
 @main.command()

@@ -36,6 +36,16 @@ class Settings:
     def lexical_dir(self) -> Path:
         return self.db.with_name(self.db.name + ".index") / "lexical"
 
+    @property
+    def vectors_dir(self) -> Path:
+        return self.db.with_name(self.db.name + ".index") / "vectors"
+
+    @property
+    def model_dir(self) -> Path:
+        """Where `paperwire model prepare` puts the fast model (PAPERWIRE_MODEL_DIR)."""
+        chosen = os.environ.get("PAPERWIRE_MODEL_DIR")
+        return Path(chosen) if chosen else default_data_dir() / "models" / "minilm-int8"
+
     @classmethod
     def load(cls, db: str | Path | None = None) -> Settings:
         chosen = db or os.environ.get("PAPERWIRE_DB") or _from_toml().get("db")

@@ -196,6 +196,18 @@ class LexicalIndex:
             return parts[0]
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, p) for p in parts])
 
+    def filter_ids(self, doc_ids: list[int], filters: Filters | None) -> set[int]:
+        """The given documents that pass the filters (all of them when there are none)."""
+        clauses = self._filter_clauses(filters or Filters())
+        if not clauses or not doc_ids:
+            return set(doc_ids)
+        q = tantivy.Query.boolean_query([
+            (tantivy.Occur.Must, tantivy.Query.term_set_query(self.schema, "doc_id", doc_ids)),
+            *((tantivy.Occur.Must, c) for c in clauses)])
+        searcher = self.index.searcher()
+        result = searcher.search(q, limit=len(doc_ids))
+        return {searcher.doc(address)["doc_id"][0] for _, address in result.hits}
+
     def search(self, query: UserQuery, filters: Filters | None = None, limit: int = 20,
                offset: int = 0, sort: str = "relevance",
                count: bool = False) -> tuple[int | None, list[LexicalHit]]:

@@ -18,6 +18,14 @@ class StoredPaper:
 
 
 @dataclass
+class VectorRow:
+    pid: int
+    text_hash: str
+    paper_rev: int
+    vector: bytes  # float32, little-endian
+
+
+@dataclass
 class StoreStats:
     papers: int
     with_arxiv_id: int
@@ -51,5 +59,34 @@ class Store(Protocol):
     def latest(self, limit: int, offset: int = 0) -> list[StoredPaper]: ...
 
     def stats(self) -> StoreStats: ...
+
+    # -- vectors (derived from title and abstract by the embedding model) -------------------
+
+    def papers_to_embed(self, model: str, after_pid: int, limit: int
+                        ) -> list[tuple[StoredPaper, str | None]]:
+        """Papers with no vector for this model or changed since theirs was made, with the
+        text hash of the vector they have (None when they have none)."""
+        ...
+
+    def count_to_embed(self, model: str) -> int: ...
+
+    def save_vectors(self, model: str, rows: list[VectorRow]) -> None:
+        """Store new vectors, in one transaction."""
+        ...
+
+    def mark_vectors_current(self, pids_revs: list[tuple[int, int]]) -> None:
+        """Papers whose text did not change: their vectors stay, now at this revision."""
+        ...
+
+    def vectors_since(self, model: str, seq: int, batch_size: int = 20000
+                      ) -> Iterator[tuple[list[int], list[bytes]]]: ...
+
+    def vector_seq(self, model: str) -> int:
+        """The highest vector write sequence for this model (cheap: asked on every query)."""
+        ...
+
+    def vector_count(self, model: str) -> int: ...
+
+    def vector_of(self, model: str, pid: int) -> bytes | None: ...
 
     def close(self) -> None: ...

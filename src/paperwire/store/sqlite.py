@@ -12,13 +12,15 @@ from pathlib import Path
 from yoyo import get_backend, read_migrations
 
 from paperwire.domain import Paper
-from paperwire.store.base import StoredPaper, StoreStats
+from paperwire.store.base import StoredPaper, StoreStats, VectorRow
 
 _COLUMNS = (
     "arxiv_id, title_key, version, title, abstract, authors, author_count, published, updated, "
     "categories, comment, journal_ref, doi, code_url, url, external_upvotes, listed_on, sources"
 )
 _SELECT = f"SELECT pid, rev, hidden, {_COLUMNS} FROM papers"
+_STALE = ("FROM papers p LEFT JOIN embeddings e ON e.pid = p.pid "
+          "WHERE (e.pid IS NULL OR e.model != ? OR p.rev > e.paper_rev)")
 _LOOKUP_CHUNK = 400  # stays under SQLite's host-parameter limit with room to spare
 
 
@@ -93,13 +95,13 @@ class SQLiteStore:
         return sorted(found.values(), key=lambda sp: sp.pid)
 
     def write_batch(self, inserts: list[Paper], updates: list[tuple[int, Paper]]) -> list[int]:
-        db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        pids: list[int] = []
+
+        def work(db: sqlite3.Connection) -> None:
             rev, first = db.execute(
                 "SELECT coalesce(max(rev), 0) + 1, coalesce(max(pid), 0) + 1 FROM papers"
             ).fetchone()
-            pids = list(range(first, first + len(inserts)))  # we hold the write lock
+            pids.extend(range(first, first + len(inserts)))  # we hold the write lock
             marks = ",".join("?" * 20)
             db.executemany(f"INSERT INTO papers (pid, {_COLUMNS}, rev) VALUES ({marks})",
                            [(pid, *_to_row(p), rev) for pid, p in zip(pids, inserts, strict=True)])
@@ -109,10 +111,8 @@ class SQLiteStore:
                 "changed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE pid = ?",
                 [(*_to_row(p), rev, pid) for pid, p in updates],
             )
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+
+        self._transaction(work)
         return pids
 
     def get_many(self, pids: Iterable[int]) -> dict[int, StoredPaper]:
@@ -161,3 +161,65 @@ class SQLiteStore:
         size = sum(f.stat().st_size for f in self.path.parent.glob(self.path.name + "*")
                    if f.is_file())
         return StoreStats(total, with_id, size, dict(sorted(by_source.items())), newest, oldest)
+
+    # -- vectors ------------------------------------------------------------------------------
+
+    def papers_to_embed(self, model: str, after_pid: int, limit: int
+                        ) -> list[tuple[StoredPaper, str | None]]:
+        cols = ", ".join(f"p.{c.strip()}" for c in _COLUMNS.split(","))
+        rows = self.db.execute(
+            f"SELECT p.pid, p.rev, p.hidden, {cols}, "
+            f"CASE WHEN e.model = ? THEN e.text_hash END AS old_hash {_STALE} "
+            "AND p.pid > ? ORDER BY p.pid LIMIT ?", (model, model, after_pid, limit))
+        return [(_from_row(r), r["old_hash"]) for r in rows]
+
+    def count_to_embed(self, model: str) -> int:
+        return self.db.execute(f"SELECT count(*) {_STALE}", (model,)).fetchone()[0]
+
+    def _transaction(self, work) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            work(self.db)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def save_vectors(self, model: str, rows: list[VectorRow]) -> None:
+        def work(db: sqlite3.Connection) -> None:
+            seq = db.execute("SELECT coalesce(max(seq), 0) + 1 FROM embeddings").fetchone()[0]
+            db.executemany(
+                "INSERT OR REPLACE INTO embeddings (pid, model, text_hash, paper_rev, seq, vector)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(r.pid, model, r.text_hash, r.paper_rev, seq, r.vector) for r in rows])
+        self._transaction(work)
+
+    def mark_vectors_current(self, pids_revs: list[tuple[int, int]]) -> None:
+        self._transaction(lambda db: db.executemany(
+            "UPDATE embeddings SET paper_rev = ? WHERE pid = ?",
+            [(rev, pid) for pid, rev in pids_revs]))
+
+    def vectors_since(self, model: str, seq: int, batch_size: int = 20000
+                      ) -> Iterator[tuple[list[int], list[bytes]]]:
+        last = 0
+        while True:
+            rows = self.db.execute(
+                "SELECT pid, vector FROM embeddings WHERE model = ? AND seq > ? AND pid > ? "
+                "ORDER BY pid LIMIT ?", (model, seq, last, batch_size)).fetchall()
+            if not rows:
+                return
+            yield [r[0] for r in rows], [r[1] for r in rows]
+            last = rows[-1][0]
+
+    def vector_seq(self, model: str) -> int:
+        return self.db.execute("SELECT coalesce(max(seq), 0) FROM embeddings WHERE model = ?",
+                               (model,)).fetchone()[0]
+
+    def vector_count(self, model: str) -> int:
+        return self.db.execute("SELECT count(*) FROM embeddings WHERE model = ?",
+                               (model,)).fetchone()[0]
+
+    def vector_of(self, model: str, pid: int) -> bytes | None:
+        row = self.db.execute("SELECT vector FROM embeddings WHERE model = ? AND pid = ?",
+                              (model, pid)).fetchone()
+        return row[0] if row else None
