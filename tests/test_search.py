@@ -17,7 +17,7 @@ RECORDS = [
      "authors": ["Sifan Wang", "Paris Perdikaris"], "published": "2022-03-14",
      "categories": ["cs.LG", "physics.comp-ph"]},
     {"arxiv_id": "2301.00001", "title": "Graph neural networks for molecules",
-     "abstract": "Message passing networks; causality is not discussed. Causality causality.",
+     "abstract": "Message passing networks for molecules; causality is not discussed here.",
      "authors": ["Ada Lovelace"], "published": "2023-01-02", "categories": ["q-bio.BM"]},
     {"arxiv_id": "2305.00002", "title": "Transformers are RNNs",
      "abstract": "Linear attention makes transformers fast <script>alert(1)</script> & small.",
@@ -38,7 +38,7 @@ def ids(results) -> list[str]:
 
 
 def test_title_matches_outrank_abstract_matches(corpus):
-    # paper 2 says "causality" three times in its abstract; paper 1 once, in its title
+    # paper 2 says "causality" once in its abstract; paper 1 once, in its title
     assert ids(search(corpus, "causality"))[0] == "2203.07404"
 
 

@@ -19,7 +19,7 @@ import tantivy
 from paperwire.index.query import UserQuery
 
 SCHEMA_VERSION = 1
-TITLE_BOOST = 2.0
+TITLE_BOOST = 1.25  # title above abstract; SciFact train nDCG@10: 1.0→0.675, 1.25→0.665, 2.0→0.627
 SNIPPET_CHARS = 280
 _EPOCH = date(1970, 1, 1)
 _NAME_WORD = re.compile(r"\w+")
