@@ -291,6 +291,23 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{key:>20}: {value}")
 
 
+@main.group()
+def user() -> None:
+    """Site accounts."""
+
+
+@user.command(name="admin")
+@click.argument("username")
+@click.option("--revoke", is_flag=True, help="Take the moderator role away instead.")
+@click.pass_context
+def user_admin(ctx: click.Context, username: str, revoke: bool) -> None:
+    """Make an account a moderator (may hide papers and delete any comment)."""
+    if not _library(ctx.parent).site.set_admin(username, not revoke):
+        click.echo(f"error: no user {username!r}", err=True)
+        sys.exit(1)
+    click.echo(f"{username} is {'no longer ' if revoke else ''}a moderator")
+
+
 @main.command()
 @click.pass_context
 def reindex(ctx: click.Context) -> None:

@@ -27,6 +27,8 @@ def _from_toml() -> dict:
 @dataclass(frozen=True)
 class Settings:
     db: Path
+    arxiv_api: str = "https://export.arxiv.org/api/query"
+    arxiv_interval: float = 3.0  # seconds between arXiv requests, as arXiv asks
 
     @property
     def data_dir(self) -> Path:
@@ -48,5 +50,12 @@ class Settings:
 
     @classmethod
     def load(cls, db: str | Path | None = None) -> Settings:
-        chosen = db or os.environ.get("PAPERWIRE_DB") or _from_toml().get("db")
-        return cls(db=Path(chosen) if chosen else default_data_dir() / "paperwire.db")
+        toml = _from_toml()
+        chosen = db or os.environ.get("PAPERWIRE_DB") or toml.get("db")
+        return cls(
+            db=Path(chosen) if chosen else default_data_dir() / "paperwire.db",
+            arxiv_api=os.environ.get("PAPERWIRE_ARXIV_API") or toml.get("arxiv_api")
+            or cls.arxiv_api,
+            arxiv_interval=float(os.environ.get("PAPERWIRE_ARXIV_INTERVAL")
+                                 or toml.get("arxiv_interval", cls.arxiv_interval)),
+        )

@@ -96,6 +96,7 @@ class LexicalIndex:
             raise IndexUnusable(f"lexical index at {path} cannot be opened: {e}") from e
         self.index.register_tokenizer("name", _name_analyzer())
         self._writer: tantivy.IndexWriter | None = None
+        self._seen_state = 0
 
     @classmethod
     def fresh(cls, path: Path) -> LexicalIndex:
@@ -147,6 +148,16 @@ class LexicalIndex:
         tmp.write_text(json.dumps({"schema": SCHEMA_VERSION, "rev": rev}))
         tmp.replace(self.path / "state.json")
         self.index.reload()
+
+    def reload_if_changed(self) -> None:
+        """See commits made by other processes (an import while the site is serving)."""
+        try:
+            stamp = (self.path / "state.json").stat().st_mtime_ns
+        except OSError:
+            return
+        if stamp != self._seen_state:
+            self._seen_state = stamp
+            self.index.reload()
 
     def num_docs(self) -> int:
         self.index.reload()
@@ -201,6 +212,7 @@ class LexicalIndex:
         clauses = self._filter_clauses(filters or Filters())
         if not clauses or not doc_ids:
             return set(doc_ids)
+        self.reload_if_changed()
         q = tantivy.Query.boolean_query([
             (tantivy.Occur.Must, tantivy.Query.term_set_query(self.schema, "doc_id", doc_ids)),
             *((tantivy.Occur.Must, c) for c in clauses)])
@@ -218,6 +230,7 @@ class LexicalIndex:
         """
         if query.is_empty:
             return 0, []
+        self.reload_if_changed()
         text_query = self._text_query(query)
         clauses = [(tantivy.Occur.Must, text_query)]
         clauses += [(tantivy.Occur.MustNot, self._fields_query(w)) for w in query.excluded]

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from paperwire import sources
 from paperwire.index import sync
 from paperwire.ingest import ImportReport, ingest
 from paperwire.services.library import Library
+from paperwire.sources.base import Parsed
+
+
+def import_records(library: Library, records: Iterable[Parsed], where: str = "",
+                   on_progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Ingest records and bring the lexical index along, batch by batch."""
+    index = library.lexical
+    try:
+        return ingest(library.store, records, where=where, on_progress=on_progress,
+                      on_batch=lambda changed: sync.apply(index, changed))
+    finally:
+        index.commit(library.store.max_rev())
 
 
 def import_file(library: Library, path: Path, fmt: str | None = None,
                 on_progress: Callable[[int], None] | None = None) -> ImportReport:
     """Import one file. Raises sources.SourceError when the file as a whole is unreadable."""
     fmt = fmt or sources.detect_format(path)
-    index = library.lexical
-    store = library.store
-
     with path.open("rb") as fp:
-        report = ingest(store, sources.read(fp, fmt), where=str(path), on_progress=on_progress,
-                        on_batch=lambda changed: sync.apply(index, changed))
-    index.commit(store.max_rev())
-    return report
+        return import_records(library, sources.read(fp, fmt), str(path), on_progress)
 

@@ -60,6 +60,8 @@ class Store(Protocol):
 
     def stats(self) -> StoreStats: ...
 
+    def set_hidden(self, pid: int, hidden: bool) -> bool: ...
+
     # -- vectors (derived from title and abstract by the embedding model) -------------------
 
     def papers_to_embed(self, model: str, after_pid: int, limit: int

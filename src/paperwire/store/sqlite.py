@@ -223,3 +223,15 @@ class SQLiteStore:
         row = self.db.execute("SELECT vector FROM embeddings WHERE model = ? AND pid = ?",
                               (model, pid)).fetchone()
         return row[0] if row else None
+
+    def set_hidden(self, pid: int, hidden: bool) -> bool:
+        """Hide or show a paper; bumps its revision so the indexes follow."""
+        changed: list[int] = []
+
+        def work(db: sqlite3.Connection) -> None:
+            rev = db.execute("SELECT coalesce(max(rev), 0) + 1 FROM papers").fetchone()[0]
+            changed.append(db.execute("UPDATE papers SET hidden = ?, rev = ? WHERE pid = ?",
+                                      (int(hidden), rev, pid)).rowcount)
+
+        self._transaction(work)
+        return changed[0] == 1

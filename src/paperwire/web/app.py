@@ -1,21 +1,66 @@
-"""App factory: the settings go in, a FastAPI app with its library comes out."""
+"""App factory: settings in, a FastAPI app out, with its library, limits and error pages."""
 
 from __future__ import annotations
 
+import secrets
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import quote
 
-from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 
 from paperwire.config import Settings
-from paperwire.services import search as search_service
+from paperwire.services.community import Invalid, NotAllowed, NotFound
 from paperwire.services.library import Library
-from paperwire.services.papers import find_paper
+from paperwire.web import api, feeds, pages
+from paperwire.web.deps import CSRF_COOKIE, SignInRequired
+from paperwire.web.ratelimit import RateLimited, RateLimits
+from paperwire.web.rendering import render
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
-PAGE_SIZE = 50
+STATIC = Path(__file__).parent / "static"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+       "form-action 'self'")
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error(request: Request, status: int, message: str, headers: dict | None = None) -> Response:
+    if _is_api(request):
+        return JSONResponse({"error": message, "status": status}, status, headers=headers)
+    return render(request, "error.html", {"status": status, "message": message},
+                  status_code=status, headers=headers)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        return _error(request, exc.status_code, str(exc.detail), exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(x) for x in first.get("loc", ()))
+        return _error(request, 422, f"{where}: {first.get('msg', 'invalid request')}")
+
+    @app.exception_handler(RateLimited)
+    async def too_many(request: Request, exc: RateLimited):
+        return _error(request, 429, str(exc), {"Retry-After": str(exc.retry_after)})
+
+    @app.exception_handler(SignInRequired)
+    async def sign_in_first(request: Request, exc: SignInRequired):
+        if _is_api(request):
+            return _error(request, 401, "sign in first")
+        back = request.headers.get("referer", "/")
+        return RedirectResponse(f"/signin?next={quote(back, safe='')}", 303)
+
+    for kind, status in ((NotAllowed, 403), (NotFound, 404), (Invalid, 400)):
+        app.add_exception_handler(kind, lambda request, exc, s=status: _error(request, s, str(exc)))
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -26,28 +71,34 @@ def create_app(settings: Settings) -> FastAPI:
         yield
         app.state.library.close()
 
-    app = FastAPI(title="paperwire", lifespan=lifespan)
+    app = FastAPI(title="paperwire", version="0.1.0", lifespan=lifespan, docs_url=None,
+                  redoc_url=None,
+                  description="Daily papers, search and similar papers. Names and parameters "
+                              "follow Hugging Face's papers API where there is a counterpart.")
+    app.state.limits = RateLimits()
 
-    def library(request: Request) -> Library:
-        return request.app.state.library
+    @app.middleware("http")
+    async def csrf_cookie_and_headers(request: Request, call_next):
+        token = request.cookies.get(CSRF_COOKIE)
+        fresh = token is None or len(token) != 43
+        request.state.anonymous_csrf = secrets.token_urlsafe(32) if fresh else token
+        response = await call_next(request)
+        if fresh:
+            response.set_cookie(CSRF_COOKIE, request.state.anonymous_csrf, httponly=True,
+                                samesite="strict", secure=request.url.scheme == "https")
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
 
-    @app.get("/", response_class=HTMLResponse)
-    def papers_page(request: Request, page: int = Query(0, ge=0, le=10_000)):
-        papers = library(request).store.latest(PAGE_SIZE, page * PAGE_SIZE)
-        return TEMPLATES.TemplateResponse(request, "list.html", {
-            "papers": papers, "page": page, "has_next": len(papers) == PAGE_SIZE})
+    @app.get("/docs", include_in_schema=False)
+    def api_docs(request: Request):
+        # rendered here from the OpenAPI document: Swagger UI would need a CDN
+        return render(request, "docs.html", {"schema": app.openapi()})
 
-    @app.get("/search", response_class=HTMLResponse)
-    def search_page(request: Request, q: str = Query("", max_length=250)):
-        results = search_service.search(library(request), q, limit=PAGE_SIZE) if q else None
-        return TEMPLATES.TemplateResponse(request, "search.html", {"q": q, "results": results})
-
-    @app.get("/papers/{ident:path}", response_class=HTMLResponse)
-    def paper_page(request: Request, ident: str):
-        sp = find_paper(library(request), ident)
-        if sp is None or sp.hidden:
-            return TEMPLATES.TemplateResponse(request, "missing.html", {"ident": ident},
-                                              status_code=404)
-        return TEMPLATES.TemplateResponse(request, "paper.html", {"p": sp.paper})
-
+    _install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(api.router)
+    app.include_router(feeds.router)
+    app.include_router(pages.router, include_in_schema=False)
     return app

@@ -1,0 +1,115 @@
+"""Real servers for the tests: the site under uvicorn, and an arXiv API replay server."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+
+EXE = Path(sys.executable).with_name("paperwire")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _query_key(url: str) -> tuple:
+    return tuple(sorted(parse_qsl(urlsplit(url).query, keep_blank_values=True)))
+
+
+class ArxivReplay:
+    """Answers /api/query requests with recorded (or test-written) responses, by query."""
+
+    def __init__(self) -> None:
+        self.responses: dict[tuple, tuple[int, bytes]] = {}
+        self.requests: list[str] = []
+        replay = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - the http.server API
+                replay.requests.append(self.path)
+                status, body = replay.responses.get(_query_key(self.path),
+                                                    (404, b"no recorded response"))
+                self.send_response(status)
+                self.send_header("Content-Type", "application/atom+xml")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/api/query"
+
+    def add(self, arxiv_id: str, body: bytes, status: int = 200) -> None:
+        url = (f"https://export.arxiv.org/api/query?search_query=&id_list={arxiv_id}"
+               "&sortBy=relevance&sortOrder=descending&start=0&max_results=100")
+        self.responses[_query_key(url)] = (status, body)
+
+    def add_recorded(self, folder: Path) -> None:
+        for name, meta in json.loads((folder / "responses.json").read_text()).items():
+            self.responses[_query_key(meta["url"])] = (meta["status"],
+                                                      (folder / name).read_bytes())
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+class Site:
+    """paperwire serve, for real, on a free port of 127.0.0.1."""
+
+    def __init__(self, db: Path, env: dict[str, str]) -> None:
+        self.db = db
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = env
+        self.process = subprocess.Popen([EXE, "--db", db, "serve", "--port", str(self.port)],
+                                        env=env, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(self.url + "/signin", timeout=1)
+                return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise RuntimeError("the site did not start: " + self.process.stdout.read().decode())
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([EXE, "--db", self.db, *args], env=self.env, capture_output=True,
+                              text=True, check=True)
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, follow_redirects=False, timeout=30)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def csrf_of(client: httpx.Client, page: str = "/signin") -> str:
+    match = _CSRF.search(client.get(page).text)
+    assert match, f"no CSRF field on {page}"
+    return match.group(1)
+
+
+def sign_up(client: httpx.Client, username: str, password: str = "correct horse 1") -> None:
+    r = client.post("/signup", data={"csrf": csrf_of(client, "/signup"), "username": username,
+                                     "password": password})
+    assert r.status_code == 303, r.text

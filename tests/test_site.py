@@ -1,0 +1,316 @@
+"""The site and its JSON API, served for real and driven over HTTP like a user's browser."""
+
+import json
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from lxml import etree
+
+from tests.conftest import write_jsonl
+from tests.servers import ArxivReplay, Site, csrf_of, sign_up
+
+XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+RECORDS = [
+    {"arxiv_id": "2203.07404", "title": f"Respecting causality {XSS}",
+     "abstract": "We show $\\mathcal{L} = \\sum_i w_i \\mathcal{L}_i$ with a & b < c.",
+     "authors": ["Sifan Wang", "Paris Perdikaris"], "published": "2025-03-14", "upvotes": 7,
+     "categories": ["cs.LG"], "code_url": "javascript:alert(3)"},
+    {"arxiv_id": "2503.00002", "title": "Graph transformers", "abstract": "Graphs and attention.",
+     "published": "2025-03-14", "upvotes": 12},
+    {"arxiv_id": "2503.00003", "title": "Diffusion for proteins", "abstract": "Proteins.",
+     "published": "2025-03-13", "upvotes": 3},
+    {"title": "Old paper without id", "abstract": "An older abstract.", "published": "2025-02-01"},
+]
+ATOM = """<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">
+<entry><id>http://arxiv.org/abs/2401.00001v1</id><title>Submitted by id</title>
+<summary>Fetched from the arXiv API.</summary><published>2024-01-01T00:00:00Z</published>
+<updated>2024-01-01T00:00:00Z</updated><author><name>Ada Lovelace</name></author>
+<category term="cs.LG"/></entry></feed>"""
+EMPTY = '<feed xmlns="http://www.w3.org/2005/Atom"></feed>'
+
+
+@pytest.fixture
+def arxiv():
+    replay = ArxivReplay()
+    replay.add("2401.00001", ATOM.encode())
+    replay.add("2401.99999", EMPTY.encode())
+    yield replay
+    replay.close()
+
+
+@pytest.fixture
+def site(tmp_path, arxiv):
+    db = tmp_path / "site.db"
+    env = {**os.environ, "PAPERWIRE_ARXIV_API": arxiv.url, "PAPERWIRE_ARXIV_INTERVAL": "0"}
+    running = Site(db, env)
+    running.cli("import", str(write_jsonl(tmp_path / "papers.jsonl", RECORDS)))
+    yield running
+    running.stop()
+
+
+def signed_in(site: Site, name: str):
+    client = site.client()
+    sign_up(client, name)
+    return client
+
+
+def test_feed_ranks_the_days_papers_by_upvotes_and_navigates(site):
+    with site.client() as c:
+        day = c.get("/papers/date/2025-03-14").text
+        assert day.index("Graph transformers") < day.index("Respecting causality")
+        assert "Diffusion for proteins" not in day
+        assert 'href="/papers/date/2025-03-13" rel="prev"' in day
+        assert "Diffusion for proteins" in c.get("/papers/date/2025-03-13").text
+        week = c.get("/papers/week/2025-W11").text
+        assert "Diffusion for proteins" in week and "Graph transformers" in week
+        month = c.get("/papers/month/2025-03").text
+        assert "Old paper without id" not in month
+        assert "Old paper without id" in c.get("/papers/month/2025-02").text
+        assert "Graph transformers" in c.get("/").text  # the latest day with papers
+        assert c.get("/papers/week/2025-W99").status_code == 404
+        assert c.get("/papers/date/2025-02-30").status_code == 404
+
+
+def test_imported_markup_is_escaped_everywhere(site):
+    with site.client() as c:
+        for page in ("/papers/date/2025-03-14", "/papers/2203.07404", "/search?q=causality",
+                     "/trending"):
+            html = c.get(page).text
+            assert "<script>alert(2)" not in html and '<img src=x' not in html, page
+            assert "&lt;script&gt;" in html, page
+        paper = c.get("/papers/2203.07404").text
+        assert "javascript:alert(3)" not in paper  # unsafe code link not linked
+        assert "a &amp; b &lt; c" in paper
+        rss = c.get("/feeds/daily.rss")
+        assert rss.headers["content-type"].startswith("application/rss+xml")
+        items = etree.fromstring(rss.content).findall(".//item")
+        assert any("<script>" in i.findtext("title") for i in items)  # text, escaped in XML
+
+
+def test_sign_up_sign_in_and_session_cookie_flags(site):
+    with site.client() as c:
+        r = c.post("/signup", data={"csrf": csrf_of(c, "/signup"), "username": "ada",
+                                    "password": "analytical engine"})
+        assert r.status_code == 303
+        cookie = r.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=lax" in cookie
+        assert "ada" in c.get("/").text and "Sign out" in c.get("/").text
+        c.post("/signout", data={"csrf": csrf_of(c, "/")})
+        assert "Sign in" in c.get("/").text
+    with site.client() as c:
+        bad = c.post("/signin", data={"csrf": csrf_of(c), "username": "ada", "password": "nope"})
+        assert bad.status_code == 401 and "wrong username or password" in bad.text
+        ok = c.post("/signin", data={"csrf": csrf_of(c), "username": "ada",
+                                     "password": "analytical engine", "next": "//evil.example"})
+        assert ok.status_code == 303 and ok.headers["location"] == "/"
+        taken = c.post("/signup", data={"csrf": csrf_of(c, "/signup"), "username": "ADA",
+                                        "password": "another password"})
+        assert taken.status_code == 400 and "taken" in taken.text
+
+
+def test_passwords_are_stored_as_argon2id(site):
+    with site.client() as c:
+        sign_up(c, "grace", "compiler pioneer")
+    import sqlite3
+
+    stored = sqlite3.connect(site.db).execute(
+        "SELECT password_hash FROM users WHERE username = 'grace'").fetchone()[0]
+    assert stored.startswith("$argon2id$") and "compiler" not in stored
+
+
+def test_forms_without_a_valid_csrf_token_are_refused(site):
+    with site.client() as c:
+        assert c.post("/signup", data={"username": "x1x", "password": "12345678"}).status_code == 403
+        sign_up(c, "alan")
+        for path, data in (("/p/1/upvote", {"up": "true"}), ("/p/1/comments", {"body": "hi"}),
+                           ("/collections", {"name": "c"}), ("/submit", {"paper": "2401.00001"})):
+            assert c.post(path, data=data).status_code == 403, path
+            assert c.post(path, data={**data, "csrf": "forged"}).status_code == 403, path
+        api = c.post("/api/papers/2203.07404/upvote", json={"up": True})
+        assert api.status_code == 403 and api.json()["error"]
+
+
+def test_sign_in_brute_force_is_rate_limited(site):
+    with site.client() as c:
+        sign_up(c, "linus")
+    with site.client() as c:
+        codes = [c.post("/signin", data={"csrf": csrf_of(c), "username": "linus",
+                                         "password": f"guess {i}"}).status_code
+                 for i in range(7)]
+        assert codes[:5] == [401] * 5 and codes[5] == 429
+        limited = c.post("/signin", data={"csrf": csrf_of(c), "username": "linus",
+                                          "password": "correct horse 1"})
+        assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+
+
+def test_upvotes_toggle_and_stay_one_per_user_under_concurrent_clicks(site):
+    c = signed_in(site, "ada")
+    token = csrf_of(c, "/")
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(lambda _: c.post("/p/1/upvote", data={"csrf": token, "up": "true"},
+                                               headers={"referer": site.url + "/"}).status_code,
+                              range(12)))
+    assert set(codes) == {303}
+    paper = c.get("/api/papers/2203.07404").json()
+    assert (paper["upvotes"], paper["localUpvotes"]) == (8, 1)  # 7 external + 1 local
+    c.post("/p/1/upvote", data={"csrf": token, "up": "false"})
+    c.post("/p/1/upvote", data={"csrf": token, "up": "false"})
+    assert c.get("/api/papers/2203.07404").json()["upvotes"] == 7
+    r = c.post("/api/papers/2203.07404/upvote", json={"up": True},
+               headers={"X-CSRF-Token": token})
+    assert r.status_code == 200 and r.json()["upvotes"] == 8
+    anonymous = site.client()
+    assert anonymous.post("/api/papers/2203.07404/upvote", json={"up": True}).status_code == 401
+    c.close()
+
+
+def test_comments_are_markdown_rendered_and_sanitized(site):
+    c = signed_in(site, "ada")
+    token = csrf_of(c, "/papers/2203.07404")
+    body = ("**bold** and [ok](https://example.org) [bad](javascript:alert(1)) "
+            "<script>alert(1)</script> <a href=x onclick=alert(1)>x</a> "
+            "![img](https://example.org/x.png)")
+    r = c.post("/p/1/comments", data={"csrf": token, "body": body})
+    assert r.status_code == 303
+    html = c.get("/papers/2203.07404").text
+    assert "<strong>bold</strong>" in html
+    assert 'href="https://example.org"' in html and 'rel="nofollow noopener ugc"' in html
+    for bad in ("<script>alert", 'href="javascript:', "<a href=x onclick", "<img"):
+        assert bad not in html, bad  # dangerous markup is gone or shown as inert text
+    assert c.post("/p/1/comments", data={"csrf": token, "body": "   "}).status_code == 400
+    assert c.get("/api/papers/2203.07404").json()["numComments"] == 1
+    c.close()
+
+
+def test_collections_private_to_their_owner(site):
+    owner = signed_in(site, "owner")
+    token = csrf_of(owner, "/")
+    r = owner.post("/collections", data={"csrf": token, "name": "Secret reading"})
+    private_url = r.headers["location"]
+    coll_id = private_url.rsplit("/", 1)[1]
+    owner.post("/p/2/collect", data={"csrf": token, "collection": coll_id})
+    assert "Graph transformers" in owner.get(private_url).text
+    public = owner.post("/collections", data={"csrf": token, "name": "Shared", "public": "true"})
+    other = signed_in(site, "other")
+    assert other.get(private_url).status_code == 404
+    assert other.get(f"/api/collections/{coll_id}").status_code == 404
+    assert site.client().get(private_url).status_code == 404
+    assert other.get(public.headers["location"]).status_code == 200
+    steal = other.post("/p/3/collect", data={"csrf": csrf_of(other, "/"), "collection": coll_id})
+    assert steal.status_code == 404
+    api = other.post("/api/collections", json={"name": "Mine", "public": True},
+                     headers={"X-CSRF-Token": csrf_of(other, "/")})
+    assert api.status_code == 201 and api.json()["public"] is True
+    owner_page = site.client().get("/users/owner").text
+    assert "Shared" in owner_page and "Secret reading" not in owner_page
+    owner.close(), other.close()
+
+
+def test_moderators_hide_papers_and_delete_comments_others_may_not(site):
+    author, admin = signed_in(site, "author"), signed_in(site, "mod")
+    site.cli("user", "admin", "mod")
+    token = csrf_of(author, "/papers/2203.07404")
+    author.post("/p/1/comments", data={"csrf": token, "body": "first!"})
+    stranger = signed_in(site, "stranger")
+    assert stranger.post("/comments/1/delete", data={"csrf": csrf_of(stranger, "/")}).status_code == 403
+    assert stranger.post("/p/2/hide", data={"csrf": csrf_of(stranger, "/")}).status_code == 403
+    assert admin.post("/comments/1/delete", data={"csrf": csrf_of(admin, "/")}).status_code == 303
+    assert "first!" not in admin.get("/papers/2203.07404").text
+    assert admin.post("/p/2/hide", data={"csrf": csrf_of(admin, "/")}).status_code == 303
+    anonymous = site.client()
+    assert anonymous.get("/papers/2503.00002").status_code == 404
+    assert "Graph transformers" not in anonymous.get("/papers/date/2025-03-14").text
+    assert "Graph transformers" not in anonymous.get("/search?q=graph+transformers").text
+    for c in (author, admin, stranger):
+        c.close()
+
+
+def test_hostile_ids_and_queries_never_break_the_site(site):
+    with site.client() as c:
+        for q in ["' OR 1=1 --", '"; DROP TABLE papers; --', "NEAR(", "\x00", "x" * 250, "🙂"]:
+            assert c.get("/search", params={"q": q}).status_code == 200
+            assert c.get("/api/papers/search", params={"q": q}).status_code == 200
+        for ident in ["1' OR '1'='1", "../../etc/passwd", "%00", "2203.07404'--"]:
+            assert c.get(f"/papers/{ident}").status_code == 404
+            assert c.get(f"/api/papers/{ident}").status_code == 404
+        too_long = c.get("/api/papers/search", params={"q": "x" * 251})
+        assert too_long.status_code == 422 and "q" in too_long.json()["error"]
+        assert len(c.get("/api/daily_papers", params={"date": "2025-03-14"}).json()) == 2
+
+
+def test_daily_papers_api_follows_hugging_face(site):
+    with site.client() as c:
+        items = c.get("/api/daily_papers", params={"date": "2025-03-14"}).json()
+        first = items[0]
+        assert first["paper"]["id"] == "2503.00002" and first["paper"]["upvotes"] == 12
+        assert set(first) >= {"paper", "publishedAt", "title", "summary", "numComments",
+                              "submittedBy"}
+        assert first["paper"]["authors"] == [] and items[1]["paper"]["authors"][0] == {"name": "Sifan Wang"}
+        paged = c.get("/api/daily_papers", params={"month": "2025-03", "limit": 1})
+        assert len(paged.json()) == 1 and 'rel="next"' in paged.headers["link"]
+        second = c.get(paged.headers["link"].split(">")[0].lstrip("<"))
+        assert second.json()[0]["paper"]["id"] != paged.json()[0]["paper"]["id"]
+        assert c.get("/api/daily_papers", params={"week": "2025-W11"}).json()
+        trending = c.get("/api/daily_papers", params={"sort": "trending"}).json()
+        assert trending[0]["paper"]["id"] == "2503.00002"
+        for bad in ({"limit": 0}, {"limit": 101}, {"date": "yesterday"}, {"week": "2025-11"},
+                    {"date": "2025-03-14", "month": "2025-03"}, {"sort": "best"}):
+            r = c.get("/api/daily_papers", params=bad)
+            assert r.status_code in (400, 422) and r.json()["error"], bad
+        assert c.get("/api/papers/9999.99999").json()["status"] == 404
+
+
+def test_feeds_are_valid_rss_and_atom(site):
+    with site.client() as c:
+        rss = etree.fromstring(c.get("/feeds/daily.rss").content)
+        assert [i.findtext("title") for i in rss.findall(".//item")][0] == "Graph transformers"
+        atom = etree.fromstring(c.get("/feeds/trending.atom").content)
+        assert atom.tag == "{http://www.w3.org/2005/Atom}feed"
+        # trending looks back 30 days from the newest paper: the February one is out
+        assert len(atom.findall("{http://www.w3.org/2005/Atom}entry")) == 3
+        assert c.get("/feeds/other.rss").status_code == 404
+
+
+def test_submit_by_id_or_url_with_clear_refusals(site, arxiv):
+    c = signed_in(site, "ada")
+    token = csrf_of(c, "/submit")
+    r = c.post("/submit", data={"csrf": token, "paper": "https://arxiv.org/abs/2401.00001v1"})
+    assert r.status_code == 303 and r.headers["location"] == "/papers/2401.00001"
+    page = c.get("/papers/2401.00001").text
+    assert "Submitted by id" in page and "submitted by <a href=\"/users/ada\">ada</a>" in page
+    assert c.get("/api/daily_papers", params={"submitter": "ada"}).json()[0]["submittedBy"] == {"name": "ada"}
+    again = c.post("/submit", data={"csrf": token, "paper": "arXiv:2401.00001"})
+    assert again.status_code == 400 and "already here" in again.text
+    missing = c.post("/submit", data={"csrf": token, "paper": "2401.99999"})
+    assert missing.status_code == 400 and "arXiv has no paper" in missing.text
+    junk = c.post("/submit", data={"csrf": token, "paper": "not an id"})
+    assert junk.status_code == 400 and "is not an arXiv id" in junk.text
+    arxiv.close()
+    down = c.post("/submit", data={"csrf": token, "paper": "2401.00002"})
+    assert down.status_code == 400 and "could not be reached" in down.text
+    assert site.client().get("/submit").status_code == 303  # sign in first
+    c.close()
+
+
+def test_submit_replays_recorded_arxiv_responses(site, arxiv, shared):
+    arxiv.add_recorded(shared / "fixtures" / "arxiv-api")
+    c = signed_in(site, "ada")
+    token = csrf_of(c, "/submit")
+    r = c.post("/submit", data={"csrf": token, "paper": "1605.08386"})
+    assert r.status_code == 303
+    assert "Heat-bath random walks with Markov bases" in c.get("/papers/1605.08386").text
+    bad = c.post("/submit", data={"csrf": token, "paper": "0000.0000"})
+    assert bad.status_code == 400 and "arXiv has no paper" in bad.text
+    c.close()
+
+
+def test_openapi_schema_lists_the_api(site):
+    with site.client() as c:
+        schema = c.get("/openapi.json").json()
+        assert {"/api/daily_papers", "/api/papers/search", "/api/papers/{ident}/similar",
+                "/api/collections"} <= set(schema["paths"])
+        docs = c.get("/docs")
+        assert docs.status_code == 200 and "/openapi.json" in docs.text
+    json.dumps(schema)
