@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -51,8 +51,9 @@ class Filters:
 class LexicalHit:
     doc_id: int
     score: float
-    title_html: str
-    snippet_html: str
+    title_html: str = ""  # filled by highlight()
+    snippet_html: str = ""
+    found_by: tuple | None = field(default=None, repr=False, compare=False)
 
 
 def _day(d: date) -> int:
@@ -222,11 +223,12 @@ class LexicalIndex:
 
     def search(self, query: UserQuery, filters: Filters | None = None, limit: int = 20,
                offset: int = 0, sort: str = "relevance",
-               count: bool = False) -> tuple[int | None, list[LexicalHit]]:
+               count: bool = False, snippets: bool = True
+               ) -> tuple[int | None, list[LexicalHit]]:
         """(number of matches if counted, hits) for a parsed user query.
 
         Counting visits every match and so defeats BM25's top-k pruning: ask only when the
-        number is shown.
+        number is shown. Without snippets, call highlight() on the hits that will be shown.
         """
         if query.is_empty:
             return 0, []
@@ -239,17 +241,33 @@ class LexicalIndex:
         searcher = self.index.searcher()
         by_date = {"order_by_field": "day"} if sort == "date" else {}
         result = searcher.search(q, limit=limit, offset=offset, count=count, **by_date)
-        title_gen = tantivy.SnippetGenerator.create(searcher, text_query, self.schema, "title")
-        title_gen.set_max_num_chars(1000)
-        abstract_gen = tantivy.SnippetGenerator.create(searcher, text_query, self.schema,
-                                                       "abstract")
-        abstract_gen.set_max_num_chars(SNIPPET_CHARS)
-        hits = []
-        for score, address in result.hits:
-            doc = searcher.doc(address)
-            title_html = title_gen.snippet_from_doc(doc).to_html() or escape(doc["title"][0])
-            snippet = abstract_gen.snippet_from_doc(doc).to_html()
-            hits.append(LexicalHit(doc["doc_id"][0], float(score), title_html,
-                                   snippet or escape(doc["abstract"][0][:SNIPPET_CHARS])))
+        addresses = [address for _, address in result.hits]
+        doc_ids = searcher.fast_field_values("doc_id", addresses) if addresses else []
+        hits = [LexicalHit(doc_id, float(score), found_by=(searcher, text_query, address))
+                for doc_id, (score, address) in zip(doc_ids, result.hits, strict=True)]
+        if snippets:
+            self.highlight(hits)
         return (result.count if count else None), hits
 
+
+    def highlight(self, hits: list[LexicalHit]) -> None:
+        """Fill in highlighted title and abstract snippets (HTML, escaped) for these hits."""
+        generators: dict[int, tuple] = {}
+        for hit in hits:
+            if hit.found_by is None or hit.snippet_html:
+                continue
+            searcher, text_query, address = hit.found_by
+            key = id(text_query)
+            if key not in generators:
+                title_gen = tantivy.SnippetGenerator.create(searcher, text_query, self.schema,
+                                                            "title")
+                title_gen.set_max_num_chars(1000)
+                abstract_gen = tantivy.SnippetGenerator.create(searcher, text_query,
+                                                               self.schema, "abstract")
+                abstract_gen.set_max_num_chars(SNIPPET_CHARS)
+                generators[key] = (title_gen, abstract_gen)
+            title_gen, abstract_gen = generators[key]
+            doc = searcher.doc(address)
+            hit.title_html = title_gen.snippet_from_doc(doc).to_html() or escape(doc["title"][0])
+            hit.snippet_html = (abstract_gen.snippet_from_doc(doc).to_html()
+                                or escape(doc["abstract"][0][:SNIPPET_CHARS]))

@@ -102,14 +102,16 @@ class VectorIndex:
         self._add_since(0)
 
     def _add_since(self, seq: int) -> None:
-        graph = self.graph
+        graph, added = self.graph, False
         for pids, blobs in self.store.vectors_since(self.model, seq):
+            added = True
             needed = graph.get_current_count() + len(pids)
             if needed > graph.get_max_elements():
                 graph.resize_index(needed * 5 // 4)
             graph.add_items(as_matrix(blobs, self.dim), np.array(pids, dtype=np.int64))
         self.seq = self.store.vector_seq(self.model)
-        self._save()
+        if added or not (self.path / GRAPH_FILE).exists():
+            self._save()
 
     def _save(self) -> None:
         partial = self.path / (GRAPH_FILE + ".tmp")

@@ -15,7 +15,7 @@ from paperwire.store.base import StoredPaper
 MAX_LIMIT = 100
 SORTS = ("relevance", "date")
 MODES = ("lexical", "semantic", "hybrid")
-CANDIDATES = 100  # from each ranking before fusion
+CANDIDATES = 50  # from each ranking before fusion (more when a deeper page is asked for)
 # Hybrid = min-max normalized BM25 and cosine, equally weighted: the best of the fusions
 # measured on SciFact train (benchmarks/RESULTS.md), ahead of reciprocal-rank fusion.
 SEMANTIC_WEIGHT = 0.5
@@ -77,24 +77,29 @@ def search(library: Library, text: str, filters: Filters | None = None, limit: i
         ranked = [(h.doc_id, h.score) for h in lexical]
     else:
         k = max(CANDIDATES, offset + limit)
-        lexical = library.lexical.search(query, filters, k)[1] if mode == "hybrid" else []
+        lexical = (library.lexical.search(query, filters, k, snippets=False)[1]
+                   if mode == "hybrid" else [])
         semantic = semantic_ranking(library, text, filters, k)
         ranked = semantic if mode == "semantic" else score_fusion(
             [(h.doc_id, h.score) for h in lexical], semantic, SEMANTIC_WEIGHT)
         total = None
-    return SearchResults(text, mode, total, _page(library, ranked, lexical, sort, offset, limit,
-                                                  paged=mode == "lexical"))
+    page = _page(library, ranked, lexical, sort, offset, limit, paged=mode == "lexical")
+    return SearchResults(text, mode, total, page)
 
 
 def _page(library: Library, ranked: list[tuple[int, float]], lexical: list[LexicalHit],
           sort: str, offset: int, limit: int, paged: bool) -> list[SearchHit]:
-    papers = library.store.get_many(pid for pid, _ in ranked)
-    ranked = [(pid, s) for pid, s in ranked if pid in papers and not papers[pid].hidden]
+    hidden = library.store.hidden_among([pid for pid, _ in ranked])
+    ranked = [(pid, s) for pid, s in ranked if pid not in hidden]
     if sort == "date" and not paged:
-        ranked.sort(key=lambda r: papers[r[0]].paper.published or date.min, reverse=True)
+        published = library.store.published_of([pid for pid, _ in ranked])
+        ranked.sort(key=lambda r: published.get(r[0]) or date.min, reverse=True)
     if not paged:
         ranked = ranked[offset : offset + limit]
+    papers = library.store.get_many(pid for pid, _ in ranked)
+    ranked = [(pid, s) for pid, s in ranked if pid in papers]
     by_id = {h.doc_id: h for h in lexical}
+    library.lexical.highlight([by_id[pid] for pid, _ in ranked if pid in by_id])
     hits = []
     for pid, score in ranked:
         sp, lex = papers[pid], by_id.get(pid)

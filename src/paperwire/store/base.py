@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 from paperwire.domain import Paper
@@ -61,6 +62,10 @@ class Store(Protocol):
     def stats(self) -> StoreStats: ...
 
     def set_hidden(self, pid: int, hidden: bool) -> bool: ...
+
+    def hidden_among(self, pids: list[int]) -> set[int]: ...
+
+    def published_of(self, pids: list[int]) -> dict[int, date]: ...
 
     # -- vectors (derived from title and abstract by the embedding model) -------------------
 

@@ -235,3 +235,19 @@ class SQLiteStore:
 
         self._transaction(work)
         return changed[0] == 1
+
+    def hidden_among(self, pids: list[int]) -> set[int]:
+        out: set[int] = set()
+        for chunk in _chunks(pids, _LOOKUP_CHUNK):
+            marks = ",".join("?" * len(chunk))
+            out.update(r[0] for r in self.db.execute(
+                f"SELECT pid FROM papers WHERE hidden = 1 AND pid IN ({marks})", chunk))
+        return out
+
+    def published_of(self, pids: list[int]) -> dict[int, date]:
+        out: dict[int, date] = {}
+        for chunk in _chunks(pids, _LOOKUP_CHUNK):
+            out.update((pid, date.fromisoformat(d)) for pid, d in self.db.execute(
+                f"SELECT pid, published FROM papers WHERE published IS NOT NULL AND pid IN "
+                f"({','.join('?' * len(chunk))})", chunk))
+        return out
