@@ -12,6 +12,7 @@ from paperwire.services import community, feed, similar
 from paperwire.services import search as search_service
 from paperwire.services.feed import FeedItem
 from paperwire.web.deps import (
+    RowId,
     Viewer,
     check_csrf,
     client_key,
@@ -161,13 +162,13 @@ def create_collection(request: Request, v: CurrentViewer, body: NewCollection,
 
 
 @router.get("/collections/{coll_id}", summary="A collection (private ones only to their owner)")
-def get_collection(request: Request, v: CurrentViewer, coll_id: int) -> dict:
+def get_collection(request: Request, v: CurrentViewer, coll_id: RowId) -> dict:
     return _collection_json(request, v, coll_id)
 
 
 @router.post("/collections/{coll_id}/papers", summary="Add a paper to (or remove it from) a "
              "collection")
-def collect(request: Request, v: CurrentViewer, coll_id: int, body: CollectionItem,
+def collect(request: Request, v: CurrentViewer, coll_id: RowId, body: CollectionItem,
             csrf: CsrfHeader = None) -> dict:
     user = signed_in(v)
     check_csrf(v, csrf)

@@ -7,10 +7,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException  # FastAPI's and the router's own 404/405
 
 from paperwire.config import Settings
 from paperwire.services.community import Invalid, NotAllowed, NotFound

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import HTTPException, Request
+from fastapi import Form, HTTPException, Path, Request
 
 from paperwire.services import accounts
 from paperwire.services.library import Library
@@ -15,6 +16,9 @@ from paperwire.store.site import User
 from paperwire.web.ratelimit import RateLimits
 
 SESSION_COOKIE = "pw_session"
+MAX_ROW_ID = 2**62  # row ids are SQLite integers; larger numbers are simply not found
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+FormRowId = Annotated[int, Form(ge=1, le=MAX_ROW_ID)]
 CSRF_COOKIE = "pw_csrf"
 
 

@@ -14,6 +14,8 @@ from paperwire.services import search as search_service
 from paperwire.services.submit import SubmitError, submit
 from paperwire.web.deps import (
     SESSION_COOKIE,
+    FormRowId,
+    RowId,
     Viewer,
     check_csrf,
     client_key,
@@ -121,7 +123,7 @@ def paper_page(request: Request, v: CurrentViewer, ident: str):
 
 
 @router.post("/p/{pid}/upvote")
-def upvote(request: Request, v: CurrentViewer, pid: int, csrf: Csrf = None,
+def upvote(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
            up: Annotated[bool, Form()] = True):
     check_csrf(v, csrf)
     user = signed_in(v)
@@ -131,7 +133,7 @@ def upvote(request: Request, v: CurrentViewer, pid: int, csrf: Csrf = None,
 
 
 @router.post("/p/{pid}/comments")
-def comment(request: Request, v: CurrentViewer, pid: int, csrf: Csrf = None,
+def comment(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
             body: Annotated[str, Form(max_length=20000)] = ""):
     check_csrf(v, csrf)
     user = signed_in(v)
@@ -142,15 +144,15 @@ def comment(request: Request, v: CurrentViewer, pid: int, csrf: Csrf = None,
 
 
 @router.post("/comments/{cid}/delete")
-def delete_comment(request: Request, v: CurrentViewer, cid: int, csrf: Csrf = None):
+def delete_comment(request: Request, v: CurrentViewer, cid: RowId, csrf: Csrf = None):
     check_csrf(v, csrf)
     community.delete_comment(library(request).site, signed_in(v), cid)
     return RedirectResponse(_back(request), 303)
 
 
 @router.post("/p/{pid}/collect")
-def collect(request: Request, v: CurrentViewer, pid: int, csrf: Csrf = None,
-            collection: Annotated[int, Form()] = 0, present: Annotated[bool, Form()] = True):
+def collect(request: Request, v: CurrentViewer, pid: RowId, collection: FormRowId,
+            csrf: Csrf = None, present: Annotated[bool, Form()] = True):
     check_csrf(v, csrf)
     user = signed_in(v)
     limits(request).hit("collection", client_key(request, v))
@@ -160,7 +162,7 @@ def collect(request: Request, v: CurrentViewer, pid: int, csrf: Csrf = None,
 
 
 @router.post("/p/{pid}/hide")
-def hide(request: Request, v: CurrentViewer, pid: int, csrf: Csrf = None):
+def hide(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None):
     check_csrf(v, csrf)
     moderation.set_paper_hidden(library(request), signed_in(v), pid, True)
     return RedirectResponse("/", 303)
@@ -296,7 +298,7 @@ def create_collection(request: Request, v: CurrentViewer, csrf: Csrf = None,
 
 
 @router.get("/collections/{coll_id}")
-def collection_page(request: Request, v: CurrentViewer, coll_id: int):
+def collection_page(request: Request, v: CurrentViewer, coll_id: RowId):
     lib = library(request)
     coll = community.visible_collection(lib.site, v.user, coll_id)
     papers = lib.store.get_many(lib.site.items(coll_id))
