@@ -110,26 +110,25 @@ def items_for(library: Library, site: SiteStore, papers: list[StoredPaper],
                      sp.pid in voted) for sp in papers]
 
 
-def ranked(items: list[FeedItem]) -> list[FeedItem]:
-    return sorted(items, key=lambda i: (-i.upvotes, -(i.paper.pid)))
-
-
 def latest_period(site: SiteStore, kind: str, today: date) -> Period:
     latest = site.latest_feed_date(today) or today
     return {"day": day, "week": week_of, "month": month_of}[kind](latest)
 
 
 def period_feed(library: Library, site: SiteStore, period: Period, viewer: User | None,
-                submitter: str | None = None) -> list[FeedItem]:
-    papers = site.papers_listed(period.start, period.end, submitter)
-    return ranked(items_for(library, site, papers, viewer))
+                submitter: str | None = None, limit: int = 50, offset: int = 0
+                ) -> tuple[list[FeedItem], int]:
+    """A page of the period's papers, most upvoted first, and how many there are in all."""
+    papers, total = site.feed_page(period.start, period.end, limit, offset, submitter)
+    return items_for(library, site, papers, viewer), total
 
 
-def trending_feed(library: Library, site: SiteStore, viewer: User | None,
-                  now: datetime | None = None) -> list[FeedItem]:
+def trending_feed(library: Library, site: SiteStore, viewer: User | None, limit: int = 50,
+                  offset: int = 0, now: datetime | None = None) -> list[FeedItem]:
+    """Papers of the trending window (ending at the newest paper), by trending score."""
     now = now or datetime.now(UTC)
     latest = site.latest_feed_date(now.date()) or now.date()
-    papers = site.papers_listed(latest - timedelta(days=trending.WINDOW_DAYS), latest)
-    items = items_for(library, site, papers, viewer)
-    return sorted(items, key=lambda i: -trending.trending_score(
-        i.upvotes, i.feed_date or latest, now))
+    score = trending.sql_score(site.UPVOTES_SQL, site.FEED_DATE_SQL)
+    papers = site.ranked_page(latest - timedelta(days=trending.WINDOW_DAYS), latest, score,
+                              (now.strftime("%Y-%m-%d %H:%M:%S"),), limit, offset)
+    return items_for(library, site, papers, viewer)

@@ -23,3 +23,9 @@ def age_hours(feed_date: date, now: datetime) -> float:
 
 def trending_score(upvotes: int, feed_date: date, now: datetime) -> float:
     return upvotes / (age_hours(feed_date, now) + AGE_OFFSET_HOURS) ** GRAVITY
+
+
+def sql_score(upvotes_sql: str, feed_date_sql: str, now_param: str = "?") -> str:
+    """The same formula as an SQL expression, for ranking inside the database."""
+    age = f"max(0.0, (julianday({now_param}) - julianday({feed_date_sql})) * 24.0)"
+    return f"(({upvotes_sql}) / pow({age} + {AGE_OFFSET_HOURS}, {GRAVITY}))"

@@ -217,16 +217,34 @@ class SiteStore:
                 f"WHERE s.pid IN ({_marks(chunk)})", chunk).fetchall())
         return out
 
-    def papers_listed(self, start: date, end: date, submitter: str | None = None
-                      ) -> list[StoredPaper]:
-        """Visible papers whose feed date (listed on, else published) lies in [start, end]."""
-        sql = (f"{_SELECT} WHERE hidden = 0 AND coalesce(listed_on, published) BETWEEN ? AND ?")
+    FEED_DATE_SQL = "coalesce(listed_on, published)"
+    UPVOTES_SQL = ("(coalesce(external_upvotes, 0) + "
+                   "(SELECT count(*) FROM votes v WHERE v.pid = papers.pid))")
+
+    def feed_page(self, start: date, end: date, limit: int, offset: int,
+                  submitter: str | None = None) -> tuple[list[StoredPaper], int]:
+        """Visible papers whose feed date (listed on, else published) lies in [start, end],
+        most upvoted first; and how many there are in all."""
+        where = f"hidden = 0 AND {self.FEED_DATE_SQL} BETWEEN ? AND ?"
         params: list = [start.isoformat(), end.isoformat()]
         if submitter:
-            sql += (" AND pid IN (SELECT s.pid FROM submissions s JOIN users u ON u.uid = s.uid"
-                    " WHERE u.username = ?)")
+            where += (" AND pid IN (SELECT s.pid FROM submissions s JOIN users u "
+                      "ON u.uid = s.uid WHERE u.username = ?)")
             params.append(submitter)
-        return [_from_row(r) for r in self.db.execute(sql, params)]
+        total = self.db.execute(f"SELECT count(*) FROM papers WHERE {where}", params).fetchone()
+        rows = self.db.execute(f"{_SELECT} WHERE {where} ORDER BY {self.UPVOTES_SQL} DESC, "
+                               "pid DESC LIMIT ? OFFSET ?", (*params, limit, offset))
+        return [_from_row(r) for r in rows], total[0]
+
+    def ranked_page(self, start: date, end: date, score_sql: str, score_params: tuple,
+                    limit: int, offset: int) -> list[StoredPaper]:
+        """Visible papers of [start, end] ordered by an SQL score expression (trending)."""
+        score = score_sql
+        rows = self.db.execute(
+            f"{_SELECT} WHERE hidden = 0 AND {self.FEED_DATE_SQL} BETWEEN ? AND ? "
+            f"ORDER BY {score} DESC, pid DESC LIMIT ? OFFSET ?",
+            (start.isoformat(), end.isoformat(), *score_params, limit, offset))
+        return [_from_row(r) for r in rows]
 
     def latest_feed_date(self, not_after: date) -> date | None:
         row = self.db.execute("SELECT max(coalesce(listed_on, published)) FROM papers "

@@ -67,16 +67,20 @@ def daily_papers(
     if len(chosen) > 1:
         raise HTTPException(400, "give at most one of date, week and month")
     if sort == "trending" and not chosen:
-        items = feed.trending_feed(lib, lib.site, v.user)
+        # one more than asked for tells whether there is a next page
+        page = feed.trending_feed(lib, lib.site, v.user, limit + 1, p * limit)
+        more = len(page) > limit
+        page = page[:limit]
     else:
         try:
             period = (feed.parse_period(*chosen[0]) if chosen
                       else feed.latest_period(lib.site, "day", date.today()))
         except feed.BadPeriod as e:
             raise HTTPException(400, str(e)) from None
-        items = feed.period_feed(lib, lib.site, period, v.user, submitter)
-    page = items[p * limit:(p + 1) * limit]
-    if len(items) > (p + 1) * limit:
+        page, total = feed.period_feed(lib, lib.site, period, v.user, submitter, limit,
+                                       p * limit)
+        more = total > (p + 1) * limit
+    if more:
         nxt = request.url.include_query_params(p=p + 1, limit=limit)
         response.headers["Link"] = f'<{nxt}>; rel="next"'
     return [item_json(i) for i in page]

@@ -103,3 +103,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(feeds.router)
     app.include_router(pages.router, include_in_schema=False)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """For `uvicorn --factory` with several workers: settings from PAPERWIRE_* variables."""
+    return create_app(Settings.load())

@@ -30,7 +30,7 @@ def _build(request: Request, title: str, items: list[feed.FeedItem], page: str,
     fg.link(href=str(request.url), rel="self")
     fg.description(f"{title} on paperwire")
     fg.updated(datetime.now(UTC))
-    for item in reversed(items[:50]):  # feedgen prepends: add oldest first
+    for item in reversed(items):  # feedgen prepends: add the last first
         p = item.paper.paper
         entry = fg.add_entry()
         url = f"{base}/papers/{p.key}"
@@ -55,6 +55,6 @@ def feed_file(request: Request, name: str, fmt: str) -> Response:
     if name == "daily":
         period = feed.latest_period(lib.site, "day", date.today())
         return _build(request, f"Daily papers, {period.label}",
-                      feed.period_feed(lib, lib.site, period, None), "/", fmt)
+                      feed.period_feed(lib, lib.site, period, None)[0], "/", fmt)
     return _build(request, "Trending papers", feed.trending_feed(lib, lib.site, None),
                   "/trending", fmt)

@@ -44,11 +44,11 @@ def _back(request: Request, default: str = "/") -> str:
 # -- feeds -------------------------------------------------------------------------------
 
 def _feed_page(request: Request, v: Viewer, period: feed.Period, page: int):
-    items = feed.period_feed(library(request), library(request).site, period, v.user)
-    shown = items[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    items, total = feed.period_feed(library(request), library(request).site, period, v.user,
+                                    limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     return render(request, "feed.html", {
-        "period": period, "items": shown, "page": page,
-        "has_more": len(items) > (page + 1) * PAGE_SIZE,
+        "period": period, "items": items, "page": page, "total": total,
+        "has_more": total > (page + 1) * PAGE_SIZE,
         "prev": period.shifted(-1), "next": period.shifted(1), "today": date.today()})
 
 
@@ -84,7 +84,7 @@ def monthly_latest(request: Request, v: CurrentViewer):
 
 @router.get("/trending")
 def trending_page(request: Request, v: CurrentViewer):
-    items = feed.trending_feed(library(request), library(request).site, v.user)[:PAGE_SIZE]
+    items = feed.trending_feed(library(request), library(request).site, v.user, PAGE_SIZE)
     return render(request, "feed.html", {"items": items, "trending": True, "page": 0})
 
 
