@@ -18,6 +18,7 @@ from paperwire.services.community import Invalid, NotAllowed, NotFound
 from paperwire.services.library import Library
 from paperwire.web import api, feeds, pages
 from paperwire.web.deps import CSRF_COOKIE, SignInRequired
+from paperwire.web.page_cache import PageCache
 from paperwire.web.ratelimit import RateLimited, RateLimits
 from paperwire.web.rendering import render
 
@@ -77,6 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
                   description="Daily papers, search and similar papers. Names and parameters "
                               "follow Hugging Face's papers API where there is a counterpart.")
     app.state.limits = RateLimits()
+    app.state.page_cache = PageCache()
 
     @app.middleware("http")
     async def csrf_cookie_and_headers(request: Request, call_next):

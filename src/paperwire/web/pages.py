@@ -43,7 +43,19 @@ def _back(request: Request, default: str = "/") -> str:
 
 # -- feeds -------------------------------------------------------------------------------
 
+def _cached(request: Request, v: Viewer, make):
+    """Anonymous feed pages come from (and go to) the short-lived page cache."""
+    if v.user is not None:
+        return make()
+    cache = request.app.state.page_cache
+    return cache.get(request) or cache.put(request, make())
+
+
 def _feed_page(request: Request, v: Viewer, period: feed.Period, page: int):
+    return _cached(request, v, lambda: _render_feed(request, v, period, page))
+
+
+def _render_feed(request: Request, v: Viewer, period: feed.Period, page: int):
     items, total = feed.period_feed(library(request), library(request).site, period, v.user,
                                     limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     return render(request, "feed.html", {
@@ -84,8 +96,11 @@ def monthly_latest(request: Request, v: CurrentViewer):
 
 @router.get("/trending")
 def trending_page(request: Request, v: CurrentViewer):
-    items = feed.trending_feed(library(request), library(request).site, v.user, PAGE_SIZE)
-    return render(request, "feed.html", {"items": items, "trending": True, "page": 0})
+    def make():
+        items = feed.trending_feed(library(request), library(request).site, v.user, PAGE_SIZE)
+        return render(request, "feed.html", {"items": items, "trending": True, "page": 0})
+
+    return _cached(request, v, make)
 
 
 # -- search and papers -------------------------------------------------------------------
