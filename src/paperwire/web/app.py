@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -11,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException  # FastAPI's and the router's own 404/405
 
 from paperwire.config import Settings
@@ -23,9 +23,43 @@ from paperwire.web.ratelimit import RateLimited, RateLimits
 from paperwire.web.rendering import render
 
 STATIC = Path(__file__).parent / "static"
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-       "form-action 'self'")
+SECURITY_HEADERS = {
+    "content-security-policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+        "form-action 'self'"),
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+}
+
+
+class CsrfCookieAndHeaders:
+    """Pure ASGI middleware: security headers on every response; the anonymous CSRF cookie
+    read on the way in and set on the way out when a page made a new one."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        token = Request(scope).cookies.get(CSRF_COOKIE)
+        state["csrf_cookie"] = token if token and len(token) == 43 else None
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if new := state.get("new_csrf_cookie"):
+                    secure = "; Secure" if scope.get("scheme") == "https" else ""
+                    headers.append("set-cookie", f"{CSRF_COOKIE}={new}; HttpOnly; Path=/; "
+                                                 f"SameSite=strict{secure}")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _is_api(request: Request) -> bool:
@@ -80,19 +114,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.limits = RateLimits()
     app.state.page_cache = PageCache()
 
-    @app.middleware("http")
-    async def csrf_cookie_and_headers(request: Request, call_next):
-        token = request.cookies.get(CSRF_COOKIE)
-        fresh = token is None or len(token) != 43
-        request.state.anonymous_csrf = secrets.token_urlsafe(32) if fresh else token
-        response = await call_next(request)
-        if fresh:
-            response.set_cookie(CSRF_COOKIE, request.state.anonymous_csrf, httponly=True,
-                                samesite="strict", secure=request.url.scheme == "https")
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    app.add_middleware(CsrfCookieAndHeaders)
 
     @app.get("/docs", include_in_schema=False)
     def api_docs(request: Request):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Form, HTTPException, Path, Request
@@ -26,10 +25,25 @@ class SignInRequired(Exception):
     """A write by someone not signed in: pages redirect to sign-in, the API answers 401."""
 
 
-@dataclass
 class Viewer:
-    user: User | None
-    csrf: str  # the session's token when signed in, else the anonymous double-submit cookie
+    """Who is asking, and the CSRF token their forms carry: the session's when signed in,
+    else an anonymous double-submit cookie, made only when a page needs one."""
+
+    def __init__(self, user: User | None, csrf: str | None = None,
+                 request: Request | None = None) -> None:
+        self.user, self._csrf, self._request = user, csrf, request
+
+    @property
+    def csrf(self) -> str:
+        if self._csrf is None:
+            state = self._request.state if self._request is not None else None
+            token = getattr(state, "csrf_cookie", None)
+            if token is None:
+                token = secrets.token_urlsafe(32)
+                if state is not None:
+                    state.new_csrf_cookie = token  # the middleware sets the cookie
+            self._csrf = token
+        return self._csrf
 
     @property
     def is_admin(self) -> bool:
@@ -48,7 +62,7 @@ def viewer(request: Request) -> Viewer:
     found = accounts.session_for(library(request).site, request.cookies.get(SESSION_COOKIE))
     if found:
         return Viewer(found[0], found[1])
-    return Viewer(None, request.state.anonymous_csrf)
+    return Viewer(None, request=request)
 
 
 def check_csrf(viewer: Viewer, token: str | None) -> None:
