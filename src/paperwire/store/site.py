@@ -65,6 +65,15 @@ class SiteStore:
         self.papers = papers
         self.db = papers.db
 
+    def _pairs(self, sql: str, pids: list[int], *before: object) -> dict:
+        """Run sql, whose {marks} stand for the pids, chunk by chunk; its two columns as a
+        dict."""
+        out: dict = {}
+        for chunk in _chunks(pids, 400):
+            out.update(self.db.execute(sql.format(marks=_marks(chunk)),
+                                       (*before, *chunk)).fetchall())
+        return out
+
     def _write(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
         return self.db.execute(sql, tuple(params))  # autocommit: one statement, atomic
 
@@ -116,19 +125,12 @@ class SiteStore:
             self._write("DELETE FROM votes WHERE uid = ? AND pid = ?", (uid, pid))
 
     def vote_counts(self, pids: list[int]) -> dict[int, int]:
-        out: dict[int, int] = {}
-        for chunk in _chunks(pids, 400):
-            out.update(self.db.execute(f"SELECT pid, count(*) FROM votes WHERE pid IN "
-                                       f"({_marks(chunk)}) GROUP BY pid", chunk).fetchall())
-        return out
+        return self._pairs("SELECT pid, count(*) FROM votes WHERE pid IN ({marks}) "
+                           "GROUP BY pid", pids)
 
     def voted(self, uid: int, pids: list[int]) -> set[int]:
-        out: set[int] = set()
-        for chunk in _chunks(pids, 400):
-            out.update(r[0] for r in self.db.execute(
-                f"SELECT pid FROM votes WHERE uid = ? AND pid IN ({_marks(chunk)})",
-                (uid, *chunk)))
-        return out
+        return set(self._pairs("SELECT pid, 1 FROM votes WHERE uid = ? AND pid IN ({marks})",
+                               pids, uid))
 
     def voted_papers(self, uid: int, limit: int = 100) -> list[int]:
         return [r[0] for r in self.db.execute(
@@ -158,12 +160,8 @@ class SiteStore:
                            (cid,)).rowcount == 1
 
     def comment_counts(self, pids: list[int]) -> dict[int, int]:
-        out: dict[int, int] = {}
-        for chunk in _chunks(pids, 400):
-            out.update(self.db.execute(
-                f"SELECT pid, count(*) FROM comments WHERE deleted = 0 AND pid IN "
-                f"({_marks(chunk)}) GROUP BY pid", chunk).fetchall())
-        return out
+        return self._pairs("SELECT pid, count(*) FROM comments WHERE deleted = 0 AND pid IN "
+                           "({marks}) GROUP BY pid", pids)
 
     # -- collections ---------------------------------------------------------------------
 
@@ -210,12 +208,8 @@ class SiteStore:
         self._write("INSERT OR IGNORE INTO submissions (pid, uid) VALUES (?, ?)", (pid, uid))
 
     def submitters(self, pids: list[int]) -> dict[int, str]:
-        out: dict[int, str] = {}
-        for chunk in _chunks(pids, 400):
-            out.update(self.db.execute(
-                f"SELECT s.pid, u.username FROM submissions s JOIN users u ON u.uid = s.uid "
-                f"WHERE s.pid IN ({_marks(chunk)})", chunk).fetchall())
-        return out
+        return self._pairs("SELECT s.pid, u.username FROM submissions s JOIN users u "
+                           "ON u.uid = s.uid WHERE s.pid IN ({marks})", pids)
 
     FEED_DATE_SQL = "coalesce(listed_on, published)"
     UPVOTES_SQL = ("(coalesce(external_upvotes, 0) + "
