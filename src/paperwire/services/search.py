@@ -7,7 +7,7 @@ from datetime import date
 from html import escape
 
 from paperwire.index.hybrid import score_fusion
-from paperwire.index.lexical import Filters, LexicalHit
+from paperwire.index.lexical import SNIPPET_CHARS, Filters, LexicalHit
 from paperwire.index.query import parse_user_query
 from paperwire.services.library import Library
 from paperwire.store.base import StoredPaper
@@ -20,7 +20,6 @@ CANDIDATES = 50  # from each ranking before fusion (more when a deeper page is a
 # measured on SciFact train (benchmarks/RESULTS.md), ahead of reciprocal-rank fusion.
 SEMANTIC_WEIGHT = 0.5
 FILTERED_CANDIDATES = 1000  # nearest neighbours examined when filters apply
-SNIPPET_CHARS = 280
 
 
 @dataclass
