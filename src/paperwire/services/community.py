@@ -77,6 +77,13 @@ def visible_collection(site: SiteStore, viewer: User | None, coll_id: int) -> Co
     return coll
 
 
+def collection_papers(site: SiteStore, coll_id: int) -> list[StoredPaper]:
+    """The visible papers of a collection, in the order they were added."""
+    pids = site.items(coll_id)
+    papers = site.papers.get_many(pids)
+    return [papers[pid] for pid in pids if pid in papers and not papers[pid].hidden]
+
+
 def own_collection(site: SiteStore, user: User, coll_id: int) -> Collection:
     coll = visible_collection(site, user, coll_id)
     if coll.uid != user.uid:

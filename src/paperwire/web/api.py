@@ -148,8 +148,7 @@ class CollectionItem(BaseModel):
 def _collection_json(request: Request, v: Viewer, coll_id: int) -> dict:
     lib = library(request)
     coll = community.visible_collection(lib.site, v.user, coll_id)
-    papers = lib.store.get_many(lib.site.items(coll_id))
-    shown = [papers[pid] for pid in lib.site.items(coll_id) if not papers[pid].hidden]
+    shown = community.collection_papers(lib.site, coll_id)
     return {"id": coll.coll_id, "name": coll.name, "owner": coll.owner,
             "public": coll.is_public,
             "papers": [paper_json(i) for i in feed.items_for(lib, lib.site, shown, v.user)]}

@@ -316,9 +316,7 @@ def create_collection(request: Request, v: CurrentViewer, csrf: Csrf = None,
 def collection_page(request: Request, v: CurrentViewer, coll_id: RowId):
     lib = library(request)
     coll = community.visible_collection(lib.site, v.user, coll_id)
-    papers = lib.store.get_many(lib.site.items(coll_id))
-    shown = [papers[pid] for pid in lib.site.items(coll_id) if pid in papers
-             and not papers[pid].hidden]
+    shown = community.collection_papers(lib.site, coll_id)
     return render(request, "collection.html", {
         "coll": coll, "items": feed.items_for(lib, lib.site, shown, v.user),
         "own": v.user is not None and v.user.uid == coll.uid})
