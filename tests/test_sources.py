@@ -268,7 +268,8 @@ def test_beir_corpus_line():
     text = '{"_id": "4983", "title": "Microstructural development", "text": "Alterations."}\n'
     (p,) = parse("beir", text)
     assert (p.arxiv_id, p.title, p.abstract, p.url) == (
-        None, "Microstructural development", "Alterations.", "beir:4983")
+        None, "Microstructural development", "Alterations.", None)
+    assert p.source_ids == ["beir:corpus:4983"]  # BytesIO has no folder to name the corpus
     assert detect(text) == "beir"
 
 

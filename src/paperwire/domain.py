@@ -66,6 +66,21 @@ def title_key(title: str) -> str:
     return _TITLE_KEY_PREFIX + digest
 
 
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
+def doi_key(doi: str | None) -> str | None:
+    """The first DOI of a DOI field, folded for comparison (DOIs are case-insensitive)."""
+    if not doi or not doi.split():
+        return None
+    return _DOI_PREFIX.sub("", doi.split()[0]).lower()
+
+
+def source_namespace(source_id: str) -> str:
+    """'beir:scifact:4983' -> 'beir:scifact': ids from one namespace name one paper each."""
+    return source_id.rpartition(":")[0]
+
+
 def clean_text(text: str | None) -> str:
     """Collapse hard line breaks and runs of white space (arXiv metadata keeps both)."""
     return " ".join(text.split()) if text else ""
@@ -92,10 +107,20 @@ class Paper:
     external_upvotes: int | None = None
     listed_on: date | None = None
     sources: list[str] = field(default_factory=list)
+    # ids the sources give it, namespaced by source ("beir:scifact:4983")
+    source_ids: list[str] = field(default_factory=list)
+    # fields only some sources know, by source ("hf": Hugging Face's daily-papers fields)
+    extras: dict = field(default_factory=dict)
+    # the public key of a paper without an arXiv id, given by the store when it is added
+    local_key: str | None = None
 
     @property
     def key(self) -> str:
-        return self.arxiv_id or title_key(self.title)
+        return self.arxiv_id or self.local_key or title_key(self.title)
+
+    @property
+    def doi_key(self) -> str | None:
+        return doi_key(self.doi)
 
     @property
     def title_key(self) -> str:

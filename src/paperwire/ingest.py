@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from paperwire.domain import InvalidRecord, Paper, validate
+from paperwire.identity import ids_contradict, same_by_title
 from paperwire.sources.base import Parsed, RecordError
 from paperwire.store.base import Store, StoredPaper
 
@@ -59,6 +60,8 @@ def merge(existing: Paper, incoming: Paper) -> Paper:
     if incoming.external_upvotes is not None:  # the latest external count replaces the last
         merged.external_upvotes = incoming.external_upvotes
     merged.sources = sorted(set(existing.sources) | set(incoming.sources))
+    merged.source_ids = sorted(set(existing.source_ids) | set(incoming.source_ids))
+    merged.extras = {**existing.extras, **incoming.extras}  # the latest sync of a source wins
     return merged
 
 
@@ -66,6 +69,7 @@ def _prepare(paper: Paper) -> Paper:
     if paper.authors:
         paper.author_count = len(paper.authors)
     paper.sources = sorted(set(paper.sources))
+    paper.source_ids = sorted(set(paper.source_ids))
     return validate(paper)
 
 
@@ -75,27 +79,44 @@ class _Batch:
     def __init__(self, store: Store, papers: list[Paper]) -> None:
         self.by_pid: dict[int, StoredPaper] = {}
         self.by_id: dict[str, StoredPaper] = {}
+        self.by_doi: dict[str, list[StoredPaper]] = {}
+        self.by_source_id: dict[str, StoredPaper] = {}
         self.by_title: dict[str, list[StoredPaper]] = {}
         existing = store.lookup({p.arxiv_id for p in papers if p.arxiv_id},
-                                {p.title_key for p in papers})
+                                {p.title_key for p in papers},
+                                doi_keys={p.doi_key for p in papers if p.doi_key},
+                                source_ids={s for p in papers for s in p.source_ids})
         for sp in existing:
             self._remember(sp)
         self.original = {sp.pid: sp.paper for sp in existing}
         self.new: list[Paper] = []
 
     def _remember(self, sp: StoredPaper) -> None:
+        p = sp.paper
         self.by_pid[sp.pid] = sp
-        if sp.paper.arxiv_id:
-            self.by_id[sp.paper.arxiv_id] = sp
-        self.by_title.setdefault(sp.paper.title_key, []).append(sp)
+        if p.arxiv_id:
+            self.by_id[p.arxiv_id] = sp
+        if p.doi_key and sp not in self.by_doi.setdefault(p.doi_key, []):
+            self.by_doi[p.doi_key].append(sp)
+        for source_id in p.source_ids:
+            self.by_source_id[source_id] = sp
+        if sp not in self.by_title.setdefault(p.title_key, []):
+            self.by_title[p.title_key].append(sp)
 
     def match(self, paper: Paper) -> StoredPaper | None:
+        """The identity rule: arXiv id, else DOI, else a source's id, else the title when
+        nothing contradicts it (see identity.py)."""
         if paper.arxiv_id and paper.arxiv_id in self.by_id:
             return self.by_id[paper.arxiv_id]
-        candidates = self.by_title.get(paper.title_key, [])
-        if paper.arxiv_id:  # a paper with an id only merges into one that has none
-            candidates = [c for c in candidates if not c.paper.arxiv_id]
-        return candidates[0] if candidates else None
+        by_ids = self.by_doi.get(paper.doi_key or "", []) + [
+            self.by_source_id[s] for s in paper.source_ids if s in self.by_source_id]
+        for candidate in by_ids:
+            if not ids_contradict(candidate.paper, paper):
+                return candidate
+        for candidate in self.by_title.get(paper.title_key, []):
+            if same_by_title(candidate.paper, paper):
+                return candidate
+        return None
 
     def add(self, paper: Paper) -> str:
         found = self.match(paper)

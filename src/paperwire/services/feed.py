@@ -35,7 +35,7 @@ class FeedItem:
 
     @property
     def feed_date(self) -> date | None:
-        return self.paper.paper.listed_on or self.paper.paper.published
+        return self.paper.feed_date
 
 
 @dataclass

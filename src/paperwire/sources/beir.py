@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import BinaryIO
 
 from paperwire.domain import Paper, clean_text, parse_arxiv_id
@@ -15,7 +16,14 @@ def looks_like(first: dict) -> bool:
     return "_id" in first and "text" in first
 
 
+def _corpus_name(fp: BinaryIO) -> str:
+    """BEIR keeps each corpus in a folder of its name (scifact/corpus.jsonl)."""
+    name = getattr(fp, "name", None)
+    return Path(name).resolve().parent.name if isinstance(name, str) else "corpus"
+
+
 def parse(fp: BinaryIO) -> ParsedStream:
+    namespace = f"{NAME}:{_corpus_name(fp)}"
     for n, raw in enumerate(fp, start=1):
         if not raw.strip():
             continue
@@ -28,7 +36,7 @@ def parse(fp: BinaryIO) -> ParsedStream:
                 version=ident.version if ident else None,
                 title=title,
                 abstract=clean_text(rec["text"]),
-                url=None if ident else f"beir:{rec['_id']}",
+                source_ids=[f"{namespace}:{rec['_id']}"],
                 sources=[NAME],
             )
         except json.JSONDecodeError as e:

@@ -16,6 +16,18 @@ def looks_like(items: object) -> bool:
         and isinstance(items[0].get("paper"), dict)
 
 
+# what the daily page shows beside the core record, kept as Hugging Face names it and
+# served back under the same names (the latest sync replaces the last)
+_ITEM_CORE = {"paper", "title", "summary", "publishedAt"}
+_PAPER_CORE = {"id", "title", "summary", "authors", "publishedAt", "upvotes", "githubRepo"}
+
+
+def extras_of(item: dict) -> dict:
+    p = item["paper"]
+    return {"item": {k: v for k, v in item.items() if k not in _ITEM_CORE},
+            "paper": {k: v for k, v in p.items() if k not in _PAPER_CORE}}
+
+
 def _paper(item: dict) -> Paper:
     p = item["paper"]
     ident = parse_arxiv_id(str(p.get("id", "")))
@@ -30,6 +42,7 @@ def _paper(item: dict) -> Paper:
         external_upvotes=p.get("upvotes"),
         listed_on=parse_date(item.get("publishedAt") or p.get("submittedOnDailyAt")),
         sources=[NAME],
+        extras={"hf": extras_of(item)},
     )
 
 

@@ -16,6 +16,12 @@ class StoredPaper:
     paper: Paper
     rev: int
     hidden: bool = False
+    added_on: date | None = None  # the day the store first saw it
+
+    @property
+    def feed_date(self) -> date | None:
+        """The day it is listed on: its listing day, else published, else when it arrived."""
+        return self.paper.listed_on or self.paper.published or self.added_on
 
 
 @dataclass
@@ -24,6 +30,18 @@ class VectorRow:
     text_hash: str
     paper_rev: int
     vector: bytes  # float32, little-endian
+
+
+@dataclass
+class HarvestCheckpoint:
+    """Where a harvest stands; saved in the same transaction as the records of its page."""
+
+    name: str  # "arxiv-oai:cs", "arxiv-api:cs.LG", "hf"
+    token: str | None = None  # the next page's resumption token; None when no list is open
+    list_from: str | None = None  # the open list's arguments, to restart it if need be
+    list_until: str | None = None
+    pages: int = 0  # pages of the open list harvested so far
+    cursor: str | None = None  # the newest datestamp or day harvested completely
 
 
 @dataclass
@@ -37,13 +55,21 @@ class StoreStats:
 
 
 class Store(Protocol):
-    def lookup(self, arxiv_ids: Iterable[str], title_keys: Iterable[str]) -> list[StoredPaper]:
-        """Rows whose arXiv id or title key is among the given ones."""
+    def lookup(self, arxiv_ids: Iterable[str], title_keys: Iterable[str],
+               doi_keys: Iterable[str] = (), source_ids: Iterable[str] = ()
+               ) -> list[StoredPaper]:
+        """Rows whose arXiv id, title key, DOI key or a source id is among the given ones."""
         ...
 
-    def write_batch(self, inserts: list[Paper], updates: list[tuple[int, Paper]]) -> list[int]:
-        """Insert and update papers in one transaction; returns the new rows' pids, in order."""
+    def write_batch(self, inserts: list[Paper], updates: list[tuple[int, Paper]],
+                    checkpoint: HarvestCheckpoint | None = None) -> list[int]:
+        """Insert and update papers in one transaction, with the harvest checkpoint if one is
+        given; returns the new rows' pids, in order."""
         ...
+
+    def harvest_checkpoint(self, name: str) -> HarvestCheckpoint | None: ...
+
+    def save_checkpoint(self, checkpoint: HarvestCheckpoint) -> None: ...
 
     def get_many(self, pids: Iterable[int]) -> dict[int, StoredPaper]: ...
 

@@ -211,7 +211,8 @@ class SiteStore:
         return self._pairs("SELECT s.pid, u.username FROM submissions s JOIN users u "
                            "ON u.uid = s.uid WHERE s.pid IN ({marks})", pids)
 
-    FEED_DATE_SQL = "coalesce(listed_on, published)"
+    # as in the index papers_feed_day: listed on, else published, else the day it arrived
+    FEED_DATE_SQL = "coalesce(listed_on, published, substr(added_at, 1, 10))"
     UPVOTES_SQL = ("(coalesce(external_upvotes, 0) + "
                    "(SELECT count(*) FROM votes v WHERE v.pid = papers.pid))")
 
@@ -241,7 +242,7 @@ class SiteStore:
         return [_from_row(r) for r in rows]
 
     def latest_feed_date(self, not_after: date) -> date | None:
-        row = self.db.execute("SELECT max(coalesce(listed_on, published)) FROM papers "
-                              "WHERE hidden = 0 AND coalesce(listed_on, published) <= ?",
+        row = self.db.execute(f"SELECT max({self.FEED_DATE_SQL}) FROM papers "
+                              f"WHERE hidden = 0 AND {self.FEED_DATE_SQL} <= ?",
                               (not_after.isoformat(),)).fetchone()
         return date.fromisoformat(row[0]) if row and row[0] else None

@@ -12,13 +12,15 @@ from pathlib import Path
 from yoyo import get_backend, read_migrations
 
 from paperwire.domain import Paper
-from paperwire.store.base import StoredPaper, StoreStats, VectorRow
+from paperwire.store.base import HarvestCheckpoint, StoredPaper, StoreStats, VectorRow
 
 _COLUMNS = (
     "arxiv_id, title_key, version, title, abstract, authors, author_count, published, updated, "
-    "categories, comment, journal_ref, doi, code_url, url, external_upvotes, listed_on, sources"
+    "categories, comment, journal_ref, doi, code_url, url, external_upvotes, listed_on, sources, "
+    "doi_key, extras, source_ids"
 )
-_SELECT = f"SELECT pid, rev, hidden, {_COLUMNS} FROM papers"
+_N_COLUMNS = len(_COLUMNS.split(","))
+_SELECT = f"SELECT pid, rev, hidden, local_key, added_at, {_COLUMNS} FROM papers"
 _STALE = ("FROM papers p LEFT JOIN embeddings e ON e.pid = p.pid "
           "WHERE (e.pid IS NULL OR e.model != ? OR p.rev > e.paper_rev)")
 _LOOKUP_CHUNK = 400  # stays under SQLite's host-parameter limit with room to spare
@@ -44,7 +46,8 @@ def _to_row(p: Paper) -> tuple:
         p.arxiv_id, p.title_key, p.version, p.title, p.abstract, json.dumps(p.authors),
         p.author_count, _iso(p.published), _iso(p.updated), " ".join(p.categories), p.comment,
         p.journal_ref, p.doi, p.code_url, p.url, p.external_upvotes, _iso(p.listed_on),
-        ",".join(p.sources),
+        ",".join(p.sources), p.doi_key, json.dumps(p.extras, sort_keys=True),
+        " ".join(p.source_ids),
     )
 
 
@@ -56,9 +59,11 @@ def _from_row(r: sqlite3.Row) -> StoredPaper:
         categories=r["categories"].split(), comment=r["comment"], journal_ref=r["journal_ref"],
         doi=r["doi"], code_url=r["code_url"], url=r["url"],
         external_upvotes=r["external_upvotes"], listed_on=_date(r["listed_on"]),
-        sources=[s for s in r["sources"].split(",") if s],
+        sources=[s for s in r["sources"].split(",") if s], extras=json.loads(r["extras"]),
+        source_ids=r["source_ids"].split(), local_key=r["local_key"],
     )
-    return StoredPaper(pid=r["pid"], paper=paper, rev=r["rev"], hidden=bool(r["hidden"]))
+    return StoredPaper(pid=r["pid"], paper=paper, rev=r["rev"], hidden=bool(r["hidden"]),
+                       added_on=date.fromisoformat(r["added_at"][:10]))
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
@@ -85,16 +90,23 @@ class SQLiteStore:
     def _select(self, where: str, params: Iterable = ()) -> list[StoredPaper]:
         return [_from_row(r) for r in self.db.execute(f"{_SELECT} {where}", tuple(params))]
 
-    def lookup(self, arxiv_ids: Iterable[str], title_keys: Iterable[str]) -> list[StoredPaper]:
+    def lookup(self, arxiv_ids: Iterable[str], title_keys: Iterable[str],
+               doi_keys: Iterable[str] = (), source_ids: Iterable[str] = ()
+               ) -> list[StoredPaper]:
         found: dict[int, StoredPaper] = {}
-        for column, values in (("arxiv_id", list(arxiv_ids)), ("title_key", list(title_keys))):
-            for chunk in _chunks(values, _LOOKUP_CHUNK):
+        for where, values in (("arxiv_id IN ({marks})", arxiv_ids),
+                              ("title_key IN ({marks})", title_keys),
+                              ("doi_key IN ({marks})", doi_keys),
+                              ("pid IN (SELECT pid FROM source_ids WHERE source_id IN ({marks}))",
+                               source_ids)):
+            for chunk in _chunks(list(values), _LOOKUP_CHUNK):
                 marks = ",".join("?" * len(chunk))
-                for sp in self._select(f"WHERE {column} IN ({marks})", chunk):
+                for sp in self._select("WHERE " + where.format(marks=marks), chunk):
                     found[sp.pid] = sp
         return sorted(found.values(), key=lambda sp: sp.pid)
 
-    def write_batch(self, inserts: list[Paper], updates: list[tuple[int, Paper]]) -> list[int]:
+    def write_batch(self, inserts: list[Paper], updates: list[tuple[int, Paper]],
+                    checkpoint: HarvestCheckpoint | None = None) -> list[int]:
         pids: list[int] = []
 
         def work(db: sqlite3.Connection) -> None:
@@ -102,18 +114,57 @@ class SQLiteStore:
                 "SELECT coalesce(max(rev), 0) + 1, coalesce(max(pid), 0) + 1 FROM papers"
             ).fetchone()
             pids.extend(range(first, first + len(inserts)))  # we hold the write lock
-            marks = ",".join("?" * 20)
-            db.executemany(f"INSERT INTO papers (pid, {_COLUMNS}, rev) VALUES ({marks})",
-                           [(pid, *_to_row(p), rev) for pid, p in zip(pids, inserts, strict=True)])
+            keys = self._local_keys(db, inserts)
+            marks = ",".join("?" * (_N_COLUMNS + 3))
+            db.executemany(
+                f"INSERT INTO papers (pid, local_key, {_COLUMNS}, rev) VALUES ({marks})",
+                [(pid, key, *_to_row(p), rev)
+                 for pid, key, p in zip(pids, keys, inserts, strict=True)])
             assignments = ", ".join(f"{c.strip()} = ?" for c in _COLUMNS.split(","))
             db.executemany(
                 f"UPDATE papers SET {assignments}, rev = ?, "
                 "changed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE pid = ?",
                 [(*_to_row(p), rev, pid) for pid, p in updates],
             )
+            db.executemany("INSERT OR IGNORE INTO source_ids (source_id, pid) VALUES (?, ?)",
+                           [(s, pid) for pid, p in (*zip(pids, inserts), *updates)
+                            for s in p.source_ids])
+            if checkpoint is not None:
+                _save_checkpoint(db, checkpoint)
 
         self._transaction(work)
         return pids
+
+    @staticmethod
+    def _local_keys(db: sqlite3.Connection, inserts: list[Paper]) -> list[str | None]:
+        """Public keys for new papers without an arXiv id: the title key, numbered when
+        another paper of the same title has it (distinct papers may share a title)."""
+        taken: set[str] = set()
+        keys: list[str | None] = []
+        for p in inserts:
+            if p.arxiv_id:
+                keys.append(None)
+                continue
+            base = p.title_key
+            if base not in taken:
+                taken.update(r[0] for r in db.execute(
+                    "SELECT local_key FROM papers WHERE title_key = ? AND local_key IS NOT NULL",
+                    (base,)))
+            key, n = base, 1
+            while key in taken:
+                n += 1
+                key = f"{base}-{n}"
+            taken.add(key)
+            keys.append(key)
+        return keys
+
+    def harvest_checkpoint(self, name: str) -> HarvestCheckpoint | None:
+        row = self.db.execute("SELECT name, token, list_from, list_until, pages, cursor "
+                              "FROM harvest_state WHERE name = ?", (name,)).fetchone()
+        return HarvestCheckpoint(*row) if row else None
+
+    def save_checkpoint(self, checkpoint: HarvestCheckpoint) -> None:
+        self._transaction(lambda db: _save_checkpoint(db, checkpoint))
 
     def get_many(self, pids: Iterable[int]) -> dict[int, StoredPaper]:
         out: dict[int, StoredPaper] = {}
@@ -123,8 +174,8 @@ class SQLiteStore:
         return out
 
     def find(self, key: str) -> StoredPaper | None:
-        rows = self._select("WHERE arxiv_id = ? OR (arxiv_id IS NULL AND title_key = ?) "
-                            "ORDER BY pid LIMIT 1", (key, key))
+        rows = self._select("WHERE arxiv_id = ? OR local_key = ? ORDER BY pid LIMIT 1",
+                            (key, key))
         return rows[0] if rows else None
 
     def changed_since(self, rev: int, batch_size: int = 5000) -> Iterator[list[StoredPaper]]:
@@ -168,7 +219,7 @@ class SQLiteStore:
                         ) -> list[tuple[StoredPaper, str | None]]:
         cols = ", ".join(f"p.{c.strip()}" for c in _COLUMNS.split(","))
         rows = self.db.execute(
-            f"SELECT p.pid, p.rev, p.hidden, {cols}, "
+            f"SELECT p.pid, p.rev, p.hidden, p.local_key, p.added_at, {cols}, "
             f"CASE WHEN e.model = ? THEN e.text_hash END AS old_hash {_STALE} "
             "AND p.pid > ? ORDER BY p.pid LIMIT ?", (model, model, after_pid, limit))
         return [(_from_row(r), r["old_hash"]) for r in rows]
@@ -251,3 +302,13 @@ class SQLiteStore:
                 f"SELECT pid, published FROM papers WHERE published IS NOT NULL AND pid IN "
                 f"({','.join('?' * len(chunk))})", chunk))
         return out
+
+
+def _save_checkpoint(db: sqlite3.Connection, c: HarvestCheckpoint) -> None:
+    db.execute(
+        "INSERT INTO harvest_state (name, token, list_from, list_until, pages, cursor, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
+        "ON CONFLICT (name) DO UPDATE SET token = excluded.token, "
+        "list_from = excluded.list_from, list_until = excluded.list_until, "
+        "pages = excluded.pages, cursor = excluded.cursor, updated_at = excluded.updated_at",
+        (c.name, c.token, c.list_from, c.list_until, c.pages, c.cursor))
