@@ -66,6 +66,7 @@ class ArxivReplay:
 
     def close(self) -> None:
         self.server.shutdown()
+        self.server.server_close()
 
 
 class Site:

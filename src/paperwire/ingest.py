@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from paperwire.domain import InvalidRecord, Paper, validate
 from paperwire.identity import ids_contradict, same_by_title
 from paperwire.sources.base import Parsed, RecordError
-from paperwire.store.base import Store, StoredPaper
+from paperwire.store.base import HarvestCheckpoint, Store, StoredPaper
 
 BATCH_SIZE = 5000
 _TEXT_FIELDS = ("title", "abstract", "comment", "journal_ref", "doi", "code_url", "url")
@@ -139,12 +139,13 @@ class _Batch:
                 if pid > 0 and sp.paper != self.original[pid]]
 
 
-def _flush(store: Store, papers: list[Paper], report: ImportReport) -> list[StoredPaper]:
-    """Write one batch; returns the papers it added or changed."""
+def _flush(store: Store, papers: list[Paper], report: ImportReport,
+           checkpoint: HarvestCheckpoint | None = None) -> list[StoredPaper]:
+    """Write one batch (with the checkpoint, if any); returns the papers it added or changed."""
     batch = _Batch(store, papers)
     outcomes = [batch.add(p) for p in papers]
     updates = batch.updates()
-    new_pids = store.write_batch(batch.new, updates)
+    new_pids = store.write_batch(batch.new, updates, checkpoint)
     report.added += outcomes.count("added")
     report.updated += outcomes.count("updated")
     report.unchanged += outcomes.count("unchanged")
@@ -159,15 +160,17 @@ def ingest(
     on_progress: Callable[[int], None] | None = None,
     on_batch: Callable[[list[StoredPaper]], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    checkpoint: HarvestCheckpoint | None = None,
 ) -> ImportReport:
-    """Store every good record; report, count and skip the bad ones."""
+    """Store every good record; report, count and skip the bad ones. A checkpoint is written
+    with the last batch: give all of a page's records in one batch to commit them together."""
     report = ImportReport()
     pending: list[Paper] = []
     prefix = f"{where}: " if where else ""
 
-    def flush() -> None:
-        if pending:
-            changed = _flush(store, pending, report)
+    def flush(last: bool = False) -> None:
+        if pending or (last and checkpoint is not None):
+            changed = _flush(store, pending, report, checkpoint if last else None)
             if on_batch:
                 on_batch(changed)
             if on_progress:
@@ -187,5 +190,5 @@ def ingest(
             continue
         if len(pending) >= batch_size:
             flush()
-    flush()
+    flush(last=True)
     return report

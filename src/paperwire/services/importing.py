@@ -7,18 +7,24 @@ from pathlib import Path
 
 from paperwire import sources
 from paperwire.index import sync
-from paperwire.ingest import ImportReport, ingest
+from paperwire.ingest import BATCH_SIZE, ImportReport, ingest
 from paperwire.services.library import Library
 from paperwire.sources.base import Parsed
+from paperwire.store.base import HarvestCheckpoint
 
 
 def import_records(library: Library, records: Iterable[Parsed], where: str = "",
-                   on_progress: Callable[[int], None] | None = None) -> ImportReport:
-    """Ingest records and bring the lexical index along, batch by batch."""
+                   on_progress: Callable[[int], None] | None = None,
+                   checkpoint: HarvestCheckpoint | None = None) -> ImportReport:
+    """Ingest records and bring the lexical index along, batch by batch. With a checkpoint,
+    the records (a harvested page) and the checkpoint are committed in one transaction."""
     index = library.lexical
+    records = list(records) if checkpoint is not None else records
+    batch = max(BATCH_SIZE, len(records)) if isinstance(records, list) else BATCH_SIZE
     try:
         return ingest(library.store, records, where=where, on_progress=on_progress,
-                      on_batch=lambda changed: sync.apply(index, changed))
+                      on_batch=lambda changed: sync.apply(index, changed), batch_size=batch,
+                      checkpoint=checkpoint)
     finally:
         index.commit(library.store.max_rev())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cached_property
 
 from paperwire.config import Settings
@@ -9,9 +10,12 @@ from paperwire.embedding import DIM, MODEL_NAME, Embedder, is_prepared, load_emb
 from paperwire.index.lexical import LexicalIndex
 from paperwire.index.sync import open_lexical
 from paperwire.index.vectors import VectorIndex
+from paperwire.sources import arxiv_client
 from paperwire.sources.arxiv_client import ArxivClient
+from paperwire.sources.http import PoliteClient, Politeness
 from paperwire.store import SQLiteStore, Store, open_store
 from paperwire.store.site import SiteStore
+from paperwire.store.worker import StorePacer, WorkerStore
 
 
 class Library:
@@ -29,8 +33,21 @@ class Library:
         return SiteStore(self.store)
 
     @cached_property
+    def worker_store(self) -> WorkerStore:
+        assert isinstance(self.store, SQLiteStore)
+        return WorkerStore(self.store)
+
+    def polite_client(self, service: str, politeness: Politeness) -> PoliteClient:
+        """An HTTP client that takes turns with every process sharing this store."""
+        return PoliteClient(service, StorePacer(self.worker_store), politeness)
+
+    @cached_property
     def arxiv(self) -> ArxivClient:
-        return ArxivClient(self.settings.arxiv_api, self.settings.arxiv_interval)
+        """For submissions: a person is waiting, so one retry at the most."""
+        politeness = replace(self.settings.harvest.arxiv, attempts=2, backoff=0.5,
+                             timeout=15.0)
+        return ArxivClient(self.settings.arxiv_api,
+                           self.polite_client(arxiv_client.SERVICE, politeness))
 
     @cached_property
     def embedder(self) -> Embedder:

@@ -11,6 +11,7 @@ from typing import BinaryIO
 
 from paperwire.domain import Paper, clean_text, parse_arxiv_id
 from paperwire.sources.base import (
+    Parsed,
     ParsedStream,
     RecordError,
     SourceError,
@@ -58,6 +59,8 @@ def _from_raw(m) -> Paper:
         journal_ref=_optional(m, "journal-ref", "raw"),
         doi=_optional(m, "doi", "raw"),
         sources=[NAME],
+        extras=({"arxiv": {"submitter": submitter}}
+                if (submitter := _optional(m, "submitter", "raw")) else {}),
     )
 
 
@@ -136,11 +139,41 @@ def resumption(root) -> Resumption:
     return Resumption((el.text or "").strip() or None, int(size) if size else None)
 
 
-def parse(fp: BinaryIO) -> ParsedStream:
-    root = parse_xml(fp.read())
+@dataclass
+class Page:
+    """One ListRecords response, read whole."""
+
+    records: list[Parsed]
+    token: str | None  # the next page's resumption token; None on the last page
+    complete_list_size: int | None
+    response_date: str | None  # YYYY-MM-DD, the server's clock when it answered
+    error_code: str | None  # an OAI-PMH error (noRecordsMatch, badResumptionToken, ...)
+    error_text: str
+
+
+def root_of(body: bytes):
+    root = parse_xml(body)
     if root.tag != f"{{{OAI}}}OAI-PMH":
         raise SourceError("not an OAI-PMH response")
+    return root
+
+
+def read_page(body: bytes) -> Page:
+    root = root_of(body)
+    err = root.find("oai:error", NS)
+    more = resumption(root)
+    stamp = text_of(root.find("oai:responseDate", NS)).strip()[:10] or None
+    return Page(list(_records(root)), more.token, more.complete_list_size, stamp,
+                err.get("code") if err is not None else None, clean_text(text_of(err)))
+
+
+def parse(fp: BinaryIO) -> ParsedStream:
+    root = root_of(fp.read())
     check_errors(root)
+    yield from _records(root)
+
+
+def _records(root) -> ParsedStream:
     for n, rec in enumerate(root.iter(f"{{{OAI}}}record"), start=1):
         try:
             paper = _record(rec)

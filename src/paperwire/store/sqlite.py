@@ -127,7 +127,7 @@ class SQLiteStore:
                 [(*_to_row(p), rev, pid) for pid, p in updates],
             )
             db.executemany("INSERT OR IGNORE INTO source_ids (source_id, pid) VALUES (?, ?)",
-                           [(s, pid) for pid, p in (*zip(pids, inserts), *updates)
+                           [(s, pid) for pid, p in (*zip(pids, inserts, strict=False), *updates)
                             for s in p.source_ids])
             if checkpoint is not None:
                 _save_checkpoint(db, checkpoint)

@@ -22,6 +22,19 @@ class JobStatus:
     added_total: int
 
 
+class StorePacer:
+    """The harvesters' Pacer (sources/http.py), kept in the store for every process."""
+
+    def __init__(self, store: WorkerStore) -> None:
+        self.store = store
+
+    def reserve(self, service: str, interval: float) -> float:
+        return self.store.reserve_request(service, interval)
+
+    def push_back(self, service: str, until: float) -> None:
+        self.store.push_back(service, until)
+
+
 class WorkerStore:
     def __init__(self, papers: SQLiteStore) -> None:
         self.papers = papers
