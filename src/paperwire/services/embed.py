@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,11 +28,13 @@ def pending(library: Library) -> int:
     return library.store.count_to_embed(MODEL_NAME)
 
 
-def embed_pending(library: Library, on_progress: Callable[[int], None] | None = None
-                  ) -> EmbedReport:
-    """Encode what is missing, a committed batch at a time (safe to interrupt and rerun)."""
+def embed_pending(library: Library, on_progress: Callable[[int], None] | None = None,
+                  stop: threading.Event | None = None) -> EmbedReport:
+    """Encode what is missing, a committed batch at a time (safe to interrupt and rerun;
+    with `stop`, ends after the batch in hand once it is set)."""
     store, report, after = library.store, EmbedReport(), 0
-    while rows := store.papers_to_embed(MODEL_NAME, after, BATCH):
+    while not (stop is not None and stop.is_set()) and \
+            (rows := store.papers_to_embed(MODEL_NAME, after, BATCH)):
         after = rows[-1][0].pid
         fresh, same = [], []
         for sp, old_hash in rows:

@@ -24,6 +24,7 @@ from paperwire.sources.xml import parse_xml
 from paperwire.store.base import HarvestCheckpoint
 
 HF_SERVICE = "huggingface"
+HF_NAME = "hf"
 API_PAGE = 100  # arXiv API results per request
 API_MAX_PAGES = 20  # new submissions: at most 2,000 papers a run
 HF_FIRST_DAYS = 7  # a first Hugging Face sync reaches back a week
@@ -87,11 +88,17 @@ def oai_name(set_spec: str | None) -> str:
     return f"arxiv-oai:{set_spec or 'all'}"
 
 
-def _where_it_resumes(cp: HarvestCheckpoint) -> str:
+def api_name(categories: list[str]) -> str:
+    return "arxiv-api:" + ",".join(categories)
+
+
+def where_it_resumes(cp: HarvestCheckpoint) -> str:
     if cp.token:
         return f"the next run resumes at page {cp.pages + 1} (resumption token {cp.token!r})"
-    if cp.list_from or cp.cursor:
-        return f"the next run starts again from {cp.list_from or cp.cursor}"
+    if cp.list_from:
+        return f"the next run starts the list from {cp.list_from} again"
+    if cp.cursor:
+        return f"the next run starts from {cp.cursor}"
     return "the next run starts from the beginning"
 
 
@@ -116,7 +123,7 @@ def harvest_oai(library: Library, base_url: str | None = None, set_spec: str | N
         while True:
             if stop is not None and stop.is_set():
                 report.stopped = True
-                report.message = f"stopped on request; {_where_it_resumes(cp)}"
+                report.message = f"stopped on request; {where_it_resumes(cp)}"
                 return report
             params = ({"verb": "ListRecords", "resumptionToken": cp.token} if cp.token else
                       _list_params(prefix, set_spec, cp.list_from, cp.list_until))
@@ -124,7 +131,7 @@ def harvest_oai(library: Library, base_url: str | None = None, set_spec: str | N
                 _, body = client.get(base_url, params, check=_oai_check)
                 page = arxiv_oai.read_page(body)
             except (Unreachable, SourceError) as e:
-                raise HarvestError(f"{name}: {e}; {_where_it_resumes(cp)}") from e
+                raise HarvestError(f"{name}: {e}; {where_it_resumes(cp)}") from e
             if page.error_code == "badResumptionToken" and not restarted:
                 restarted = True  # tokens expire; the records are idempotent, so start over
                 report.message = (f"the server no longer knew the resumption token; the list "
@@ -132,9 +139,10 @@ def harvest_oai(library: Library, base_url: str | None = None, set_spec: str | N
                 cp.token, cp.pages = None, 0
                 continue
             if page.error_code == "noRecordsMatch":
+                since = cp.list_from or "the start"
                 cp = _close_list(cp, page.response_date)
                 store.save_checkpoint(cp)
-                report.message += (f"no records changed since {cp.list_from or 'the start'}; "
+                report.message += (f"no records changed since {since}; "
                                    f"next run starts from {cp.cursor}")
                 return report
             if page.error_code:
@@ -190,7 +198,7 @@ def harvest_new(library: Library, base_url: str | None = None,
     papers arrive, so an offset would not resume anything."""
     settings = library.settings.harvest
     categories = categories or settings.categories
-    name = "arxiv-api:" + ",".join(categories)
+    name = api_name(categories)
     cp = library.store.harvest_checkpoint(name) or HarvestCheckpoint(name)
     since = date.fromisoformat(cp.cursor) - timedelta(days=1) if cp.cursor else \
         _today() - timedelta(days=2)
@@ -254,7 +262,7 @@ def harvest_hf(library: Library, base_url: str | None = None, day: date | None =
                since: date | None = None, stop: threading.Event | None = None) -> HarvestReport:
     settings = library.settings.harvest
     url = (base_url or settings.hf_url).rstrip("/") + "/api/daily_papers"
-    name = "hf"
+    name = HF_NAME
     cp = library.store.harvest_checkpoint(name) or HarvestCheckpoint(name)
     report = HarvestReport(name)
     client = library.polite_client(HF_SERVICE, settings.hf)

@@ -102,7 +102,7 @@ class PoliteClient:
         p = self.politeness
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(p.attempts),
-            wait=tenacity.wait_exponential_jitter(initial=p.backoff, max=p.backoff_max,
+            wait=tenacity.wait_exponential_jitter(multiplier=p.backoff, max=p.backoff_max,
                                                   jitter=p.backoff),
             retry=tenacity.retry_if_exception_type(Transient), sleep=self.sleep, reraise=True)
         try:

@@ -191,8 +191,13 @@ class SQLiteStore:
     def max_rev(self) -> int:
         return self.db.execute("SELECT coalesce(max(rev), 0) FROM papers").fetchone()[0]
 
-    def count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM papers").fetchone()[0]
+    def count(self, visible_only: bool = False) -> int:
+        where = " WHERE hidden = 0" if visible_only else ""
+        return self.db.execute("SELECT count(*) FROM papers" + where).fetchone()[0]
+
+    def integrity_problems(self) -> list[str]:
+        rows = [r[0] for r in self.db.execute("PRAGMA quick_check")]
+        return [] if rows == ["ok"] else rows
 
     def latest(self, limit: int, offset: int = 0) -> list[StoredPaper]:
         return self._select(

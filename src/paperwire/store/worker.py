@@ -120,6 +120,11 @@ class WorkerStore:
     def release_lock(self, name: str, holder: str) -> None:
         self.db.execute("DELETE FROM locks WHERE name = ? AND holder = ?", (name, holder))
 
-    def checkpoints(self) -> list[tuple]:
-        return self.db.execute("SELECT name, token, list_from, list_until, pages, cursor, "
-                               "updated_at FROM harvest_state ORDER BY name").fetchall()
+    def checkpoint_names(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM harvest_state ORDER BY name")]
+
+    def lock_holder(self, name: str) -> tuple[str, float] | None:
+        """(holder, heartbeat epoch seconds) of a lock, if anyone holds it."""
+        row = self.db.execute("SELECT holder, heartbeat FROM locks WHERE name = ?",
+                              (name,)).fetchone()
+        return (row[0], row[1]) if row else None
