@@ -203,3 +203,32 @@ class HfDays:
         if path != "/api/daily_papers":
             return 404, {}, b'{"error": "not found"}'
         return 200, {}, json.dumps(self.days.get(params.get("date", ""), [])).encode()
+
+
+# -- the arXiv API -----------------------------------------------------------------------------
+
+def atom_feed(entries: list[tuple[str, str, str]]) -> bytes:
+    """An arXiv API answer with (arXiv id, title, published day) entries we wrote."""
+    body = "".join(
+        f"<entry><id>http://arxiv.org/abs/{ident}v1</id><published>{day}T10:00:00Z</published>"
+        f"<updated>{day}T10:00:00Z</updated><title>{escape(title)}</title><summary>Announced "
+        f"today: {escape(title)}, a study of sparse attention.</summary><author><name>Ada "
+        f"Newcomer</name></author><category term=\"cs.LG\"/></entry>"
+        for ident, title, day in entries)
+    return ('<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
+            'xmlns:arxiv="http://arxiv.org/schemas/atom" '
+            'xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">'
+            f"<opensearch:totalResults>{len(entries)}</opensearch:totalResults>"
+            f"{body}</feed>").encode()
+
+
+class ArxivNewest:
+    """/api/query answers with the entries it holds (newest first), whatever the query."""
+
+    def __init__(self, entries: list[tuple[str, str, str]]) -> None:
+        self.entries = entries
+
+    def __call__(self, path: str, params: dict[str, str]) -> Answer:
+        start = int(params.get("start", "0"))
+        return 200, {}, atom_feed(self.entries[start:start + int(params.get("max_results",
+                                                                              "100"))])

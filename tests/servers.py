@@ -72,12 +72,13 @@ class ArxivReplay:
 class Site:
     """paperwire serve, for real, on a free port of 127.0.0.1."""
 
-    def __init__(self, db: Path, env: dict[str, str]) -> None:
+    def __init__(self, db: Path, env: dict[str, str], workers: int = 1) -> None:
         self.db = db
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = env
-        self.process = subprocess.Popen([EXE, "--db", db, "serve", "--port", str(self.port)],
+        self.process = subprocess.Popen([EXE, "--db", db, "serve", "--port", str(self.port),
+                                         "--workers", str(workers)],
                                         env=env, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
