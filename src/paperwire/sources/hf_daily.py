@@ -19,7 +19,7 @@ def looks_like(items: object) -> bool:
 # what the daily page shows beside the core record, kept as Hugging Face names it and
 # served back under the same names (the latest sync replaces the last)
 _ITEM_CORE = {"paper", "title", "summary", "publishedAt"}
-_PAPER_CORE = {"id", "title", "summary", "authors", "publishedAt", "upvotes", "githubRepo"}
+_PAPER_CORE = {"id", "title", "summary", "publishedAt", "upvotes", "githubRepo"}
 
 
 def extras_of(item: dict) -> dict:

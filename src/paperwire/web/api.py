@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from paperwire.services import community, feed, similar
+from paperwire.services import community, feed, hf_details, similar
 from paperwire.services import search as search_service
 from paperwire.services.feed import FeedItem
 from paperwire.web.deps import (
@@ -33,10 +33,11 @@ def _iso(d: date | None) -> str | None:
 
 
 def paper_json(item: FeedItem) -> dict:
+    """Hugging Face's `paper` object (what a sync brought, under HF's names), with ours."""
     p = item.paper.paper
-    return {
+    return hf_details.paper_fields(p) | {
         "id": p.key, "arxivId": p.arxiv_id, "title": p.title, "summary": p.abstract,
-        "authors": [{"name": a} for a in p.authors], "numAuthors": p.n_authors,
+        "authors": hf_details.authors_json(p), "numAuthors": p.n_authors,
         "publishedAt": _iso(p.published), "upvotes": item.upvotes,
         "localUpvotes": item.local_votes, "externalUpvotes": p.external_upvotes,
         "githubRepo": p.code_url, "categories": p.categories,
@@ -45,10 +46,16 @@ def paper_json(item: FeedItem) -> dict:
 
 
 def item_json(item: FeedItem) -> dict:
+    """A daily item as Hugging Face's: every field a sync brought, then ours; comments and
+    upvotes count Hugging Face's and this site's."""
     p = item.paper.paper
-    return {"paper": paper_json(item), "publishedAt": _iso(item.feed_date), "title": p.title,
-            "summary": p.abstract, "numComments": item.comments,
-            "submittedBy": {"name": item.submitted_by} if item.submitted_by else None}
+    details = hf_details.HfDetails.of(p)
+    submitted = details.item.get("submittedBy") or (
+        {"name": item.submitted_by} if item.submitted_by else None)
+    return details.item | {
+        "paper": paper_json(item), "publishedAt": _iso(item.feed_date), "title": p.title,
+        "summary": p.abstract, "numComments": details.comments + item.comments,
+        "submittedBy": submitted}
 
 
 @router.get("/daily_papers", summary="The daily papers, as Hugging Face's /api/daily_papers")

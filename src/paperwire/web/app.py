@@ -25,7 +25,7 @@ from paperwire.web.rendering import render
 STATIC = Path(__file__).parent / "static"
 SECURITY_HEADERS = {
     "content-security-policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
         "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
         "form-action 'self'"),
     "x-content-type-options": "nosniff",

@@ -9,9 +9,11 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from paperwire.services.community import render_comment
+from paperwire.services.hf_details import HfDetails
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.filters["markdown"] = lambda body: Markup(render_comment(body))
+TEMPLATES.env.filters["hf"] = HfDetails.of
 
 
 def render(request: Request, name: str, context: dict, status_code: int = 200,

@@ -1,0 +1,66 @@
+"""A client written for Hugging Face's /api/daily_papers reads ours unchanged, and the pages
+show what the original shows (submitter, comments, stars, keywords, thumbnail)."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from tests.servers import Site
+
+
+def _same_shape(theirs: object, ours: object, where: str) -> list[str]:
+    """Every key of theirs is in ours with the same JSON type, recursively."""
+    if type(theirs) is not type(ours) and not (theirs is None or ours is None):
+        return [f"{where}: {type(theirs).__name__} became {type(ours).__name__}"]
+    if isinstance(theirs, dict):
+        missing = [f"{where}.{k}: missing" for k in theirs if k not in ours]
+        return missing + [m for k in theirs if k in ours
+                          for m in _same_shape(theirs[k], ours[k], f"{where}.{k}")]
+    if isinstance(theirs, list) and theirs and ours:
+        return _same_shape(theirs[0], ours[0], f"{where}[0]")
+    return []
+
+
+@pytest.fixture
+def hf_site(tmp_path, shared):
+    running = Site(tmp_path / "hf.db", dict(os.environ))
+    running.cli("import", str(shared / "fixtures/hf-papers/daily_papers.json"))
+    yield running
+    running.stop()
+
+
+def test_daily_papers_served_back_keep_every_key_and_type(hf_site, shared):
+    fixture = json.loads((shared / "fixtures/hf-papers/daily_papers.json").read_text())
+    with hf_site.client() as c:
+        served = [item for month in ("2026-05", "2026-06") for item in
+                  c.get("/api/daily_papers", params={"month": month, "limit": 100}).json()]
+    ours = {item["paper"]["id"]: item for item in served}
+    assert set(ours) == {item["paper"]["id"] for item in fixture}
+    problems = [p for item in fixture
+                for p in _same_shape(item, ours[item["paper"]["id"]], item["paper"]["id"])]
+    assert problems == []
+    for item in fixture:
+        mine = ours[item["paper"]["id"]]
+        for key in ("thumbnail", "submittedBy", "isAuthorParticipating", "numComments"):
+            assert mine[key] == item[key], key
+        for key in ("discussionId", "submittedOnDailyAt", "submittedOnDailyBy", "ai_summary",
+                    "ai_keywords", "authors", "upvotes"):
+            assert mine["paper"][key] == item["paper"][key], key
+        assert mine.get("organization") == item.get("organization")
+
+
+def test_cards_and_paper_pages_show_what_hugging_face_shows(hf_site, shared):
+    fixture = json.loads((shared / "fixtures/hf-papers/daily_papers.json").read_text())
+    item = next(i for i in fixture if i["paper"].get("githubStars") and i["paper"]["ai_keywords"])
+    with hf_site.client() as c:
+        page = c.get(f"/papers/{item['paper']['id']}").text
+        month = c.get("/papers/month/" + item["publishedAt"][:7]).text
+    for html in (page, month):
+        assert item["submittedBy"]["fullname"] in html
+        assert f"{item['numComments']} comment" in html
+        assert f"★ {item['paper']['githubStars']}" in html
+        assert item["paper"]["ai_keywords"][0] in html
+        assert item["thumbnail"] in html
