@@ -317,3 +317,26 @@ def test_openapi_schema_lists_the_api(site):
         docs = c.get("/docs")
         assert docs.status_code == 200 and "/openapi.json" in docs.text
     json.dumps(schema)
+
+
+def test_the_sources_page_is_for_moderators(site, tmp_path):
+    from datetime import date
+
+    from tests.replay import HfDays, Replay, hf_item
+
+    hf = Replay(HfDays({"2026-11-18": [hf_item(1, date(2026, 11, 18))]}),
+                content_type="application/json")
+    try:
+        site.cli("harvest", "hf", "--base-url", hf.url, "--date", "2026-11-18")
+    finally:
+        hf.close()
+    reader, mod = signed_in(site, "reader"), signed_in(site, "boss")
+    site.cli("user", "admin", "boss")
+    assert site.client().get("/admin/status").status_code == 401
+    assert reader.get("/admin/status").status_code == 403
+    page = mod.get("/admin/status")
+    assert page.status_code == 200
+    assert "No worker is running" in page.text
+    assert "arxiv-oai:cs" in page.text and "the next run starts from 2026-11-18" in page.text
+    assert 'href="/admin/status"' in page.text and 'href="/admin/status"' not in reader.get("/").text
+    reader.close(), mod.close()

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paperwire.index.lexical import Filters
 from paperwire.services import accounts, community, feed, moderation, similar
+from paperwire.services import status as status_service
 from paperwire.services import search as search_service
 from paperwire.services.submit import SubmitError, submit
 from paperwire.web.deps import (
@@ -320,3 +321,14 @@ def collection_page(request: Request, v: CurrentViewer, coll_id: RowId):
     return render(request, "collection.html", {
         "coll": coll, "items": feed.items_for(lib, lib.site, shown, v.user),
         "own": v.user is not None and v.user.uid == coll.uid})
+
+
+# -- administration --------------------------------------------------------------------------
+
+@router.get("/admin/status")
+def admin_status(request: Request, v: CurrentViewer):
+    """The worker and each source: last success, last error, next run, where it resumes."""
+    if not v.is_admin:
+        raise HTTPException(403 if v.user else 401, "moderators only")
+    return render(request, "admin_status.html",
+                  {"status": status_service.status(library(request))})
