@@ -20,21 +20,13 @@ from paperwire.index import sync
 from paperwire.index.lexical import Filters
 from paperwire.services import embed as embed_service
 from paperwire.services import harvest as harvest_service
-from paperwire.services import importing
+from paperwire.services import importing, starter
 from paperwire.services import search as search_service
 from paperwire.services import similar as similar_service
 from paperwire.services import status as status_service
 from paperwire.services import worker as worker_service
 from paperwire.services.library import Library
 from paperwire.services.papers import find_paper, paper_json
-
-DEMO_HELP = (
-    "No demo corpus found. paperwire's demo loads the listing pages in "
-    "../shared/fixtures/listings; without them, import your own data with "
-    "`paperwire import FILE` (arXiv API or OAI-PMH XML, the arXiv metadata snapshot from "
-    "https://www.kaggle.com/datasets/Cornell-University/arxiv, Hugging Face daily_papers "
-    "JSON, BibTeX, or docs/formats.md)."
-)
 
 
 def _progress(desc: str, total: int | None = None) -> tqdm:
@@ -115,16 +107,40 @@ def import_(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None,
 @main.command()
 @click.option("--shared", type=click.Path(path_type=Path), default=None,
               help="The shared data folder (default: ../shared beside the checkout).")
+@click.option("--harvest/--no-harvest", "then_harvest", default=None,
+              help="Without the demo corpus: harvest the last week of cs.LG (default: ask).")
 @click.pass_context
-def demo(ctx: click.Context, shared: Path | None) -> None:
-    """Load the demo corpus (the listing pages and a daily-papers response)."""
+def demo(ctx: click.Context, shared: Path | None, then_harvest: bool | None) -> None:
+    """Load the demo corpus (the listing pages and a daily-papers response); without it,
+    offer to harvest the last week of cs.LG from arXiv and Hugging Face."""
     shared = shared or Path(__file__).resolve().parents[3] / "shared"
     files = sorted((shared / "fixtures" / "listings").glob("*.txt"))
     files += sorted((shared / "fixtures" / "hf-papers").glob("*.json"))
-    if not files:
-        click.echo(DEMO_HELP, err=True)
-        sys.exit(1)
-    ctx.invoke(import_, paths=tuple(files), fmt=None, then_embed=True)
+    if files:
+        ctx.invoke(import_, paths=tuple(files), fmt=None, then_embed=True)
+        return
+    _first_harvest(_library(ctx), shared, then_harvest)
+
+
+def _first_harvest(library: Library, shared: Path, then_harvest: bool | None) -> None:
+    click.echo(f"No demo corpus in {shared}.", err=True)
+    problem = starter.network_problem(library)
+    if problem:
+        click.echo(f"No network ({problem}): the site starts empty, and its front page says "
+                   "how to load papers.", err=True)
+        return
+    chosen = starter.offer()
+    if then_harvest is None and sys.stdin.isatty():
+        then_harvest = click.confirm(chosen.sentence() + "?", default=True, err=True)
+    if not then_harvest:
+        click.echo(f"{chosen.sentence()} with `paperwire demo --harvest`, or see the front "
+                   "page for other ways to load papers.", err=True)
+        return
+    try:
+        for report in starter.harvest_recent(library, chosen):
+            click.echo(report.summary())
+    except harvest_service.HarvestError as e:
+        click.echo(f"error: {e}", err=True)
 
 
 def _parse_day(value: str | None) -> date | None:

@@ -115,6 +115,25 @@ def latest_period(site: SiteStore, kind: str, today: date) -> Period:
     return {"day": day, "week": week_of, "month": month_of}[kind](latest)
 
 
+FULL_PAGE = 10  # a front page with fewer papers than this widens to the week, then the month
+
+
+def front_period(site: SiteStore, today: date) -> tuple[Period, str | None]:
+    """The front page's period: the latest day with papers, widened to its week and then
+    its month while it holds fewer than FULL_PAGE; and a sentence saying so, if widened."""
+    latest = site.latest_feed_date(today) or today
+    thin = day(latest)
+    for period in (thin, week_of(latest), month_of(latest)):
+        n = site.count_between(period.start, period.end)
+        if n >= FULL_PAGE:
+            break
+    if period.kind == "day":
+        return period, None
+    n_thin = site.count_between(thin.start, thin.end)
+    return period, (f"The latest day, {latest.strftime('%B %-d, %Y')}, has only {n_thin} "
+                    f"paper{'' if n_thin == 1 else 's'}, so here is its {period.kind}.")
+
+
 def period_feed(library: Library, site: SiteStore, period: Period, viewer: User | None,
                 submitter: str | None = None, limit: int = 50, offset: int = 0
                 ) -> tuple[list[FeedItem], int]:
@@ -125,9 +144,12 @@ def period_feed(library: Library, site: SiteStore, period: Period, viewer: User 
 
 def trending_feed(library: Library, site: SiteStore, viewer: User | None, limit: int = 50,
                   offset: int = 0, now: datetime | None = None) -> list[FeedItem]:
-    """Papers of the trending window (ending at the newest paper), by trending score."""
+    """Papers of the trending window, by trending score. The window ends at the newest
+    upvoted paper (so a store whose newest papers have no votes yet still has a trend),
+    else at the newest paper."""
     now = now or datetime.now(UTC)
-    latest = site.latest_feed_date(now.date()) or now.date()
+    latest = (site.latest_feed_date(now.date(), upvoted=True)
+              or site.latest_feed_date(now.date()) or now.date())
     score = trending.sql_score(site.UPVOTES_SQL, site.FEED_DATE_SQL)
     papers = site.ranked_page(latest - timedelta(days=trending.WINDOW_DAYS), latest, score,
                               (now.strftime("%Y-%m-%d %H:%M:%S"),), limit, offset)

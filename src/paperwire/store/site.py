@@ -241,8 +241,15 @@ class SiteStore:
             (start.isoformat(), end.isoformat(), *score_params, limit, offset))
         return [_from_row(r) for r in rows]
 
-    def latest_feed_date(self, not_after: date) -> date | None:
-        row = self.db.execute(f"SELECT max({self.FEED_DATE_SQL}) FROM papers "
-                              f"WHERE hidden = 0 AND {self.FEED_DATE_SQL} <= ?",
-                              (not_after.isoformat(),)).fetchone()
+    def latest_feed_date(self, not_after: date, upvoted: bool = False) -> date | None:
+        """The newest feed date up to not_after (of an upvoted paper, if asked)."""
+        votes = f" AND {self.UPVOTES_SQL} > 0" if upvoted else ""
+        row = self.db.execute(f"SELECT {self.FEED_DATE_SQL} AS day FROM papers "
+                              f"WHERE hidden = 0 AND {self.FEED_DATE_SQL} <= ?{votes} "
+                              "ORDER BY day DESC LIMIT 1", (not_after.isoformat(),)).fetchone()
         return date.fromisoformat(row[0]) if row and row[0] else None
+
+    def count_between(self, start: date, end: date) -> int:
+        return self.db.execute(f"SELECT count(*) FROM papers WHERE hidden = 0 AND "
+                               f"{self.FEED_DATE_SQL} BETWEEN ? AND ?",
+                               (start.isoformat(), end.isoformat())).fetchone()[0]

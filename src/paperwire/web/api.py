@@ -81,7 +81,7 @@ def daily_papers(
     else:
         try:
             period = (feed.parse_period(*chosen[0]) if chosen
-                      else feed.latest_period(lib.site, "day", date.today()))
+                      else feed.front_period(lib.site, date.today())[0])
         except feed.BadPeriod as e:
             raise HTTPException(400, str(e)) from None
         page, total = feed.period_feed(lib, lib.site, period, v.user, submitter, limit,

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paperwire.index.lexical import Filters
 from paperwire.services import accounts, community, feed, moderation, similar
-from paperwire.services import status as status_service
 from paperwire.services import search as search_service
+from paperwire.services import status as status_service
 from paperwire.services.submit import SubmitError, submit
 from paperwire.web.deps import (
     SESSION_COOKIE,
@@ -52,23 +52,25 @@ def _cached(request: Request, v: Viewer, make):
     return cache.get(request) or cache.put(request, make())
 
 
-def _feed_page(request: Request, v: Viewer, period: feed.Period, page: int):
-    return _cached(request, v, lambda: _render_feed(request, v, period, page))
+def _feed_page(request: Request, v: Viewer, period: feed.Period, page: int,
+               note: str | None = None):
+    return _cached(request, v, lambda: _render_feed(request, v, period, page, note))
 
 
-def _render_feed(request: Request, v: Viewer, period: feed.Period, page: int):
+def _render_feed(request: Request, v: Viewer, period: feed.Period, page: int,
+                 note: str | None):
     items, total = feed.period_feed(library(request), library(request).site, period, v.user,
                                     limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     return render(request, "feed.html", {
-        "period": period, "items": items, "page": page, "total": total,
+        "period": period, "items": items, "page": page, "total": total, "note": note,
         "has_more": total > (page + 1) * PAGE_SIZE,
         "prev": period.shifted(-1), "next": period.shifted(1), "today": date.today()})
 
 
 @router.get("/")
 def daily_latest(request: Request, v: CurrentViewer, page: int = Query(0, ge=0, le=1000)):
-    return _feed_page(request, v, feed.latest_period(library(request).site, "day",
-                                                     date.today()), page)
+    period, note = feed.front_period(library(request).site, date.today())
+    return _feed_page(request, v, period, page, note)
 
 
 @router.get("/papers/{kind}/{value}")
