@@ -103,6 +103,3 @@ def test_demo_loads_the_listing_pages(cli, shared):
     assert "Respecting causality" in cli("search", "respecting causality physics-informed").output
 
 
-def test_demo_without_data_says_where_to_get_it(cli, tmp_path):
-    result = cli("demo", "--shared", str(tmp_path / "nothing"))
-    assert result.exit_code == 1 and "No demo corpus found" in result.output
