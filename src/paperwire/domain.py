@@ -17,6 +17,8 @@ _PREFIXES = re.compile(
     r"|arxiv:|(?:https?://doi\.org/)?10\.48550/arxiv\.)",
     re.IGNORECASE,
 )
+_PDF_SUFFIX = re.compile(r"\.pdf$", re.IGNORECASE)
+_CANONICAL_NEW_ID = re.compile(NEW_STYLE)
 _TITLE_KEY_PREFIX = "t-"
 
 
@@ -33,7 +35,7 @@ def parse_arxiv_id(text: str) -> ArxivId | None:
     """Parse any common spelling of an arXiv id; None when it is not one."""
     s = text.strip()
     s = _PREFIXES.sub("", s)
-    s = re.sub(r"\.pdf$", "", s, flags=re.IGNORECASE).rstrip("/")
+    s = _PDF_SUFFIX.sub("", s).rstrip("/")
     m = _ID_CORE.fullmatch(s)
     if not m:
         return None
@@ -154,6 +156,7 @@ class InvalidRecord(ValueError):
 def validate(paper: Paper) -> Paper:
     if not paper.title.strip():
         raise InvalidRecord("the record has no title")
-    if paper.arxiv_id is not None and parse_arxiv_id(paper.arxiv_id) is None:
+    if paper.arxiv_id is not None and not _CANONICAL_NEW_ID.fullmatch(paper.arxiv_id) \
+            and parse_arxiv_id(paper.arxiv_id) is None:
         raise InvalidRecord(f"{paper.arxiv_id!r} is not an arXiv id")
     return paper

@@ -9,8 +9,12 @@ from paperwire import sources
 from paperwire.index import sync
 from paperwire.ingest import BATCH_SIZE, ImportReport, ingest
 from paperwire.services.library import Library
+from paperwire.sources import background
 from paperwire.sources.base import Parsed
 from paperwire.store.base import HarvestCheckpoint
+
+# a file this large is a bulk load: parsed in a second process, secondary indexes deferred
+BULK_BYTES = 32 * 2**20
 
 
 def import_records(library: Library, records: Iterable[Parsed], where: str = "",
@@ -31,8 +35,11 @@ def import_records(library: Library, records: Iterable[Parsed], where: str = "",
 
 def import_file(library: Library, path: Path, fmt: str | None = None,
                 on_progress: Callable[[int], None] | None = None) -> ImportReport:
-    """Import one file. Raises sources.SourceError when the file as a whole is unreadable."""
+    """Import one file. Raises sources.SourceError when the file as a whole is unreadable.
+    A large file is parsed in a second process while this one stores and indexes."""
     fmt = fmt or sources.detect_format(path)
+    if path.stat().st_size >= BULK_BYTES:
+        with background.parsed(path, fmt) as records, library.store.bulk_load():
+            return import_records(library, records, str(path), on_progress)
     with path.open("rb") as fp:
         return import_records(library, sources.read(fp, fmt), str(path), on_progress)
-

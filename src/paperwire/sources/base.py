@@ -51,11 +51,21 @@ def split_authors(text: str) -> list[str]:
     return [re.sub(r"\s+", " ", n) for n in names if n]
 
 
+_RFC2822_DAY = re.compile(r"(?:[A-Za-z]{3}, )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) ")
+_MONTHS = {m: n for n, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+                                       "Sep", "Oct", "Nov", "Dec"), start=1)}
+
+
 def parse_date(text: str | None) -> date | None:
     """Dates as the sources write them: ISO 8601 or RFC 2822 ("Mon, 2 Apr 2007 19:18:42 GMT")."""
     if not text:
         return None
     s = text.strip()
+    if (m := _RFC2822_DAY.match(s)) and m[2] in _MONTHS:  # the snapshot's millions of these
+        try:
+            return date(int(m[3]), _MONTHS[m[2]], int(m[1]))
+        except ValueError:
+            return None
     try:
         return datetime.fromisoformat(s.replace("Z", "+00:00")).date()
     except ValueError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -65,6 +66,11 @@ class Store(Protocol):
                     checkpoint: HarvestCheckpoint | None = None) -> list[int]:
         """Insert and update papers in one transaction, with the harvest checkpoint if one is
         given; returns the new rows' pids, in order."""
+        ...
+
+    def bulk_load(self) -> AbstractContextManager[None]:
+        """A context for writing very many papers: the store may defer work no write needs
+        (secondary indexes) until it ends; a store reopened after a crash completes it."""
         ...
 
     def harvest_checkpoint(self, name: str) -> HarvestCheckpoint | None: ...
