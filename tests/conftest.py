@@ -56,7 +56,7 @@ def model_dir(tmp_path_factory) -> Path:
     """The bundled model, exported to int8 ONNX once per test session (the real export)."""
     import os
 
-    from paperwire.model_export import prepare
+    from paperwire.model_build import prepare
 
     target = tmp_path_factory.mktemp("model")
     prepare(target)

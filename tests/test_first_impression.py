@@ -94,7 +94,8 @@ def test_without_the_demo_corpus_or_a_network_it_says_so_in_one_sentence(cli, tm
                              "papers.") and len(lines) == 2
 
 
-def test_without_the_demo_corpus_it_offers_to_harvest_a_week(cli, tmp_path, monkeypatch):
+def test_without_the_demo_corpus_it_offers_to_harvest_a_week(cli, tmp_path, monkeypatch,
+                                                            model_dir):
     from datetime import timedelta
 
     from tests.replay import HfDays, OaiList, Replay, hf_item

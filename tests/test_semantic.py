@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from paperwire.domain import Paper
-from paperwire.embedding import OnnxEmbedder, TorchEmbedder
+from paperwire.embedding import OnnxEmbedder, TorchEmbedder, paper_text
 from paperwire.index import vectors as vector_index
 from paperwire.ingest import ingest
 from paperwire.services import embed as embed_service
@@ -166,3 +166,13 @@ def test_demo_query_finds_the_causality_pinn_papers(cli, shared, model_dir):
         titles = [r["title"] for r in out["results"]]
         assert any(t.startswith("Respecting causality is all you need") for t in titles), mode
         assert any(t.startswith("Lagrangian PINNs: A causality-conforming") for t in titles), mode
+
+
+def test_lean_model_agrees_with_the_reference_on_512_scifact_abstracts(model_dir, shared):
+    import json
+
+    lines = (shared / "eval/scifact/corpus.jsonl").read_text().splitlines()[:512]
+    texts = [paper_text(d["title"], d["text"]) for d in map(json.loads, lines)]
+    fast, reference = OnnxEmbedder(model_dir).encode(texts), TorchEmbedder().encode(texts)
+    cosine = (fast * reference).sum(axis=1)
+    assert len(texts) == 512 and cosine.min() >= 0.99, cosine.min()

@@ -340,3 +340,17 @@ def test_the_sources_page_is_for_moderators(site, tmp_path):
     assert "arxiv-oai:cs" in page.text and "the next run starts from 2026-11-18" in page.text
     assert 'href="/admin/status"' in page.text and 'href="/admin/status"' not in reader.get("/").text
     reader.close(), mod.close()
+
+
+def test_healthz_checks_the_store_and_the_indexes(site):
+    import shutil
+
+    with site.client() as c:
+        ok = c.get("/healthz")
+        assert ok.status_code == 200 and ok.headers["cache-control"] == "no-store"
+        assert ok.json() | {"problems": []} == {"status": "ok", "papers": 4, "lexical_docs": 4,
+                                                 "vectors": 0, "problems": []}
+        shutil.rmtree(site.db.with_name(site.db.name + ".index") / "lexical")
+        broken = c.get("/healthz")
+        assert broken.status_code == 503 and broken.json()["status"] == "failing"
+        assert broken.json()["problems"][0].startswith("lexical index:")

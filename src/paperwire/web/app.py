@@ -13,7 +13,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException  # FastAPI's and the router's own 404/405
 
+from paperwire import __version__
 from paperwire.config import Settings
+from paperwire.services import health
 from paperwire.services.community import Invalid, NotAllowed, NotFound
 from paperwire.services.library import Library
 from paperwire.web import api, feeds, pages
@@ -107,7 +109,7 @@ def create_app(settings: Settings) -> FastAPI:
         yield
         app.state.library.close()
 
-    app = FastAPI(title="paperwire", version="0.1.0", lifespan=lifespan, docs_url=None,
+    app = FastAPI(title="paperwire", version=__version__, lifespan=lifespan, docs_url=None,
                   redoc_url=None,
                   description="Daily papers, search and similar papers. Names and parameters "
                               "follow Hugging Face's papers API where there is a counterpart.")
@@ -115,6 +117,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.page_cache = PageCache()
 
     app.add_middleware(CsrfCookieAndHeaders)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz(request: Request) -> JSONResponse:
+        now = health.check(request.app.state.library)
+        return JSONResponse(now.as_json(), 200 if now.ok else 503,
+                            headers={"Cache-Control": "no-store"})
 
     @app.get("/docs", include_in_schema=False)
     def api_docs(request: Request):
