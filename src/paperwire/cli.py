@@ -260,14 +260,18 @@ def model() -> None:
 @click.option("--force", is_flag=True, help="Prepare again even if already prepared.")
 def prepare(force: bool) -> None:
     """Build the bundled model as int8 ONNX for fast CPU embedding (once; no torch)."""
-    from paperwire.embedding import is_prepared
+    from paperwire.embedding import ModelMissing, is_prepared
     from paperwire.model_build import prepare as export
 
     target = Settings.load().model_dir
     if is_prepared(target) and not force:
         click.echo(f"model already prepared in {target}")
         return
-    click.echo(f"model prepared: {export(target)}")
+    try:
+        click.echo(f"model prepared: {export(target)}")
+    except ModelMissing as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
 
 
 @main.command()

