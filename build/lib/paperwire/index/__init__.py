@@ -1,0 +1,1 @@
+"""Derived search structures, rebuildable from the store."""

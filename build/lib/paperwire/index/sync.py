@@ -1,0 +1,59 @@
+"""Keep the lexical index caught up with the store; rebuild it when it is unusable."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from paperwire.index.lexical import IndexDoc, IndexUnusable, LexicalIndex
+from paperwire.store.base import Store, StoredPaper
+
+log = logging.getLogger(__name__)
+
+
+def to_index_doc(sp: StoredPaper) -> IndexDoc:
+    p = sp.paper
+    return IndexDoc(sp.pid, p.title, p.abstract, p.authors, p.categories, p.published)
+
+
+def apply(index: LexicalIndex, papers: list[StoredPaper]) -> None:
+    index.upsert([to_index_doc(sp) for sp in papers if not sp.hidden])
+    index.delete([sp.pid for sp in papers if sp.hidden])
+
+
+def catch_up(store: Store, index: LexicalIndex,
+             on_progress: Callable[[int], None] | None = None) -> int:
+    """Index every paper changed since the index's revision; returns how many."""
+    target = store.max_rev()
+    if index.rev >= target:
+        return 0
+    done = 0
+    for batch in store.changed_since(index.rev):
+        apply(index, batch)
+        done += len(batch)
+        if on_progress:
+            on_progress(len(batch))
+    index.commit(target)
+    return done
+
+
+def rebuild(store: Store, path: Path,
+            on_progress: Callable[[int], None] | None = None) -> LexicalIndex:
+    """A fresh index at path, filled from the store."""
+    index = LexicalIndex.fresh(path)
+    catch_up(store, index, on_progress)
+    return index
+
+
+def open_lexical(store: Store, path: Path) -> LexicalIndex:
+    """The index at path, caught up with the store; rebuilt if missing or corrupt."""
+    if not path.exists():
+        return rebuild(store, path)
+    try:
+        index = LexicalIndex(path, create=False)
+        catch_up(store, index)
+        return index
+    except (IndexUnusable, ValueError) as e:  # tantivy reports broken segments as ValueError
+        log.warning("%s; rebuilding the lexical index from the store", e)
+    return rebuild(store, path)

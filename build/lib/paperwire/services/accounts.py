@@ -1,0 +1,87 @@
+"""Accounts and sessions: argon2id password hashes, random session tokens stored hashed."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from paperwire.store.site import NameTaken, SiteStore, User
+
+SESSION_DAYS = 30
+USERNAME = re.compile(r"[A-Za-z0-9_-]{3,32}")
+MIN_PASSWORD, MAX_PASSWORD = 8, 256
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+_DUMMY_HASH = _hasher.hash("timing equaliser for unknown users")
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be granted; the message is for the user."""
+
+
+def _check_password(password: str) -> None:
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise AccountError(f"a password needs {MIN_PASSWORD} to {MAX_PASSWORD} characters")
+
+
+def sign_up(site: SiteStore, username: str, password: str) -> User:
+    if not USERNAME.fullmatch(username):
+        raise AccountError("a username is 3 to 32 letters, digits, - or _")
+    _check_password(password)
+    try:
+        return site.create_user(username, _hasher.hash(password))
+    except NameTaken:
+        raise AccountError(f"the username {username!r} is taken") from None
+
+
+def sign_in(site: SiteStore, username: str, password: str) -> User | None:
+    user = site.user_by_name(username) if USERNAME.fullmatch(username) else None
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        site.set_password(user.uid, _hasher.hash(password))
+    return user
+
+
+def change_password(site: SiteStore, user: User, old: str, new: str) -> None:
+    if sign_in(site, user.username, old) is None:
+        raise AccountError("the current password is not right")
+    _check_password(new)
+    site.set_password(user.uid, _hasher.hash(new))
+    site.delete_sessions_of(user.uid)  # every other device signs in again
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def new_session(site: SiteStore, user: User) -> str:
+    """A fresh session token for the cookie; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    expires = (datetime.now(UTC) + timedelta(days=SESSION_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    site.create_session(_token_hash(token), user.uid, secrets.token_urlsafe(32), expires)
+    return token
+
+
+def session_for(site: SiteStore, token: str | None) -> tuple[User, str] | None:
+    """(user, CSRF token) for a live session cookie."""
+    if not token or len(token) > 100:
+        return None
+    return site.session(_token_hash(token), _now())
+
+
+def sign_out(site: SiteStore, token: str | None) -> None:
+    if token:
+        site.delete_session(_token_hash(token))

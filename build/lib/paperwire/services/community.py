@@ -1,0 +1,97 @@
+"""Upvotes, comments and collections, with who may do what."""
+
+from __future__ import annotations
+
+import nh3
+from markdown_it import MarkdownIt
+
+from paperwire.store.base import StoredPaper
+from paperwire.store.site import Collection, Comment, NameTaken, SiteStore, User
+
+MAX_COMMENT = 5000
+MAX_COLLECTION_NAME = 80
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
+_ALLOWED_TAGS = {"p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a",
+                 "h1", "h2", "h3", "h4", "hr"}
+
+
+class NotAllowed(PermissionError):
+    """Signed in, but not allowed to do this (403)."""
+
+
+class NotFound(LookupError):
+    """No such thing, or not one this user may see (404)."""
+
+
+class Invalid(ValueError):
+    """The request's content is not acceptable; the message is for the user (400/422)."""
+
+
+def render_comment(body: str) -> str:
+    """Markdown to HTML, then sanitized: no raw HTML, scripts, handlers or unsafe links."""
+    html = _markdown.render(body)
+    return nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}},
+                     url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener ugc")
+
+
+def set_upvote(site: SiteStore, user: User, paper: StoredPaper, up: bool) -> int:
+    """The vote ends in the state asked for; returns the paper's local vote count."""
+    site.set_vote(user.uid, paper.pid, up)
+    return site.vote_counts([paper.pid]).get(paper.pid, 0)
+
+
+def add_comment(site: SiteStore, user: User, paper: StoredPaper, body: str) -> int:
+    body = body.strip()
+    if not body:
+        raise Invalid("a comment cannot be empty")
+    if len(body) > MAX_COMMENT:
+        raise Invalid(f"a comment has at most {MAX_COMMENT} characters")
+    return site.add_comment(paper.pid, user.uid, body)
+
+
+def delete_comment(site: SiteStore, user: User, cid: int) -> Comment:
+    comment = site.comment(cid)
+    if comment is None:
+        raise NotFound(f"no comment {cid}")
+    if not user.is_admin and comment.username != user.username:
+        raise NotAllowed("only its author or a moderator may delete a comment")
+    site.delete_comment(cid)
+    return comment
+
+
+def create_collection(site: SiteStore, user: User, name: str, is_public: bool) -> int:
+    name = " ".join(name.split())
+    if not name or len(name) > MAX_COLLECTION_NAME:
+        raise Invalid(f"a collection's name has 1 to {MAX_COLLECTION_NAME} characters")
+    try:
+        return site.create_collection(user.uid, name, is_public)
+    except NameTaken:
+        raise Invalid(f"you already have a collection named {name!r}") from None
+
+
+def visible_collection(site: SiteStore, viewer: User | None, coll_id: int) -> Collection:
+    """A private collection is not found for anyone but its owner: it does not leak."""
+    coll = site.collection(coll_id)
+    if coll is None or (not coll.is_public and (viewer is None or viewer.uid != coll.uid)):
+        raise NotFound(f"no collection {coll_id}")
+    return coll
+
+
+def collection_papers(site: SiteStore, coll_id: int) -> list[StoredPaper]:
+    """The visible papers of a collection, in the order they were added."""
+    pids = site.items(coll_id)
+    papers = site.papers.get_many(pids)
+    return [papers[pid] for pid in pids if pid in papers and not papers[pid].hidden]
+
+
+def own_collection(site: SiteStore, user: User, coll_id: int) -> Collection:
+    coll = visible_collection(site, user, coll_id)
+    if coll.uid != user.uid:
+        raise NotAllowed("only its owner may change a collection")
+    return coll
+
+
+def set_in_collection(site: SiteStore, user: User, coll_id: int, paper: StoredPaper,
+                      present: bool) -> None:
+    own_collection(site, user, coll_id)
+    site.set_item(coll_id, paper.pid, present)

@@ -1,0 +1,56 @@
+"""The embedding job: vectors for papers that have none or whose text changed."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from paperwire.embedding import MODEL_NAME, paper_text
+from paperwire.services.library import Library
+from paperwire.store.base import VectorRow
+
+BATCH = 256
+
+
+@dataclass
+class EmbedReport:
+    encoded: int = 0
+    unchanged_text: int = 0
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def pending(library: Library) -> int:
+    return library.store.count_to_embed(MODEL_NAME)
+
+
+def embed_pending(library: Library, on_progress: Callable[[int], None] | None = None,
+                  stop: threading.Event | None = None) -> EmbedReport:
+    """Encode what is missing, a committed batch at a time (safe to interrupt and rerun;
+    with `stop`, ends after the batch in hand once it is set)."""
+    store, report, after = library.store, EmbedReport(), 0
+    while not (stop is not None and stop.is_set()) and \
+            (rows := store.papers_to_embed(MODEL_NAME, after, BATCH)):
+        after = rows[-1][0].pid
+        fresh, same = [], []
+        for sp, old_hash in rows:
+            text = paper_text(sp.paper.title, sp.paper.abstract)
+            digest = text_hash(text)
+            (same if digest == old_hash else fresh).append((sp, text, digest))
+        if fresh:
+            vectors = library.embedder.encode([text for _, text, _ in fresh])
+            store.save_vectors(MODEL_NAME, [
+                VectorRow(sp.pid, digest, sp.rev, vec.tobytes())
+                for (sp, _, digest), vec in zip(fresh, vectors, strict=True)])
+        if same:
+            store.mark_vectors_current([(sp.pid, sp.rev) for sp, _, _ in same])
+        report.encoded += len(fresh)
+        report.unchanged_text += len(same)
+        if on_progress:
+            on_progress(len(rows))
+    library.vectors.refresh()
+    return report

@@ -1,0 +1,156 @@
+"""The daily, weekly and monthly feeds and trending: papers ranked by upvotes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from paperwire.services import trending
+from paperwire.services.library import Library
+from paperwire.store.base import StoredPaper
+from paperwire.store.site import SiteStore, User
+
+PERIODS = ("day", "week", "month")
+_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+class BadPeriod(ValueError):
+    pass
+
+
+@dataclass
+class FeedItem:
+    paper: StoredPaper
+    local_votes: int
+    comments: int
+    submitted_by: str | None
+    voted: bool
+
+    @property
+    def upvotes(self) -> int:
+        """External upvotes (kept apart in the store) plus local ones."""
+        return (self.paper.paper.external_upvotes or 0) + self.local_votes
+
+    @property
+    def feed_date(self) -> date | None:
+        return self.paper.feed_date
+
+
+@dataclass
+class Period:
+    kind: str
+    start: date
+    end: date
+
+    @property
+    def key(self) -> str:
+        if self.kind == "day":
+            return self.start.isoformat()
+        if self.kind == "week":
+            year, week, _ = self.start.isocalendar()
+            return f"{year}-W{week:02d}"
+        return self.start.strftime("%Y-%m")
+
+    @property
+    def label(self) -> str:
+        if self.kind == "day":
+            return self.start.strftime("%A, %B %-d, %Y")
+        if self.kind == "week":
+            return f"Week of {self.start.strftime('%B %-d, %Y')}"
+        return self.start.strftime("%B %Y")
+
+    def shifted(self, steps: int) -> Period:
+        if self.kind == "day":
+            return day(self.start + timedelta(days=steps))
+        if self.kind == "week":
+            return week_of(self.start + timedelta(weeks=steps))
+        month = self.start.year * 12 + self.start.month - 1 + steps
+        return month_of(date(month // 12, month % 12 + 1, 1))
+
+
+def day(d: date) -> Period:
+    return Period("day", d, d)
+
+
+def week_of(d: date) -> Period:
+    monday = d - timedelta(days=d.weekday())
+    return Period("week", monday, monday + timedelta(days=6))
+
+
+def month_of(d: date) -> Period:
+    first = d.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return Period("month", first, following - timedelta(days=1))
+
+
+def parse_period(kind: str, value: str) -> Period:
+    """'day' + 2025-03-14, 'week' + 2025-W11, 'month' + 2025-03."""
+    try:
+        if kind == "day":
+            return day(date.fromisoformat(value))
+        if kind == "week" and (m := _WEEK.fullmatch(value)):
+            return week_of(date.fromisocalendar(int(m[1]), int(m[2]), 1))
+        if kind == "month" and (m := _MONTH.fullmatch(value)):
+            return month_of(date(int(m[1]), int(m[2]), 1))
+    except ValueError:
+        pass
+    examples = {"day": "2025-03-14", "week": "2025-W11", "month": "2025-03"}
+    raise BadPeriod(f"{value!r} is not a {kind} (like {examples.get(kind, '2025-03-14')})")
+
+
+def items_for(library: Library, site: SiteStore, papers: list[StoredPaper],
+              viewer: User | None) -> list[FeedItem]:
+    pids = [sp.pid for sp in papers]
+    votes, comments = site.vote_counts(pids), site.comment_counts(pids)
+    submitters = site.submitters(pids)
+    voted = site.voted(viewer.uid, pids) if viewer else set()
+    return [FeedItem(sp, votes.get(sp.pid, 0), comments.get(sp.pid, 0), submitters.get(sp.pid),
+                     sp.pid in voted) for sp in papers]
+
+
+def latest_period(site: SiteStore, kind: str, today: date) -> Period:
+    latest = site.latest_feed_date(today) or today
+    return {"day": day, "week": week_of, "month": month_of}[kind](latest)
+
+
+FULL_PAGE = 10  # a front page with fewer papers than this widens to the week, then the month
+
+
+def front_period(site: SiteStore, today: date) -> tuple[Period, str | None]:
+    """The front page's period: the latest day with papers, widened to its week and then
+    its month while it holds fewer than FULL_PAGE; and a sentence saying so, if widened."""
+    latest = site.latest_feed_date(today) or today
+    thin = day(latest)
+    for period in (thin, week_of(latest), month_of(latest)):
+        n = site.count_between(period.start, period.end)
+        if n >= FULL_PAGE:
+            break
+    if period.kind == "day":
+        return period, None
+    n_thin = site.count_between(thin.start, thin.end)
+    return period, (f"The latest day, {latest.strftime('%B %-d, %Y')}, has only {n_thin} "
+                    f"paper{'' if n_thin == 1 else 's'}, so here is its {period.kind}.")
+
+
+def period_feed(library: Library, site: SiteStore, period: Period, viewer: User | None,
+                submitter: str | None = None, limit: int = 50, offset: int = 0
+                ) -> tuple[list[FeedItem], int]:
+    """A page of the period's papers, most upvoted first, and how many there are in all."""
+    papers, total = site.feed_page(period.start, period.end, limit, offset, submitter)
+    return items_for(library, site, papers, viewer), total
+
+
+def trending_feed(library: Library, site: SiteStore, viewer: User | None, limit: int = 50,
+                  offset: int = 0, now: datetime | None = None) -> list[FeedItem]:
+    """Papers of the trending window, by trending score. The window ends at the newest
+    upvoted paper (so a store whose newest papers have no votes yet still has a trend),
+    else at the newest paper."""
+    now = now or datetime.now(UTC)
+    latest = (site.latest_feed_date(now.date(), upvoted=True)
+              or site.latest_feed_date(now.date()) or now.date())
+    score = trending.sql_score(site.UPVOTES_SQL, site.FEED_DATE_SQL)
+    papers = site.ranked_page(latest - timedelta(days=trending.WINDOW_DAYS), latest, score,
+                              (now.strftime("%Y-%m-%d %H:%M:%S"),), limit, offset)
+    return items_for(library, site, papers, viewer)

@@ -1,0 +1,67 @@
+"""The library: the store and its derived indexes, opened together from the settings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cached_property
+
+from paperwire.config import Settings
+from paperwire.embedding import DIM, MODEL_NAME, Embedder, is_prepared, load_embedder
+from paperwire.index.lexical import LexicalIndex
+from paperwire.index.sync import open_lexical
+from paperwire.index.vectors import VectorIndex
+from paperwire.sources import arxiv_client
+from paperwire.sources.arxiv_client import ArxivClient
+from paperwire.sources.http import PoliteClient, Politeness
+from paperwire.store import SQLiteStore, Store, open_store
+from paperwire.store.site import SiteStore
+from paperwire.store.worker import StorePacer, WorkerStore
+
+
+class Library:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store: Store = open_store(settings.db)
+
+    @cached_property
+    def lexical(self) -> LexicalIndex:
+        return open_lexical(self.store, self.settings.lexical_dir)
+
+    @cached_property
+    def site(self) -> SiteStore:
+        assert isinstance(self.store, SQLiteStore)
+        return SiteStore(self.store)
+
+    @cached_property
+    def worker_store(self) -> WorkerStore:
+        assert isinstance(self.store, SQLiteStore)
+        return WorkerStore(self.store)
+
+    def polite_client(self, service: str, politeness: Politeness) -> PoliteClient:
+        """An HTTP client that takes turns with every process sharing this store."""
+        return PoliteClient(service, StorePacer(self.worker_store), politeness)
+
+    @cached_property
+    def arxiv(self) -> ArxivClient:
+        """For submissions: a person is waiting, so one retry at the most."""
+        politeness = replace(self.settings.harvest.arxiv, attempts=2, backoff=0.5,
+                             timeout=15.0)
+        return ArxivClient(self.settings.arxiv_api,
+                           self.polite_client(arxiv_client.SERVICE, politeness))
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return load_embedder(self.settings.model_dir)
+
+    @cached_property
+    def vectors(self) -> VectorIndex:
+        return VectorIndex(self.store, self.settings.vectors_dir, MODEL_NAME, DIM)
+
+    def has_model(self) -> bool:
+        return is_prepared(self.settings.model_dir)
+
+    def has_vectors(self) -> bool:
+        return self.store.vector_seq(MODEL_NAME) > 0
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,108 @@
+"""Search papers by words, by meaning, or both fused; join the hits with the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+from paperwire.index.hybrid import score_fusion
+from paperwire.index.lexical import SNIPPET_CHARS, Filters, LexicalHit
+from paperwire.index.query import parse_user_query
+from paperwire.services.library import Library
+from paperwire.store.base import StoredPaper
+
+MAX_LIMIT = 100
+SORTS = ("relevance", "date")
+MODES = ("lexical", "semantic", "hybrid")
+CANDIDATES = 50  # from each ranking before fusion (more when a deeper page is asked for)
+# Hybrid = min-max normalized BM25 and cosine, equally weighted: the best of the fusions
+# measured on SciFact train (benchmarks/RESULTS.md), ahead of reciprocal-rank fusion.
+SEMANTIC_WEIGHT = 0.5
+FILTERED_CANDIDATES = 1000  # nearest neighbours examined when filters apply
+
+
+@dataclass
+class SearchHit:
+    paper: StoredPaper
+    score: float
+    title_html: str
+    snippet_html: str
+
+
+@dataclass
+class SearchResults:
+    query: str
+    mode: str
+    total: int | None  # counted only when asked for, and only in lexical mode
+    hits: list[SearchHit]
+
+
+def default_mode(library: Library) -> str:
+    return "hybrid" if library.has_vectors() else "lexical"
+
+
+def semantic_ranking(library: Library, text: str, filters: Filters | None,
+                     k: int) -> list[tuple[int, float]]:
+    """(pid, cosine) of the papers nearest in meaning to the text, filters applied."""
+    if not text.strip():
+        return []
+    vector = library.embedder.encode([text])[0]
+    library.vectors.refresh()
+    if filters is None or filters == Filters():
+        return library.vectors.search(vector, k)
+    near = library.vectors.search(vector, max(k, FILTERED_CANDIDATES))
+    passing = library.lexical.filter_ids([pid for pid, _ in near], filters)
+    return [(pid, score) for pid, score in near if pid in passing][:k]
+
+
+def _plain_snippet(abstract: str) -> str:
+    return escape(abstract if len(abstract) <= SNIPPET_CHARS
+                  else abstract[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …")
+
+
+def search(library: Library, text: str, filters: Filters | None = None, limit: int = 20,
+           offset: int = 0, sort: str = "relevance", count: bool = False,
+           mode: str | None = None) -> SearchResults:
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+    mode = mode or default_mode(library)
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}")
+    limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
+    query = parse_user_query(text)
+    if mode == "lexical":
+        total, lexical = library.lexical.search(query, filters, limit, offset, sort, count)
+        ranked = [(h.doc_id, h.score) for h in lexical]
+    else:
+        k = max(CANDIDATES, offset + limit)
+        lexical = (library.lexical.search(query, filters, k, snippets=False)[1]
+                   if mode == "hybrid" else [])
+        semantic = semantic_ranking(library, text, filters, k)
+        ranked = semantic if mode == "semantic" else score_fusion(
+            [(h.doc_id, h.score) for h in lexical], semantic, SEMANTIC_WEIGHT)
+        total = None
+    page = _page(library, ranked, lexical, sort, offset, limit, paged=mode == "lexical")
+    return SearchResults(text, mode, total, page)
+
+
+def _page(library: Library, ranked: list[tuple[int, float]], lexical: list[LexicalHit],
+          sort: str, offset: int, limit: int, paged: bool) -> list[SearchHit]:
+    hidden = library.store.hidden_among([pid for pid, _ in ranked])
+    ranked = [(pid, s) for pid, s in ranked if pid not in hidden]
+    if sort == "date" and not paged:
+        published = library.store.published_of([pid for pid, _ in ranked])
+        ranked.sort(key=lambda r: published.get(r[0]) or date.min, reverse=True)
+    if not paged:
+        ranked = ranked[offset : offset + limit]
+    papers = library.store.get_many(pid for pid, _ in ranked)
+    ranked = [(pid, s) for pid, s in ranked if pid in papers]
+    by_id = {h.doc_id: h for h in lexical}
+    library.lexical.highlight([by_id[pid] for pid, _ in ranked if pid in by_id])
+    hits = []
+    for pid, score in ranked:
+        sp, lex = papers[pid], by_id.get(pid)
+        hits.append(SearchHit(sp, score, lex.title_html if lex else escape(sp.paper.title),
+                              lex.snippet_html if lex else _plain_snippet(sp.paper.abstract)))
+    return hits
+

@@ -1,0 +1,31 @@
+"""Trending: upvotes decayed by age. The one place the formula lives.
+
+score = upvotes / (age_hours + 2) ** 1.5
+
+the ranking formula Hacker News made familiar: a paper needs ever more votes to stay up as
+it ages. `upvotes` is external (e.g. Hugging Face) plus local votes; age runs from the
+paper's feed date (the day it was listed, else its publication date) at 00:00 UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+GRAVITY = 1.5
+AGE_OFFSET_HOURS = 2.0
+WINDOW_DAYS = 30  # papers older than this are not trending, however voted
+
+
+def age_hours(feed_date: date, now: datetime) -> float:
+    start = datetime(feed_date.year, feed_date.month, feed_date.day, tzinfo=UTC)
+    return max(0.0, (now - start).total_seconds() / 3600)
+
+
+def trending_score(upvotes: int, feed_date: date, now: datetime) -> float:
+    return upvotes / (age_hours(feed_date, now) + AGE_OFFSET_HOURS) ** GRAVITY
+
+
+def sql_score(upvotes_sql: str, feed_date_sql: str, now_param: str = "?") -> str:
+    """The same formula as an SQL expression, for ranking inside the database."""
+    age = f"max(0.0, (julianday({now_param}) - julianday({feed_date_sql})) * 24.0)"
+    return f"(({upvotes_sql}) / pow({age} + {AGE_OFFSET_HOURS}, {GRAVITY}))"

@@ -1,0 +1,60 @@
+"""Hugging Face `/api/daily_papers` JSON: a list of {paper{...}, publishedAt, title, ...}."""
+
+from __future__ import annotations
+
+import json
+from typing import BinaryIO
+
+from paperwire.domain import Paper, clean_text, parse_arxiv_id
+from paperwire.sources.base import ParsedStream, RecordError, SourceError, parse_date
+
+NAME = "hf-daily"
+
+
+def looks_like(items: object) -> bool:
+    return isinstance(items, list) and bool(items) and isinstance(items[0], dict) \
+        and isinstance(items[0].get("paper"), dict)
+
+
+# what the daily page shows beside the core record, kept as Hugging Face names it and
+# served back under the same names (the latest sync replaces the last)
+_ITEM_CORE = {"paper", "title", "summary", "publishedAt"}
+_PAPER_CORE = {"id", "title", "summary", "publishedAt", "upvotes", "githubRepo"}
+
+
+def extras_of(item: dict) -> dict:
+    p = item["paper"]
+    return {"item": {k: v for k, v in item.items() if k not in _ITEM_CORE},
+            "paper": {k: v for k, v in p.items() if k not in _PAPER_CORE}}
+
+
+def _paper(item: dict) -> Paper:
+    p = item["paper"]
+    ident = parse_arxiv_id(str(p.get("id", "")))
+    return Paper(
+        arxiv_id=ident.id if ident else None,
+        version=ident.version if ident else None,
+        title=clean_text(p.get("title") or item.get("title")),
+        abstract=clean_text(p.get("summary") or item.get("summary")),
+        authors=[clean_text(a["name"]) for a in p.get("authors", []) if a.get("name")],
+        published=parse_date(p.get("publishedAt")),
+        code_url=p.get("githubRepo") or None,
+        external_upvotes=p.get("upvotes"),
+        listed_on=parse_date(item.get("publishedAt") or p.get("submittedOnDailyAt")),
+        sources=[NAME],
+        extras={"hf": extras_of(item)},
+    )
+
+
+def parse(fp: BinaryIO) -> ParsedStream:
+    try:
+        items = json.loads(fp.read())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise SourceError(f"not valid JSON: {e}") from e
+    if not isinstance(items, list):
+        raise SourceError("expected a JSON list of daily-paper items")
+    for n, item in enumerate(items, start=1):
+        try:
+            yield _paper(item)
+        except (KeyError, TypeError, AttributeError) as e:
+            yield RecordError(f"item {n}", f"missing or malformed field {e}")

@@ -1,0 +1,255 @@
+"""What people add to the papers: accounts, sessions, votes, comments, collections.
+
+Shares the papers store's SQLite connection; parameterized SQL only.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from paperwire.store.base import StoredPaper
+from paperwire.store.sqlite import _SELECT, SQLiteStore, _chunks, _from_row
+
+
+class NameTaken(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class User:
+    uid: int
+    username: str
+    is_admin: bool
+    password_hash: str = ""
+
+
+@dataclass
+class Comment:
+    cid: int
+    pid: int
+    username: str
+    body: str
+    created_at: str
+
+
+@dataclass
+class Collection:
+    coll_id: int
+    uid: int
+    owner: str
+    name: str
+    is_public: bool
+    size: int
+
+
+def _user(row: sqlite3.Row | None) -> User | None:
+    if row is None:
+        return None
+    return User(row["uid"], row["username"], bool(row["is_admin"]), row["password_hash"])
+
+
+def _collection(row: sqlite3.Row | tuple) -> Collection:
+    coll_id, uid, owner, name, is_public, size = row
+    return Collection(coll_id, uid, owner, name, bool(is_public), size)
+
+
+def _marks(values: list) -> str:
+    return ",".join("?" * len(values))
+
+
+class SiteStore:
+    def __init__(self, papers: SQLiteStore) -> None:
+        self.papers = papers
+        self.db = papers.db
+
+    def _pairs(self, sql: str, pids: list[int], *before: object) -> dict:
+        """Run sql, whose {marks} stand for the pids, chunk by chunk; its two columns as a
+        dict."""
+        out: dict = {}
+        for chunk in _chunks(pids, 400):
+            out.update(self.db.execute(sql.format(marks=_marks(chunk)),
+                                       (*before, *chunk)).fetchall())
+        return out
+
+    def _write(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
+        return self.db.execute(sql, tuple(params))  # autocommit: one statement, atomic
+
+    # -- accounts and sessions -------------------------------------------------------------
+
+    def create_user(self, username: str, password_hash: str, is_admin: bool = False) -> User:
+        try:
+            cur = self._write("INSERT INTO users (username, password_hash, is_admin) "
+                              "VALUES (?, ?, ?)", (username, password_hash, int(is_admin)))
+        except sqlite3.IntegrityError:
+            raise NameTaken(username) from None
+        return User(cur.lastrowid, username, is_admin, password_hash)
+
+    def user_by_name(self, username: str) -> User | None:
+        return _user(self.db.execute("SELECT * FROM users WHERE username = ?",
+                                     (username,)).fetchone())
+
+    def set_password(self, uid: int, password_hash: str) -> None:
+        self._write("UPDATE users SET password_hash = ? WHERE uid = ?", (password_hash, uid))
+
+    def set_admin(self, username: str, is_admin: bool) -> bool:
+        cur = self._write("UPDATE users SET is_admin = ? WHERE username = ?",
+                          (int(is_admin), username))
+        return cur.rowcount == 1
+
+    def create_session(self, token_hash: str, uid: int, csrf: str, expires_at: str) -> None:
+        self._write("INSERT INTO sessions (token_hash, uid, csrf, expires_at) VALUES (?, ?, ?, ?)",
+                    (token_hash, uid, csrf, expires_at))
+
+    def session(self, token_hash: str, now: str) -> tuple[User, str] | None:
+        row = self.db.execute(
+            "SELECT u.*, s.csrf FROM sessions s JOIN users u ON u.uid = s.uid "
+            "WHERE s.token_hash = ? AND s.expires_at > ?", (token_hash, now)).fetchone()
+        return (_user(row), row["csrf"]) if row else None  # type: ignore[return-value]
+
+    def delete_session(self, token_hash: str) -> None:
+        self._write("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
+
+    def delete_sessions_of(self, uid: int) -> None:
+        self._write("DELETE FROM sessions WHERE uid = ?", (uid,))
+
+    # -- votes ---------------------------------------------------------------------------
+
+    def set_vote(self, uid: int, pid: int, up: bool) -> None:
+        """Idempotent: the vote ends in the state asked for, however often it is sent."""
+        if up:
+            self._write("INSERT OR IGNORE INTO votes (uid, pid) VALUES (?, ?)", (uid, pid))
+        else:
+            self._write("DELETE FROM votes WHERE uid = ? AND pid = ?", (uid, pid))
+
+    def vote_counts(self, pids: list[int]) -> dict[int, int]:
+        return self._pairs("SELECT pid, count(*) FROM votes WHERE pid IN ({marks}) "
+                           "GROUP BY pid", pids)
+
+    def voted(self, uid: int, pids: list[int]) -> set[int]:
+        return set(self._pairs("SELECT pid, 1 FROM votes WHERE uid = ? AND pid IN ({marks})",
+                               pids, uid))
+
+    def voted_papers(self, uid: int, limit: int = 100) -> list[int]:
+        return [r[0] for r in self.db.execute(
+            "SELECT pid FROM votes WHERE uid = ? ORDER BY created_at DESC LIMIT ?", (uid, limit))]
+
+    # -- comments ------------------------------------------------------------------------
+
+    def add_comment(self, pid: int, uid: int, body: str) -> int:
+        return self._write("INSERT INTO comments (pid, uid, body) VALUES (?, ?, ?)",
+                           (pid, uid, body)).lastrowid  # type: ignore[return-value]
+
+    def comments(self, pid: int) -> list[Comment]:
+        rows = self.db.execute(
+            "SELECT c.cid, c.pid, u.username, c.body, c.created_at FROM comments c "
+            "JOIN users u ON u.uid = c.uid WHERE c.pid = ? AND c.deleted = 0 ORDER BY c.cid",
+            (pid,))
+        return [Comment(*r) for r in rows]
+
+    def comment(self, cid: int) -> Comment | None:
+        row = self.db.execute(
+            "SELECT c.cid, c.pid, u.username, c.body, c.created_at FROM comments c "
+            "JOIN users u ON u.uid = c.uid WHERE c.cid = ? AND c.deleted = 0", (cid,)).fetchone()
+        return Comment(*row) if row else None
+
+    def delete_comment(self, cid: int) -> bool:
+        return self._write("UPDATE comments SET deleted = 1 WHERE cid = ? AND deleted = 0",
+                           (cid,)).rowcount == 1
+
+    def comment_counts(self, pids: list[int]) -> dict[int, int]:
+        return self._pairs("SELECT pid, count(*) FROM comments WHERE deleted = 0 AND pid IN "
+                           "({marks}) GROUP BY pid", pids)
+
+    # -- collections ---------------------------------------------------------------------
+
+    _COLLECTION = ("SELECT c.coll_id, c.uid, u.username, c.name, c.is_public, "
+                   "(SELECT count(*) FROM collection_items i WHERE i.coll_id = c.coll_id) "
+                   "FROM collections c JOIN users u ON u.uid = c.uid")
+
+    def create_collection(self, uid: int, name: str, is_public: bool) -> int:
+        try:
+            return self._write("INSERT INTO collections (uid, name, is_public) VALUES (?, ?, ?)",
+                               (uid, name, int(is_public))).lastrowid  # type: ignore[return-value]
+        except sqlite3.IntegrityError:
+            raise NameTaken(name) from None
+
+    def collection(self, coll_id: int) -> Collection | None:
+        row = self.db.execute(f"{self._COLLECTION} WHERE c.coll_id = ?", (coll_id,)).fetchone()
+        return _collection(row) if row else None
+
+    def collections_of(self, uid: int, public_only: bool) -> list[Collection]:
+        where = " AND c.is_public = 1" if public_only else ""
+        rows = self.db.execute(f"{self._COLLECTION} WHERE c.uid = ?{where} ORDER BY c.name",
+                               (uid,))
+        return [_collection(r) for r in rows]
+
+    def set_item(self, coll_id: int, pid: int, present: bool) -> None:
+        if present:
+            self._write("INSERT OR IGNORE INTO collection_items (coll_id, pid) VALUES (?, ?)",
+                        (coll_id, pid))
+        else:
+            self._write("DELETE FROM collection_items WHERE coll_id = ? AND pid = ?",
+                        (coll_id, pid))
+
+    def items(self, coll_id: int) -> list[int]:
+        return [r[0] for r in self.db.execute(
+            "SELECT pid FROM collection_items WHERE coll_id = ? ORDER BY added_at, pid",
+            (coll_id,))]
+
+    def delete_collection(self, coll_id: int) -> None:
+        self._write("DELETE FROM collections WHERE coll_id = ?", (coll_id,))
+
+    # -- submissions and the feed ----------------------------------------------------------
+
+    def record_submission(self, pid: int, uid: int) -> None:
+        self._write("INSERT OR IGNORE INTO submissions (pid, uid) VALUES (?, ?)", (pid, uid))
+
+    def submitters(self, pids: list[int]) -> dict[int, str]:
+        return self._pairs("SELECT s.pid, u.username FROM submissions s JOIN users u "
+                           "ON u.uid = s.uid WHERE s.pid IN ({marks})", pids)
+
+    # as in the index papers_feed_day: listed on, else published, else the day it arrived
+    FEED_DATE_SQL = "coalesce(listed_on, published, substr(added_at, 1, 10))"
+    UPVOTES_SQL = ("(coalesce(external_upvotes, 0) + "
+                   "(SELECT count(*) FROM votes v WHERE v.pid = papers.pid))")
+
+    def feed_page(self, start: date, end: date, limit: int, offset: int,
+                  submitter: str | None = None) -> tuple[list[StoredPaper], int]:
+        """Visible papers whose feed date (listed on, else published) lies in [start, end],
+        most upvoted first; and how many there are in all."""
+        where = f"hidden = 0 AND {self.FEED_DATE_SQL} BETWEEN ? AND ?"
+        params: list = [start.isoformat(), end.isoformat()]
+        if submitter:
+            where += (" AND pid IN (SELECT s.pid FROM submissions s JOIN users u "
+                      "ON u.uid = s.uid WHERE u.username = ?)")
+            params.append(submitter)
+        total = self.db.execute(f"SELECT count(*) FROM papers WHERE {where}", params).fetchone()
+        rows = self.db.execute(f"{_SELECT} WHERE {where} ORDER BY {self.UPVOTES_SQL} DESC, "
+                               "pid DESC LIMIT ? OFFSET ?", (*params, limit, offset))
+        return [_from_row(r) for r in rows], total[0]
+
+    def ranked_page(self, start: date, end: date, score_sql: str, score_params: tuple,
+                    limit: int, offset: int) -> list[StoredPaper]:
+        """Visible papers of [start, end] ordered by an SQL score expression (trending)."""
+        score = score_sql
+        rows = self.db.execute(
+            f"{_SELECT} WHERE hidden = 0 AND {self.FEED_DATE_SQL} BETWEEN ? AND ? "
+            f"ORDER BY {score} DESC, pid DESC LIMIT ? OFFSET ?",
+            (start.isoformat(), end.isoformat(), *score_params, limit, offset))
+        return [_from_row(r) for r in rows]
+
+    def latest_feed_date(self, not_after: date, upvoted: bool = False) -> date | None:
+        """The newest feed date up to not_after (of an upvoted paper, if asked)."""
+        votes = f" AND {self.UPVOTES_SQL} > 0" if upvoted else ""
+        row = self.db.execute(f"SELECT {self.FEED_DATE_SQL} AS day FROM papers "
+                              f"WHERE hidden = 0 AND {self.FEED_DATE_SQL} <= ?{votes} "
+                              "ORDER BY day DESC LIMIT 1", (not_after.isoformat(),)).fetchone()
+        return date.fromisoformat(row[0]) if row and row[0] else None
+
+    def count_between(self, start: date, end: date) -> int:
+        return self.db.execute(f"SELECT count(*) FROM papers WHERE hidden = 0 AND "
+                               f"{self.FEED_DATE_SQL} BETWEEN ? AND ?",
+                               (start.isoformat(), end.isoformat())).fetchone()[0]

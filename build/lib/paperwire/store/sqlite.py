@@ -1,0 +1,351 @@
+"""SQLite store: a single file in WAL mode, migrated by yoyo on open."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from yoyo import get_backend, read_migrations
+
+from paperwire.domain import Paper
+from paperwire.store.base import HarvestCheckpoint, StoredPaper, StoreStats, VectorRow
+
+_COLUMNS = (
+    "arxiv_id, title_key, version, title, abstract, authors, author_count, published, updated, "
+    "categories, comment, journal_ref, doi, code_url, url, external_upvotes, listed_on, sources, "
+    "doi_key, extras, source_ids"
+)
+_N_COLUMNS = len(_COLUMNS.split(","))
+_SELECT = f"SELECT pid, rev, hidden, local_key, added_at, {_COLUMNS} FROM papers"
+_STALE = ("FROM papers p LEFT JOIN embeddings e ON e.pid = p.pid "
+          "WHERE (e.pid IS NULL OR e.model != ? OR p.rev > e.paper_rev)")
+_LOOKUP_CHUNK = 400  # stays under SQLite's host-parameter limit with room to spare
+# Indexes the import itself never reads: a bulk load drops them and builds them once at
+# the end (much cheaper than a million scattered b-tree inserts; papers_rev stays, as
+# write_batch reads max(rev) and its inserts append at the end of the tree anyway).
+# Each store open makes sure they exist, so a bulk load killed midway heals on reopening.
+# The definitions are the migrations' (0001, 0004), kept identical (tests/test_bulk.py).
+BULK_CHECKPOINT_PAGES = 131072  # 512 MiB of 4 KiB pages
+DEFERRABLE_INDEXES = {
+    "papers_published": "CREATE INDEX IF NOT EXISTS papers_published ON papers (published)",
+    "papers_listed_on": "CREATE INDEX IF NOT EXISTS papers_listed_on ON papers (listed_on)",
+    "papers_feed_day": "CREATE INDEX IF NOT EXISTS papers_feed_day ON papers "
+                       "(coalesce(listed_on, published, substr(added_at, 1, 10)))",
+}
+
+
+def migrate(path: Path) -> None:
+    folder = resources.files("paperwire.store") / "migrations" / "sqlite"
+    backend = get_backend(f"sqlite:///{path}")
+    with backend.lock():
+        backend.apply_migrations(backend.to_apply(read_migrations(str(folder))))
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _date(s: str | None) -> date | None:
+    return date.fromisoformat(s) if s else None
+
+
+def _to_row(p: Paper) -> tuple:
+    return (
+        p.arxiv_id, p.title_key, p.version, p.title, p.abstract, json.dumps(p.authors),
+        p.author_count, _iso(p.published), _iso(p.updated), " ".join(p.categories), p.comment,
+        p.journal_ref, p.doi, p.code_url, p.url, p.external_upvotes, _iso(p.listed_on),
+        ",".join(p.sources), p.doi_key, json.dumps(p.extras, sort_keys=True),
+        " ".join(p.source_ids),
+    )
+
+
+def _from_row(r: sqlite3.Row) -> StoredPaper:
+    paper = Paper(
+        arxiv_id=r["arxiv_id"], version=r["version"], title=r["title"], abstract=r["abstract"],
+        authors=json.loads(r["authors"]), author_count=r["author_count"],
+        published=_date(r["published"]), updated=_date(r["updated"]),
+        categories=r["categories"].split(), comment=r["comment"], journal_ref=r["journal_ref"],
+        doi=r["doi"], code_url=r["code_url"], url=r["url"],
+        external_upvotes=r["external_upvotes"], listed_on=_date(r["listed_on"]),
+        sources=[s for s in r["sources"].split(",") if s], extras=json.loads(r["extras"]),
+        source_ids=r["source_ids"].split(), local_key=r["local_key"],
+    )
+    return StoredPaper(pid=r["pid"], paper=paper, rev=r["rev"], hidden=bool(r["hidden"]),
+                       added_on=date.fromisoformat(r["added_at"][:10]))
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class SQLiteStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        migrate(path)
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA busy_timeout=10000")
+        self.db.execute("PRAGMA cache_size=-65536")  # 64 MiB: b-tree pages of big imports
+        self._ensure_indexes()
+
+    def _ensure_indexes(self) -> None:
+        for sql in DEFERRABLE_INDEXES.values():
+            self.db.execute(sql)
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Write many papers faster: the indexes no import reads are built once, after."""
+        for name in DEFERRABLE_INDEXES:
+            self.db.execute(f"DROP INDEX IF EXISTS {name}")
+        # fewer, larger WAL checkpoints: a page rewritten by many batches is copied once
+        self.db.execute(f"PRAGMA wal_autocheckpoint={BULK_CHECKPOINT_PAGES}")
+        try:
+            yield
+        finally:
+            self._ensure_indexes()
+            self.db.execute("PRAGMA wal_autocheckpoint=1000")
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _select(self, where: str, params: Iterable = ()) -> list[StoredPaper]:
+        return [_from_row(r) for r in self.db.execute(f"{_SELECT} {where}", tuple(params))]
+
+    def lookup(self, arxiv_ids: Iterable[str], title_keys: Iterable[str],
+               doi_keys: Iterable[str] = (), source_ids: Iterable[str] = ()
+               ) -> list[StoredPaper]:
+        found: dict[int, StoredPaper] = {}
+        for where, values in (("arxiv_id IN ({marks})", arxiv_ids),
+                              ("title_key IN ({marks})", title_keys),
+                              ("doi_key IN ({marks})", doi_keys),
+                              ("pid IN (SELECT pid FROM source_ids WHERE source_id IN ({marks}))",
+                               source_ids)):
+            for chunk in _chunks(list(values), _LOOKUP_CHUNK):
+                marks = ",".join("?" * len(chunk))
+                for sp in self._select("WHERE " + where.format(marks=marks), chunk):
+                    found[sp.pid] = sp
+        return sorted(found.values(), key=lambda sp: sp.pid)
+
+    def write_batch(self, inserts: list[Paper], updates: list[tuple[int, Paper]],
+                    checkpoint: HarvestCheckpoint | None = None) -> list[int]:
+        pids: list[int] = []
+
+        def work(db: sqlite3.Connection) -> None:
+            rev, first = db.execute(
+                "SELECT coalesce(max(rev), 0) + 1, coalesce(max(pid), 0) + 1 FROM papers"
+            ).fetchone()
+            pids.extend(range(first, first + len(inserts)))  # we hold the write lock
+            keys = self._local_keys(db, inserts)
+            marks = ",".join("?" * (_N_COLUMNS + 3))
+            db.executemany(
+                f"INSERT INTO papers (pid, local_key, {_COLUMNS}, rev) VALUES ({marks})",
+                [(pid, key, *_to_row(p), rev)
+                 for pid, key, p in zip(pids, keys, inserts, strict=True)])
+            assignments = ", ".join(f"{c.strip()} = ?" for c in _COLUMNS.split(","))
+            db.executemany(
+                f"UPDATE papers SET {assignments}, rev = ?, "
+                "changed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE pid = ?",
+                [(*_to_row(p), rev, pid) for pid, p in updates],
+            )
+            db.executemany("INSERT OR IGNORE INTO source_ids (source_id, pid) VALUES (?, ?)",
+                           [(s, pid) for pid, p in (*zip(pids, inserts, strict=False), *updates)
+                            for s in p.source_ids])
+            if checkpoint is not None:
+                _save_checkpoint(db, checkpoint)
+
+        self._transaction(work)
+        return pids
+
+    @staticmethod
+    def _local_keys(db: sqlite3.Connection, inserts: list[Paper]) -> list[str | None]:
+        """Public keys for new papers without an arXiv id: the title key, numbered when
+        another paper of the same title has it (distinct papers may share a title)."""
+        taken: set[str] = set()
+        keys: list[str | None] = []
+        for p in inserts:
+            if p.arxiv_id:
+                keys.append(None)
+                continue
+            base = p.title_key
+            if base not in taken:
+                taken.update(r[0] for r in db.execute(
+                    "SELECT local_key FROM papers WHERE title_key = ? AND local_key IS NOT NULL",
+                    (base,)))
+            key, n = base, 1
+            while key in taken:
+                n += 1
+                key = f"{base}-{n}"
+            taken.add(key)
+            keys.append(key)
+        return keys
+
+    def harvest_checkpoint(self, name: str) -> HarvestCheckpoint | None:
+        row = self.db.execute("SELECT name, token, list_from, list_until, pages, cursor "
+                              "FROM harvest_state WHERE name = ?", (name,)).fetchone()
+        return HarvestCheckpoint(*row) if row else None
+
+    def save_checkpoint(self, checkpoint: HarvestCheckpoint) -> None:
+        self._transaction(lambda db: _save_checkpoint(db, checkpoint))
+
+    def get_many(self, pids: Iterable[int]) -> dict[int, StoredPaper]:
+        out: dict[int, StoredPaper] = {}
+        for chunk in _chunks(list(pids), _LOOKUP_CHUNK):
+            marks = ",".join("?" * len(chunk))
+            out.update((sp.pid, sp) for sp in self._select(f"WHERE pid IN ({marks})", chunk))
+        return out
+
+    def find(self, key: str) -> StoredPaper | None:
+        rows = self._select("WHERE arxiv_id = ? OR local_key = ? ORDER BY pid LIMIT 1",
+                            (key, key))
+        return rows[0] if rows else None
+
+    def changed_since(self, rev: int, batch_size: int = 5000) -> Iterator[list[StoredPaper]]:
+        last_pid = 0
+        while True:
+            rows = self._select("WHERE rev > ? AND pid > ? ORDER BY pid LIMIT ?",
+                                (rev, last_pid, batch_size))
+            if not rows:
+                return
+            yield rows
+            last_pid = rows[-1].pid
+
+    def max_rev(self) -> int:
+        return self.db.execute("SELECT coalesce(max(rev), 0) FROM papers").fetchone()[0]
+
+    def count(self, visible_only: bool = False) -> int:
+        where = " WHERE hidden = 0" if visible_only else ""
+        return self.db.execute("SELECT count(*) FROM papers" + where).fetchone()[0]
+
+    def integrity_problems(self) -> list[str]:
+        rows = [r[0] for r in self.db.execute("PRAGMA quick_check")]
+        return [] if rows == ["ok"] else rows
+
+    def latest(self, limit: int, offset: int = 0) -> list[StoredPaper]:
+        return self._select(
+            "WHERE hidden = 0 ORDER BY coalesce(listed_on, published) DESC NULLS LAST, "
+            "coalesce(external_upvotes, 0) DESC, pid DESC LIMIT ? OFFSET ?", (limit, offset))
+
+    def stats(self) -> StoreStats:
+        db = self.db
+        total, with_id, newest, oldest = db.execute(
+            "SELECT count(*), count(arxiv_id), max(published), min(published) FROM papers"
+        ).fetchone()
+        by_source: dict[str, int] = {}
+        for sources, n in db.execute("SELECT sources, count(*) FROM papers GROUP BY sources"):
+            for s in sources.split(","):
+                if s:
+                    by_source[s] = by_source.get(s, 0) + n
+        size = sum(f.stat().st_size for f in self.path.parent.glob(self.path.name + "*")
+                   if f.is_file())
+        return StoreStats(total, with_id, size, dict(sorted(by_source.items())), newest, oldest)
+
+    # -- vectors ------------------------------------------------------------------------------
+
+    def papers_to_embed(self, model: str, after_pid: int, limit: int
+                        ) -> list[tuple[StoredPaper, str | None]]:
+        cols = ", ".join(f"p.{c.strip()}" for c in _COLUMNS.split(","))
+        rows = self.db.execute(
+            f"SELECT p.pid, p.rev, p.hidden, p.local_key, p.added_at, {cols}, "
+            f"CASE WHEN e.model = ? THEN e.text_hash END AS old_hash {_STALE} "
+            "AND p.pid > ? ORDER BY p.pid LIMIT ?", (model, model, after_pid, limit))
+        return [(_from_row(r), r["old_hash"]) for r in rows]
+
+    def count_to_embed(self, model: str) -> int:
+        return self.db.execute(f"SELECT count(*) {_STALE}", (model,)).fetchone()[0]
+
+    def _transaction(self, work) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            work(self.db)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def save_vectors(self, model: str, rows: list[VectorRow]) -> None:
+        def work(db: sqlite3.Connection) -> None:
+            seq = db.execute("SELECT coalesce(max(seq), 0) + 1 FROM embeddings").fetchone()[0]
+            db.executemany(
+                "INSERT OR REPLACE INTO embeddings (pid, model, text_hash, paper_rev, seq, vector)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(r.pid, model, r.text_hash, r.paper_rev, seq, r.vector) for r in rows])
+        self._transaction(work)
+
+    def mark_vectors_current(self, pids_revs: list[tuple[int, int]]) -> None:
+        self._transaction(lambda db: db.executemany(
+            "UPDATE embeddings SET paper_rev = ? WHERE pid = ?",
+            [(rev, pid) for pid, rev in pids_revs]))
+
+    def vectors_since(self, model: str, seq: int, batch_size: int = 20000
+                      ) -> Iterator[tuple[list[int], list[bytes]]]:
+        last = 0
+        while True:
+            rows = self.db.execute(
+                "SELECT pid, vector FROM embeddings WHERE model = ? AND seq > ? AND pid > ? "
+                "ORDER BY pid LIMIT ?", (model, seq, last, batch_size)).fetchall()
+            if not rows:
+                return
+            yield [r[0] for r in rows], [r[1] for r in rows]
+            last = rows[-1][0]
+
+    def vector_seq(self, model: str) -> int:
+        return self.db.execute("SELECT coalesce(max(seq), 0) FROM embeddings WHERE model = ?",
+                               (model,)).fetchone()[0]
+
+    def vector_count(self, model: str) -> int:
+        return self.db.execute("SELECT count(*) FROM embeddings WHERE model = ?",
+                               (model,)).fetchone()[0]
+
+    def vector_of(self, model: str, pid: int) -> bytes | None:
+        row = self.db.execute("SELECT vector FROM embeddings WHERE model = ? AND pid = ?",
+                              (model, pid)).fetchone()
+        return row[0] if row else None
+
+    def set_hidden(self, pid: int, hidden: bool) -> bool:
+        """Hide or show a paper; bumps its revision so the indexes follow."""
+        changed: list[int] = []
+
+        def work(db: sqlite3.Connection) -> None:
+            rev = db.execute("SELECT coalesce(max(rev), 0) + 1 FROM papers").fetchone()[0]
+            changed.append(db.execute("UPDATE papers SET hidden = ?, rev = ? WHERE pid = ?",
+                                      (int(hidden), rev, pid)).rowcount)
+
+        self._transaction(work)
+        return changed[0] == 1
+
+    def hidden_among(self, pids: list[int]) -> set[int]:
+        out: set[int] = set()
+        for chunk in _chunks(pids, _LOOKUP_CHUNK):
+            marks = ",".join("?" * len(chunk))
+            out.update(r[0] for r in self.db.execute(
+                f"SELECT pid FROM papers WHERE hidden = 1 AND pid IN ({marks})", chunk))
+        return out
+
+    def published_of(self, pids: list[int]) -> dict[int, date]:
+        out: dict[int, date] = {}
+        for chunk in _chunks(pids, _LOOKUP_CHUNK):
+            out.update((pid, date.fromisoformat(d)) for pid, d in self.db.execute(
+                f"SELECT pid, published FROM papers WHERE published IS NOT NULL AND pid IN "
+                f"({','.join('?' * len(chunk))})", chunk))
+        return out
+
+
+def _save_checkpoint(db: sqlite3.Connection, c: HarvestCheckpoint) -> None:
+    db.execute(
+        "INSERT INTO harvest_state (name, token, list_from, list_until, pages, cursor, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
+        "ON CONFLICT (name) DO UPDATE SET token = excluded.token, "
+        "list_from = excluded.list_from, list_until = excluded.list_until, "
+        "pages = excluded.pages, cursor = excluded.cursor, updated_at = excluded.updated_at",
+        (c.name, c.token, c.list_from, c.list_until, c.pages, c.cursor))

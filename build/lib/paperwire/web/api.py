@@ -1,0 +1,188 @@
+"""The JSON API. Names and parameters follow Hugging Face's papers API where it has one."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from paperwire.services import community, feed, hf_details, similar
+from paperwire.services import search as search_service
+from paperwire.services.feed import FeedItem
+from paperwire.web.deps import (
+    RowId,
+    Viewer,
+    check_csrf,
+    client_key,
+    library,
+    limits,
+    paper_or_404,
+    signed_in,
+    viewer,
+)
+
+router = APIRouter(prefix="/api", tags=["api"])
+CurrentViewer = Annotated[Viewer, Depends(viewer)]
+CsrfHeader = Annotated[str | None, Header(alias="X-CSRF-Token")]
+
+
+def _iso(d: date | None) -> str | None:
+    return f"{d.isoformat()}T00:00:00.000Z" if d else None
+
+
+def paper_json(item: FeedItem) -> dict:
+    """Hugging Face's `paper` object (what a sync brought, under HF's names), with ours."""
+    p = item.paper.paper
+    return hf_details.paper_fields(p) | {
+        "id": p.key, "arxivId": p.arxiv_id, "title": p.title, "summary": p.abstract,
+        "authors": hf_details.authors_json(p), "numAuthors": p.n_authors,
+        "publishedAt": _iso(p.published), "upvotes": item.upvotes,
+        "localUpvotes": item.local_votes, "externalUpvotes": p.external_upvotes,
+        "githubRepo": p.code_url, "categories": p.categories,
+        "links": {"abs": p.abs_url, "pdf": p.pdf_url},
+    }
+
+
+def item_json(item: FeedItem) -> dict:
+    """A daily item as Hugging Face's: every field a sync brought, then ours; comments and
+    upvotes count Hugging Face's and this site's."""
+    p = item.paper.paper
+    details = hf_details.HfDetails.of(p)
+    submitted = details.item.get("submittedBy") or (
+        {"name": item.submitted_by} if item.submitted_by else None)
+    return details.item | {
+        "paper": paper_json(item), "publishedAt": _iso(item.feed_date), "title": p.title,
+        "summary": p.abstract, "numComments": details.comments + item.comments,
+        "submittedBy": submitted}
+
+
+@router.get("/daily_papers", summary="The daily papers, as Hugging Face's /api/daily_papers")
+def daily_papers(
+    request: Request, response: Response, v: CurrentViewer,
+    p: int = Query(0, ge=0, le=10_000, description="page, from 0"),
+    limit: int = Query(50, ge=1, le=100),
+    date_: str | None = Query(None, alias="date", description="YYYY-MM-DD"),
+    week: str | None = Query(None, description="YYYY-Www"),
+    month: str | None = Query(None, description="YYYY-MM"),
+    submitter: str | None = Query(None, max_length=40),
+    sort: str = Query("publishedAt", pattern="^(publishedAt|trending)$"),
+) -> list[dict]:
+    lib = library(request)
+    chosen = [(k, x) for k, x in (("day", date_), ("week", week), ("month", month)) if x]
+    if len(chosen) > 1:
+        raise HTTPException(400, "give at most one of date, week and month")
+    if sort == "trending" and not chosen:
+        # one more than asked for tells whether there is a next page
+        page = feed.trending_feed(lib, lib.site, v.user, limit + 1, p * limit)
+        more = len(page) > limit
+        page = page[:limit]
+    else:
+        try:
+            period = (feed.parse_period(*chosen[0]) if chosen
+                      else feed.front_period(lib.site, date.today())[0])
+        except feed.BadPeriod as e:
+            raise HTTPException(400, str(e)) from None
+        page, total = feed.period_feed(lib, lib.site, period, v.user, submitter, limit,
+                                       p * limit)
+        more = total > (p + 1) * limit
+    if more:
+        nxt = request.url.include_query_params(p=p + 1, limit=limit)
+        response.headers["Link"] = f'<{nxt}>; rel="next"'
+    return [item_json(i) for i in page]
+
+
+@router.get("/papers/search", summary="Search papers (hybrid once papers are embedded)")
+def search_papers(request: Request, v: CurrentViewer,
+                  q: str = Query(..., max_length=250), limit: int = Query(20, ge=1, le=100),
+                  mode: str | None = Query(None, pattern="^(lexical|semantic|hybrid)$")
+                  ) -> list[dict]:
+    lib = library(request)
+    results = search_service.search(lib, q, limit=limit, mode=mode)
+    items = feed.items_for(lib, lib.site, [h.paper for h in results.hits], v.user)
+    return [{"paper": paper_json(i), "title": i.paper.paper.title,
+             "summary": i.paper.paper.abstract, "score": h.score}
+            for h, i in zip(results.hits, items, strict=True)]
+
+
+@router.get("/papers/{ident:path}/similar", summary="Papers similar to this one")
+def similar_papers(request: Request, v: CurrentViewer, ident: str,
+                   limit: int = Query(10, ge=1, le=100),
+                   sort: str = Query("relevance", pattern="^(relevance|date|upvotes)$")
+                   ) -> list[dict]:
+    lib = library(request)
+    found = similar.similar_to_paper(lib, paper_or_404(request, ident), limit, sort)
+    items = feed.items_for(lib, lib.site, [s.paper for s in found], v.user)
+    return [{"paper": paper_json(i), "similarity": round(s.similarity, 4)}
+            for s, i in zip(found, items, strict=True)]
+
+
+class Vote(BaseModel):
+    up: bool = True
+
+
+@router.post("/papers/{ident:path}/upvote", summary="Upvote (or take back) a paper")
+def upvote(request: Request, v: CurrentViewer, ident: str, vote: Vote,
+           csrf: CsrfHeader = None) -> dict:
+    user = signed_in(v)
+    check_csrf(v, csrf)
+    limits(request).hit("vote", client_key(request, v))
+    sp = paper_or_404(request, ident)
+    local = community.set_upvote(library(request).site, user, sp, vote.up)
+    return {"id": sp.paper.key, "upvoted": vote.up,
+            "upvotes": local + (sp.paper.external_upvotes or 0)}
+
+
+@router.get("/papers/{ident:path}", summary="One paper")
+def get_paper(request: Request, v: CurrentViewer, ident: str) -> dict:
+    lib = library(request)
+    (item,) = feed.items_for(lib, lib.site, [paper_or_404(request, ident)], v.user)
+    return {**paper_json(item), "numComments": item.comments,
+            "submittedBy": {"name": item.submitted_by} if item.submitted_by else None}
+
+
+class NewCollection(BaseModel):
+    name: str = Field(min_length=1, max_length=80)
+    public: bool = False
+
+
+class CollectionItem(BaseModel):
+    paper: str = Field(min_length=1, max_length=300)
+    present: bool = True
+
+
+def _collection_json(request: Request, v: Viewer, coll_id: int) -> dict:
+    lib = library(request)
+    coll = community.visible_collection(lib.site, v.user, coll_id)
+    shown = community.collection_papers(lib.site, coll_id)
+    return {"id": coll.coll_id, "name": coll.name, "owner": coll.owner,
+            "public": coll.is_public,
+            "papers": [paper_json(i) for i in feed.items_for(lib, lib.site, shown, v.user)]}
+
+
+@router.post("/collections", status_code=201, summary="Create a collection")
+def create_collection(request: Request, v: CurrentViewer, body: NewCollection,
+                      csrf: CsrfHeader = None) -> dict:
+    user = signed_in(v)
+    check_csrf(v, csrf)
+    limits(request).hit("collection", client_key(request, v))
+    coll_id = community.create_collection(library(request).site, user, body.name, body.public)
+    return _collection_json(request, v, coll_id)
+
+
+@router.get("/collections/{coll_id}", summary="A collection (private ones only to their owner)")
+def get_collection(request: Request, v: CurrentViewer, coll_id: RowId) -> dict:
+    return _collection_json(request, v, coll_id)
+
+
+@router.post("/collections/{coll_id}/papers", summary="Add a paper to (or remove it from) a "
+             "collection")
+def collect(request: Request, v: CurrentViewer, coll_id: RowId, body: CollectionItem,
+            csrf: CsrfHeader = None) -> dict:
+    user = signed_in(v)
+    check_csrf(v, csrf)
+    limits(request).hit("collection", client_key(request, v))
+    community.set_in_collection(library(request).site, user, coll_id,
+                                paper_or_404(request, body.paper), body.present)
+    return _collection_json(request, v, coll_id)

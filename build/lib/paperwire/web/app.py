@@ -1,0 +1,142 @@
+"""App factory: settings in, a FastAPI app out, with its library, limits and error pages."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException  # FastAPI's and the router's own 404/405
+
+from paperwire import __version__
+from paperwire.config import Settings
+from paperwire.services import health
+from paperwire.services.community import Invalid, NotAllowed, NotFound
+from paperwire.services.library import Library
+from paperwire.web import api, feeds, pages
+from paperwire.web.deps import CSRF_COOKIE, SignInRequired
+from paperwire.web.page_cache import PageCache
+from paperwire.web.ratelimit import RateLimited, RateLimits
+from paperwire.web.rendering import render
+
+STATIC = Path(__file__).parent / "static"
+SECURITY_HEADERS = {
+    "content-security-policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+        "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+        "form-action 'self'"),
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+}
+
+
+class CsrfCookieAndHeaders:
+    """Pure ASGI middleware: security headers on every response; the anonymous CSRF cookie
+    read on the way in and set on the way out when a page made a new one."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        token = Request(scope).cookies.get(CSRF_COOKIE)
+        state["csrf_cookie"] = token if token and len(token) == 43 else None
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if new := state.get("new_csrf_cookie"):
+                    secure = "; Secure" if scope.get("scheme") == "https" else ""
+                    headers.append("set-cookie", f"{CSRF_COOKIE}={new}; HttpOnly; Path=/; "
+                                                 f"SameSite=strict{secure}")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error(request: Request, status: int, message: str, headers: dict | None = None) -> Response:
+    if _is_api(request):
+        return JSONResponse({"error": message, "status": status}, status, headers=headers)
+    return render(request, "error.html", {"status": status, "message": message},
+                  status_code=status, headers=headers)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        return _error(request, exc.status_code, str(exc.detail), exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(x) for x in first.get("loc", ()))
+        return _error(request, 422, f"{where}: {first.get('msg', 'invalid request')}")
+
+    @app.exception_handler(RateLimited)
+    async def too_many(request: Request, exc: RateLimited):
+        return _error(request, 429, str(exc), {"Retry-After": str(exc.retry_after)})
+
+    @app.exception_handler(SignInRequired)
+    async def sign_in_first(request: Request, exc: SignInRequired):
+        if _is_api(request):
+            return _error(request, 401, "sign in first")
+        back = request.headers.get("referer", "/")
+        return RedirectResponse(f"/signin?next={quote(back, safe='')}", 303)
+
+    for kind, status in ((NotAllowed, 403), (NotFound, 404), (Invalid, 400)):
+        app.add_exception_handler(kind, lambda request, exc, s=status: _error(request, s, str(exc)))
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.library = Library(settings)
+        app.state.library.lexical  # noqa: B018 - open (and catch up) before serving
+        yield
+        app.state.library.close()
+
+    app = FastAPI(title="paperwire", version=__version__, lifespan=lifespan, docs_url=None,
+                  redoc_url=None,
+                  description="Daily papers, search and similar papers. Names and parameters "
+                              "follow Hugging Face's papers API where there is a counterpart.")
+    app.state.limits = RateLimits()
+    app.state.page_cache = PageCache()
+
+    app.add_middleware(CsrfCookieAndHeaders)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz(request: Request) -> JSONResponse:
+        now = health.check(request.app.state.library)
+        return JSONResponse(now.as_json(), 200 if now.ok else 503,
+                            headers={"Cache-Control": "no-store"})
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs(request: Request):
+        # rendered here from the OpenAPI document: Swagger UI would need a CDN
+        return render(request, "docs.html", {"schema": app.openapi()})
+
+    _install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(api.router)
+    app.include_router(feeds.router)
+    app.include_router(pages.router, include_in_schema=False)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """For `uvicorn --factory` with several workers: settings from PAPERWIRE_* variables."""
+    return create_app(Settings.load())

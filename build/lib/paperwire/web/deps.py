@@ -1,0 +1,96 @@
+"""What routes need from a request: the library, the viewer, CSRF and rate-limit checks."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import Form, HTTPException, Path, Request
+
+from paperwire.services import accounts
+from paperwire.services.library import Library
+from paperwire.services.papers import find_paper
+from paperwire.store.base import StoredPaper
+from paperwire.store.site import User
+from paperwire.web.ratelimit import RateLimits
+
+SESSION_COOKIE = "pw_session"
+MAX_ROW_ID = 2**62  # row ids are SQLite integers; larger numbers are simply not found
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+FormRowId = Annotated[int, Form(ge=1, le=MAX_ROW_ID)]
+CSRF_COOKIE = "pw_csrf"
+
+
+class SignInRequired(Exception):
+    """A write by someone not signed in: pages redirect to sign-in, the API answers 401."""
+
+
+class Viewer:
+    """Who is asking, and the CSRF token their forms carry: the session's when signed in,
+    else an anonymous double-submit cookie, made only when a page needs one."""
+
+    def __init__(self, user: User | None, csrf: str | None = None,
+                 request: Request | None = None) -> None:
+        self.user, self._csrf, self._request = user, csrf, request
+
+    @property
+    def csrf(self) -> str:
+        if self._csrf is None:
+            state = self._request.state if self._request is not None else None
+            token = getattr(state, "csrf_cookie", None)
+            if token is None:
+                token = secrets.token_urlsafe(32)
+                if state is not None:
+                    state.new_csrf_cookie = token  # the middleware sets the cookie
+            self._csrf = token
+        return self._csrf
+
+    @property
+    def is_admin(self) -> bool:
+        return bool(self.user and self.user.is_admin)
+
+
+def library(request: Request) -> Library:
+    return request.app.state.library
+
+
+def limits(request: Request) -> RateLimits:
+    return request.app.state.limits
+
+
+def viewer(request: Request) -> Viewer:
+    found = accounts.session_for(library(request).site, request.cookies.get(SESSION_COOKIE))
+    if found:
+        return Viewer(found[0], found[1])
+    return Viewer(None, request=request)
+
+
+def check_csrf(viewer: Viewer, token: str | None) -> None:
+    if not token or not secrets.compare_digest(token.encode(), viewer.csrf.encode()):
+        raise HTTPException(403, "the form's CSRF token is missing or wrong; reload the page")
+
+
+def signed_in(viewer: Viewer) -> User:
+    if viewer.user is None:
+        raise SignInRequired
+    return viewer.user
+
+
+def paper_or_404(request: Request, ident: str) -> StoredPaper:
+    sp = find_paper(library(request), ident)
+    if sp is None or sp.hidden:
+        raise HTTPException(404, f"no paper with id {ident!r}")
+    return sp
+
+
+def paper_by_pid(request: Request, pid: int) -> StoredPaper:
+    sp = library(request).store.get_many([pid]).get(pid)
+    if sp is None or sp.hidden:
+        raise HTTPException(404, f"no paper {pid}")
+    return sp
+
+
+def client_key(request: Request, viewer: Viewer) -> str:
+    if viewer.user:
+        return f"user:{viewer.user.uid}"
+    return f"ip:{request.client.host if request.client else '?'}"

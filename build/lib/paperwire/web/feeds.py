@@ -1,0 +1,60 @@
+"""RSS 2.0 and Atom feeds of the daily and trending lists (feedgen writes them)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from feedgen.feed import FeedGenerator
+
+from paperwire.services import feed
+from paperwire.web.deps import library
+
+router = APIRouter(prefix="/feeds", tags=["feeds"])
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # XML 1.0 forbids these
+MEDIA = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+
+
+def _clean(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+def _build(request: Request, title: str, items: list[feed.FeedItem], page: str,
+           fmt: str) -> Response:
+    base = str(request.base_url).rstrip("/")
+    fg = FeedGenerator()
+    fg.id(base + page)
+    fg.title(f"paperwire: {title}")
+    fg.link(href=base + page, rel="alternate")
+    fg.link(href=str(request.url), rel="self")
+    fg.description(f"{title} on paperwire")
+    fg.updated(datetime.now(UTC))
+    for item in reversed(items):  # feedgen prepends: add the last first
+        p = item.paper.paper
+        entry = fg.add_entry()
+        url = f"{base}/papers/{p.key}"
+        entry.id(url)
+        entry.link(href=url)
+        entry.title(_clean(p.title))
+        entry.description(_clean(p.abstract) or _clean(p.title))
+        for name in p.authors[:20]:
+            entry.author(name=_clean(name))
+        when = item.feed_date or date.today()
+        entry.published(datetime(when.year, when.month, when.day, tzinfo=UTC))
+        entry.updated(datetime(when.year, when.month, when.day, tzinfo=UTC))
+    body = fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
+    return Response(body, media_type=MEDIA[fmt])
+
+
+@router.get("/{name}.{fmt}", summary="RSS or Atom feed: daily or trending")
+def feed_file(request: Request, name: str, fmt: str) -> Response:
+    if fmt not in MEDIA or name not in ("daily", "trending"):
+        raise HTTPException(404, "feeds are daily.rss, daily.atom, trending.rss, trending.atom")
+    lib = library(request)
+    if name == "daily":
+        period = feed.latest_period(lib.site, "day", date.today())
+        return _build(request, f"Daily papers, {period.label}",
+                      feed.period_feed(lib, lib.site, period, None)[0], "/", fmt)
+    return _build(request, "Trending papers", feed.trending_feed(lib, lib.site, None),
+                  "/trending", fmt)

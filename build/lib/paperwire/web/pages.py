@@ -1,0 +1,336 @@
+"""The HTML pages: thin routes that parse input, call a service and render a template."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from paperwire.index.lexical import Filters
+from paperwire.services import accounts, community, feed, moderation, similar
+from paperwire.services import search as search_service
+from paperwire.services import status as status_service
+from paperwire.services.submit import SubmitError, submit
+from paperwire.web.deps import (
+    SESSION_COOKIE,
+    FormRowId,
+    RowId,
+    Viewer,
+    check_csrf,
+    client_key,
+    library,
+    limits,
+    paper_by_pid,
+    paper_or_404,
+    signed_in,
+    viewer,
+)
+from paperwire.web.rendering import render
+
+router = APIRouter(default_response_class=HTMLResponse)
+PAGE_SIZE = 30
+Csrf = Annotated[str | None, Form(alias="csrf")]
+CurrentViewer = Annotated[Viewer, Depends(viewer)]
+
+
+def _back(request: Request, default: str = "/") -> str:
+    """Where a form returns to: its own page on this site, never elsewhere."""
+    ref = request.headers.get("referer", "")
+    base = str(request.base_url)
+    return ref[len(base) - 1:] if ref.startswith(base) else default
+
+
+# -- feeds -------------------------------------------------------------------------------
+
+def _cached(request: Request, v: Viewer, make):
+    """Anonymous feed pages come from (and go to) the short-lived page cache."""
+    if v.user is not None:
+        return make()
+    cache = request.app.state.page_cache
+    return cache.get(request) or cache.put(request, make())
+
+
+def _feed_page(request: Request, v: Viewer, period: feed.Period, page: int,
+               note: str | None = None):
+    return _cached(request, v, lambda: _render_feed(request, v, period, page, note))
+
+
+def _render_feed(request: Request, v: Viewer, period: feed.Period, page: int,
+                 note: str | None):
+    items, total = feed.period_feed(library(request), library(request).site, period, v.user,
+                                    limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+    return render(request, "feed.html", {
+        "period": period, "items": items, "page": page, "total": total, "note": note,
+        "has_more": total > (page + 1) * PAGE_SIZE,
+        "prev": period.shifted(-1), "next": period.shifted(1), "today": date.today()})
+
+
+@router.get("/")
+def daily_latest(request: Request, v: CurrentViewer, page: int = Query(0, ge=0, le=1000)):
+    period, note = feed.front_period(library(request).site, date.today())
+    return _feed_page(request, v, period, page, note)
+
+
+@router.get("/papers/{kind}/{value}")
+def period_page(request: Request, v: CurrentViewer, kind: str, value: str,
+                page: int = Query(0, ge=0, le=1000)):
+    if kind not in ("date", "week", "month"):
+        return paper_page(request, v, f"{kind}/{value}")  # an old-style arXiv id
+    try:
+        period = feed.parse_period("day" if kind == "date" else kind, value)
+    except feed.BadPeriod as e:
+        raise HTTPException(404, str(e)) from None
+    return _feed_page(request, v, period, page)
+
+
+@router.get("/weekly")
+def weekly_latest(request: Request, v: CurrentViewer):
+    return _feed_page(request, v, feed.latest_period(library(request).site, "week",
+                                                     date.today()), 0)
+
+
+@router.get("/monthly")
+def monthly_latest(request: Request, v: CurrentViewer):
+    return _feed_page(request, v, feed.latest_period(library(request).site, "month",
+                                                     date.today()), 0)
+
+
+@router.get("/trending")
+def trending_page(request: Request, v: CurrentViewer):
+    def make():
+        items = feed.trending_feed(library(request), library(request).site, v.user, PAGE_SIZE)
+        return render(request, "feed.html", {"items": items, "trending": True, "page": 0})
+
+    return _cached(request, v, make)
+
+
+# -- search and papers -------------------------------------------------------------------
+
+@router.get("/search")
+def search_page(request: Request, v: CurrentViewer, q: str = Query("", max_length=250),
+                date_from: date | None = Query(None, alias="from"),
+                date_to: date | None = Query(None, alias="to"),
+                category: str | None = Query(None, max_length=40),
+                mode: str | None = Query(None, pattern="^(lexical|semantic|hybrid)$")):
+    results = None
+    if q.strip():
+        filters = Filters(date_from, date_to, category or None)
+        results = search_service.search(library(request), q, filters, PAGE_SIZE, mode=mode)
+    items = []
+    if results:
+        found = feed.items_for(library(request), library(request).site,
+                               [h.paper for h in results.hits], v.user)
+        items = list(zip(results.hits, found, strict=True))
+    return render(request, "search.html", {"q": q, "results": results, "items": items,
+                                           "date_from": date_from, "date_to": date_to,
+                                           "category": category or ""})
+
+
+@router.get("/papers/{ident}")
+def paper_page(request: Request, v: CurrentViewer, ident: str):
+    sp = paper_or_404(request, ident)
+    lib = library(request)
+    (item,) = feed.items_for(lib, lib.site, [sp], v.user)
+    neighbours = similar.similar_to_paper(lib, sp, 8) if lib.has_vectors() else []
+    return render(request, "paper.html", {
+        "item": item, "p": sp.paper, "comments": lib.site.comments(sp.pid),
+        "similar": neighbours,
+        "collections": lib.site.collections_of(v.user.uid, False) if v.user else []})
+
+
+@router.post("/p/{pid}/upvote")
+def upvote(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
+           up: Annotated[bool, Form()] = True):
+    check_csrf(v, csrf)
+    user = signed_in(v)
+    limits(request).hit("vote", client_key(request, v))
+    community.set_upvote(library(request).site, user, paper_by_pid(request, pid), up)
+    return RedirectResponse(_back(request), 303)
+
+
+@router.post("/p/{pid}/comments")
+def comment(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
+            body: Annotated[str, Form(max_length=20000)] = ""):
+    check_csrf(v, csrf)
+    user = signed_in(v)
+    limits(request).hit("comment", client_key(request, v))
+    sp = paper_by_pid(request, pid)
+    community.add_comment(library(request).site, user, sp, body)
+    return RedirectResponse(f"/papers/{sp.paper.key}#comments", 303)
+
+
+@router.post("/comments/{cid}/delete")
+def delete_comment(request: Request, v: CurrentViewer, cid: RowId, csrf: Csrf = None):
+    check_csrf(v, csrf)
+    community.delete_comment(library(request).site, signed_in(v), cid)
+    return RedirectResponse(_back(request), 303)
+
+
+@router.post("/p/{pid}/collect")
+def collect(request: Request, v: CurrentViewer, pid: RowId, collection: FormRowId,
+            csrf: Csrf = None, present: Annotated[bool, Form()] = True):
+    check_csrf(v, csrf)
+    user = signed_in(v)
+    limits(request).hit("collection", client_key(request, v))
+    community.set_in_collection(library(request).site, user, collection,
+                                paper_by_pid(request, pid), present)
+    return RedirectResponse(_back(request), 303)
+
+
+@router.post("/p/{pid}/hide")
+def hide(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None):
+    check_csrf(v, csrf)
+    moderation.set_paper_hidden(library(request), signed_in(v), pid, True)
+    return RedirectResponse("/", 303)
+
+
+# -- submitting --------------------------------------------------------------------------
+
+@router.get("/submit")
+def submit_form(request: Request, v: CurrentViewer):
+    signed_in(v)
+    return render(request, "submit.html", {})
+
+
+@router.post("/submit")
+def submit_paper(request: Request, v: CurrentViewer, csrf: Csrf = None,
+                 paper: Annotated[str, Form(max_length=300)] = ""):
+    check_csrf(v, csrf)
+    user = signed_in(v)
+    limits(request).hit("submit", client_key(request, v))
+    lib = library(request)
+    try:
+        sp = submit(lib, lib.site, lib.arxiv, user, paper)
+    except SubmitError as e:
+        return render(request, "submit.html", {"error": str(e), "value": paper,
+                                               "existing": e.existing}, status_code=400)
+    return RedirectResponse(f"/papers/{sp.paper.key}", 303)
+
+
+# -- accounts ----------------------------------------------------------------------------
+
+def _signed_in_response(request: Request, user, next_url: str) -> RedirectResponse:
+    token = accounts.new_session(library(request).site, user)
+    target = next_url if next_url.startswith("/") and not next_url.startswith("//") else "/"
+    response = RedirectResponse(target, 303)
+    response.set_cookie(SESSION_COOKIE, token, max_age=accounts.SESSION_DAYS * 86400,
+                        httponly=True, samesite="lax", secure=request.url.scheme == "https")
+    return response
+
+
+@router.get("/signup")
+def signup_form(request: Request):
+    return render(request, "signup.html", {})
+
+
+@router.post("/signup")
+def signup(request: Request, v: CurrentViewer, csrf: Csrf = None,
+           username: Annotated[str, Form(max_length=100)] = "",
+           password: Annotated[str, Form(max_length=1000)] = ""):
+    check_csrf(v, csrf)
+    limits(request).hit("signup", client_key(request, v))
+    try:
+        user = accounts.sign_up(library(request).site, username, password)
+    except accounts.AccountError as e:
+        return render(request, "signup.html", {"error": str(e), "username": username},
+                      status_code=400)
+    return _signed_in_response(request, user, "/")
+
+
+@router.get("/signin")
+def signin_form(request: Request, next: str = Query("/", max_length=500)):
+    return render(request, "signin.html", {"next": next})
+
+
+@router.post("/signin")
+def signin(request: Request, v: CurrentViewer, csrf: Csrf = None,
+           username: Annotated[str, Form(max_length=100)] = "",
+           password: Annotated[str, Form(max_length=1000)] = "",
+           next: Annotated[str, Form(max_length=500)] = "/"):
+    check_csrf(v, csrf)
+    limits(request).hit("signin", f"{client_key(request, v)}:{username.lower()}")
+    user = accounts.sign_in(library(request).site, username, password)
+    if user is None:
+        return render(request, "signin.html", {"error": "wrong username or password",
+                                               "username": username, "next": next},
+                      status_code=401)
+    return _signed_in_response(request, user, next)
+
+
+@router.post("/signout")
+def signout(request: Request, v: CurrentViewer, csrf: Csrf = None):
+    check_csrf(v, csrf)
+    accounts.sign_out(library(request).site, request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse("/", 303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/settings")
+def settings_form(request: Request, v: CurrentViewer):
+    signed_in(v)
+    return render(request, "settings.html", {})
+
+
+@router.post("/settings/password")
+def change_password(request: Request, v: CurrentViewer, csrf: Csrf = None,
+                    old: Annotated[str, Form(max_length=1000)] = "",
+                    new: Annotated[str, Form(max_length=1000)] = ""):
+    check_csrf(v, csrf)
+    user = signed_in(v)
+    limits(request).hit("signin", client_key(request, v))
+    try:
+        accounts.change_password(library(request).site, user, old, new)
+    except accounts.AccountError as e:
+        return render(request, "settings.html", {"error": str(e)}, status_code=400)
+    return _signed_in_response(request, user, "/settings")
+
+
+# -- users and collections ---------------------------------------------------------------
+
+@router.get("/users/{username}")
+def user_page(request: Request, v: CurrentViewer, username: str):
+    lib = library(request)
+    user = lib.site.user_by_name(username)
+    if user is None:
+        raise HTTPException(404, f"no user {username!r}")
+    own = v.user is not None and v.user.uid == user.uid
+    voted = lib.store.get_many(lib.site.voted_papers(user.uid))
+    papers = [sp for sp in voted.values() if not sp.hidden]
+    return render(request, "user.html", {
+        "who": user, "own": own, "collections": lib.site.collections_of(user.uid, not own),
+        "items": feed.items_for(lib, lib.site, papers, v.user)})
+
+
+@router.post("/collections")
+def create_collection(request: Request, v: CurrentViewer, csrf: Csrf = None,
+                      name: Annotated[str, Form(max_length=200)] = "",
+                      public: Annotated[bool, Form()] = False):
+    check_csrf(v, csrf)
+    user = signed_in(v)
+    limits(request).hit("collection", client_key(request, v))
+    coll_id = community.create_collection(library(request).site, user, name, public)
+    return RedirectResponse(f"/collections/{coll_id}", 303)
+
+
+@router.get("/collections/{coll_id}")
+def collection_page(request: Request, v: CurrentViewer, coll_id: RowId):
+    lib = library(request)
+    coll = community.visible_collection(lib.site, v.user, coll_id)
+    shown = community.collection_papers(lib.site, coll_id)
+    return render(request, "collection.html", {
+        "coll": coll, "items": feed.items_for(lib, lib.site, shown, v.user),
+        "own": v.user is not None and v.user.uid == coll.uid})
+
+
+# -- administration --------------------------------------------------------------------------
+
+@router.get("/admin/status")
+def admin_status(request: Request, v: CurrentViewer):
+    """The worker and each source: last success, last error, next run, where it resumes."""
+    if not v.is_admin:
+        raise HTTPException(403 if v.user else 401, "moderators only")
+    return render(request, "admin_status.html",
+                  {"status": status_service.status(library(request))})

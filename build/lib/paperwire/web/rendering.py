@@ -1,0 +1,25 @@
+"""Jinja templates (autoescaped) and the filters they use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from paperwire.services.community import render_comment
+from paperwire.services.hf_details import HfDetails
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+TEMPLATES.env.filters["markdown"] = lambda body: Markup(render_comment(body))
+TEMPLATES.env.filters["hf"] = HfDetails.of
+
+
+def render(request: Request, name: str, context: dict, status_code: int = 200,
+           headers: dict | None = None):
+    from paperwire.web.deps import viewer
+
+    context = {"viewer": viewer(request), **context}
+    return TEMPLATES.TemplateResponse(request, name, context, status_code=status_code,
+                                      headers=headers)
