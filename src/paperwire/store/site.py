@@ -241,6 +241,15 @@ class SiteStore:
             (start.isoformat(), end.isoformat(), *score_params, limit, offset))
         return [_from_row(r) for r in rows]
 
+    def paper_keys(self, first_pid: int, last_pid: int) -> list[tuple[str, str]]:
+        """(public key, day last changed) of the visible papers with pids in a range."""
+        return [(r[0], r[1][:10]) for r in self.db.execute(
+            "SELECT coalesce(arxiv_id, local_key), changed_at FROM papers "
+            "WHERE pid BETWEEN ? AND ? AND hidden = 0 ORDER BY pid", (first_pid, last_pid))]
+
+    def max_pid(self) -> int:
+        return self.db.execute("SELECT coalesce(max(pid), 0) FROM papers").fetchone()[0]
+
     def latest_feed_date(self, not_after: date, upvoted: bool = False) -> date | None:
         """The newest feed date up to not_after (of an upvoted paper, if asked)."""
         votes = f" AND {self.UPVOTES_SQL} > 0" if upvoted else ""

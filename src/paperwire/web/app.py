@@ -12,13 +12,14 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException  # FastAPI's and the router's own 404/405
+from starlette.middleware.gzip import GZipMiddleware
 
 from paperwire import __version__
 from paperwire.config import Settings
 from paperwire.services import health
 from paperwire.services.community import Invalid, NotAllowed, NotFound
 from paperwire.services.library import Library
-from paperwire.web import api, feeds, pages
+from paperwire.web import api, feeds, pages, site_files
 from paperwire.web.deps import CSRF_COOKIE, SignInRequired
 from paperwire.web.page_cache import PageCache
 from paperwire.web.ratelimit import RateLimited, RateLimits
@@ -62,6 +63,26 @@ class CsrfCookieAndHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class HeadAsGet:
+    """HEAD answers as GET does, headers and all, without the body (RFC 9110 §9.3.2);
+    the routes are declared for GET only."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
 def _is_api(request: Request) -> bool:
@@ -117,6 +138,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.page_cache = PageCache()
 
     app.add_middleware(CsrfCookieAndHeaders)
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(HeadAsGet)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz(request: Request) -> JSONResponse:
@@ -133,6 +156,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(feeds.router)
+    app.include_router(site_files.router)
     app.include_router(pages.router, include_in_schema=False)
     return app
 

@@ -211,9 +211,15 @@ def submit_paper(request: Request, v: CurrentViewer, csrf: Csrf = None,
 
 # -- accounts ----------------------------------------------------------------------------
 
+def _same_site_path(url: str) -> bool:
+    """A path on this site: not //host, not /\\host (browsers read \\ as /), no scheme."""
+    return url.startswith("/") and not url.startswith(("//", "/\\")) and "\\" not in url \
+        and not any(ord(c) < 32 for c in url)
+
+
 def _signed_in_response(request: Request, user, next_url: str) -> RedirectResponse:
     token = accounts.new_session(library(request).site, user)
-    target = next_url if next_url.startswith("/") and not next_url.startswith("//") else "/"
+    target = next_url if _same_site_path(next_url) else "/"
     response = RedirectResponse(target, 303)
     response.set_cookie(SESSION_COOKIE, token, max_age=accounts.SESSION_DAYS * 86400,
                         httponly=True, samesite="lax", secure=request.url.scheme == "https")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fastapi import Request
@@ -14,6 +15,15 @@ from paperwire.services.hf_details import HfDetails
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.filters["markdown"] = lambda body: Markup(render_comment(body))
 TEMPLATES.env.filters["hf"] = HfDetails.of
+# what math.js renders: $…$, $$…$$, \(…\), \[…\]; KaTeX (300 KB) loads only where it is
+_MATH = re.compile(r"\$[^$]+\$|\\\(|\\\[")
+
+
+def has_math(*texts: str | None) -> bool:
+    return any(t and _MATH.search(t) for t in texts)
+
+
+TEMPLATES.env.globals["has_math"] = has_math
 
 
 def render(request: Request, name: str, context: dict, status_code: int = 200,

@@ -1,0 +1,94 @@
+"""HTTP as people and crawlers expect it: HEAD like GET, compression, robots.txt, a
+favicon, a sitemap of paper pages, sign-in returning to the page it came from (and only
+to this site), KaTeX only on pages with math, similar papers without raw scores."""
+
+from __future__ import annotations
+
+import os
+
+import httpx
+import pytest
+from lxml import etree
+
+from tests.conftest import write_jsonl
+from tests.servers import Site, csrf_of, sign_up
+
+PAPERS = [
+    {"arxiv_id": "2203.07404", "title": "Respecting causality in PINNs",
+     "abstract": "We show $\\mathcal{L} = \\sum_i w_i$ matters.", "published": "2025-03-14"},
+    {"arxiv_id": "2503.00002", "title": "Graph transformers", "abstract": "Plain words only.",
+     "published": "2025-03-14"},
+    {"title": "A paper without an arXiv id", "abstract": "Listed elsewhere.",
+     "published": "2025-03-13"},
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("http")
+    running = Site(tmp / "s.db", dict(os.environ))
+    running.cli("import", str(write_jsonl(tmp / "p.jsonl", PAPERS)))
+    yield running
+    running.stop()
+
+
+@pytest.mark.parametrize("path", ["/", "/trending", "/papers/2203.07404", "/search?q=graph",
+                                  "/api/daily_papers", "/api/papers/2203.07404",
+                                  "/feeds/daily.rss", "/robots.txt", "/sitemap.xml",
+                                  "/static/site.css", "/healthz"])
+def test_head_answers_like_get(site, path):
+    with site.client() as c:
+        got, head = c.get(path), c.head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+
+
+def test_html_json_css_and_js_are_compressed(site):
+    with httpx.Client(base_url=site.url, headers={"Accept-Encoding": "gzip"}) as c:
+        for path in ("/", "/api/daily_papers", "/static/site.css",
+                     "/static/katex/katex.min.js"):
+            r = c.get(path)
+            assert r.headers.get("content-encoding") == "gzip", path
+            raw = c.get(path, headers={"Accept-Encoding": "identity"})
+            assert r.content == raw.content  # httpx decoded it: the same bytes either way
+            assert r.num_bytes_downloaded < len(raw.content) / 2, path
+
+
+def test_robots_favicon_and_the_sitemap(site):
+    with site.client() as c:
+        robots = c.get("/robots.txt").text
+        assert "Disallow: /api/" in robots and f"Sitemap: {site.url}/sitemap.xml" in robots
+        assert c.get("/favicon.ico").headers["location"] == "/static/favicon.svg"
+        assert c.get("/static/favicon.svg").headers["content-type"].startswith("image/svg")
+        index = etree.fromstring(c.get("/sitemap.xml").content)
+        ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+        parts = [loc.text for loc in index.findall("s:sitemap/s:loc", ns)]
+        assert parts == [f"{site.url}/sitemaps/papers-0.xml"]
+        urls = etree.fromstring(c.get(parts[0].removeprefix(site.url)).content)
+        locs = [loc.text for loc in urls.findall("s:url/s:loc", ns)]
+        assert f"{site.url}/papers/2203.07404" in locs and len(locs) == 3
+        assert all(c.get(u.removeprefix(site.url)).status_code == 200 for u in locs)
+        assert c.get("/sitemaps/papers-7.xml").status_code == 404
+
+
+def test_katex_loads_only_on_pages_with_math(site):
+    with site.client() as c:
+        with_math, plain = c.get("/papers/2203.07404").text, c.get("/papers/2503.00002")
+    assert "katex.min.js" in with_math
+    assert "katex" not in plain.text and len(plain.content) < 30_000
+
+
+def test_sign_in_returns_to_the_page_it_came_from_and_only_on_this_site(site):
+    with site.client() as c:
+        page = c.get("/papers/2503.00002").text
+        assert 'href="/signin?next=/papers/2503.00002"' in page
+        sign_up(c, "roamer")
+        c.post("/signout", data={"csrf": csrf_of(c, "/")})
+    for target, lands in (("/papers/2503.00002", "/papers/2503.00002"),
+                          ("//evil.example/x", "/"), ("/\\evil.example", "/"),
+                          ("https://evil.example/", "/"), ("/ok\r\nSet-Cookie: x=1", "/")):
+        with site.client() as c:
+            r = c.post("/signin", data={"csrf": csrf_of(c, "/signin"), "username": "roamer",
+                                        "password": "correct horse 1", "next": target})
+            assert r.status_code == 303 and r.headers["location"] == lands, target
