@@ -29,6 +29,11 @@ DEPTH = 100
 MEASURES = {"ndcg_cut_10", "recall_100", "recip_rank"}
 
 
+def _beir_id(sp) -> str:
+    """The data set's own document id, kept as the source id beir:<corpus>:<_id>."""
+    return next(s for s in sp.paper.source_ids if s.startswith("beir:")).rpartition(":")[2]
+
+
 def load_library(dataset: Path) -> tuple[Library, dict[int, str]]:
     db = DATA / f"eval-{dataset.name}.db"
     library = Library(Settings(db=db))
@@ -37,7 +42,7 @@ def load_library(dataset: Path) -> tuple[Library, dict[int, str]]:
     embed_service.embed_pending(library)
     doc_ids = {}
     for batch in library.store.changed_since(0):
-        doc_ids.update((sp.pid, sp.paper.url.removeprefix("beir:")) for sp in batch)
+        doc_ids.update((sp.pid, _beir_id(sp)) for sp in batch)
     return library, doc_ids
 
 
