@@ -92,3 +92,26 @@ def test_sign_in_returns_to_the_page_it_came_from_and_only_on_this_site(site):
             r = c.post("/signin", data={"csrf": csrf_of(c, "/signin"), "username": "roamer",
                                         "password": "correct horse 1", "next": target})
             assert r.status_code == 303 and r.headers["location"] == lands, target
+
+
+def test_search_pages_through_every_match_and_counts_them(tmp_path):
+    papers = [{"arxiv_id": f"2504.{i:05d}", "title": f"Graph study {i}",
+               "abstract": "Graphs, again.", "published": "2025-04-01"} for i in range(70)]
+    running = Site(tmp_path / "s.db", dict(os.environ))
+    try:
+        running.cli("import", str(write_jsonl(tmp_path / "p.jsonl", papers)))
+        with running.client() as c:
+            first = c.get("/search", params={"q": "graph"}).text
+            assert "70 papers match; 1–30 shown" in first
+            assert first.count('<article class="item"') == 30
+            assert 'rel="next"' in first and 'rel="prev"' not in first
+            last = c.get("/search", params={"q": "graph", "page": 2}).text
+            assert "61–70 shown" in last and last.count('<article class="item"') == 10
+            assert 'rel="prev"' in last and 'rel="next"' not in last
+            assert first.count('role="search"') == 1  # one search box on the page
+            nothing = c.get("/search", params={"q": '"graph study elephant"'}).text
+            assert "No papers match" in nothing
+            one = c.get("/search", params={"q": '"graph study 7"'}).text
+            assert "1 paper matches" in one
+    finally:
+        running.stop()

@@ -176,3 +176,17 @@ def test_lean_model_agrees_with_the_reference_on_512_scifact_abstracts(model_dir
     fast, reference = OnnxEmbedder(model_dir).encode(texts), TorchEmbedder().encode(texts)
     cosine = (fast * reference).sum(axis=1)
     assert len(texts) == 512 and cosine.min() >= 0.99, cosine.min()
+
+
+def test_gibberish_finds_nothing_instead_of_the_nearest_papers(embedded):
+    for nonsense in ("xqzvbw plorfk", "zzkqv wqmmpt vrrrx", "asdfgh qwerty zxcvb"):
+        for mode in ("semantic", "hybrid"):
+            results = search(embedded, nonsense, mode=mode)
+            assert results.hits == [] and results.total == 0, (nonsense, mode)
+    assert search(embedded, "attention is all you need", mode="semantic").hits
+
+
+def test_a_phrase_that_occurs_nowhere_finds_nothing_in_hybrid_search(embedded):
+    results = search(embedded, '"residual networks for protein folding"', mode="hybrid")
+    assert results.hits == []
+    assert keys(search(embedded, '"residual learning"', mode="hybrid").hits)[0] == "1512.03385"

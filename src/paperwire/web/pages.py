@@ -31,6 +31,7 @@ from paperwire.web.rendering import render
 
 router = APIRouter(default_response_class=HTMLResponse)
 PAGE_SIZE = 30
+MAX_SEARCH_PAGE = 32  # a thousand results is as deep as a reader goes
 Csrf = Annotated[str | None, Form(alias="csrf")]
 CurrentViewer = Annotated[Viewer, Depends(viewer)]
 
@@ -113,19 +114,24 @@ def search_page(request: Request, v: CurrentViewer, q: str = Query("", max_lengt
                 date_from: date | None = Query(None, alias="from"),
                 date_to: date | None = Query(None, alias="to"),
                 category: str | None = Query(None, max_length=40),
-                mode: str | None = Query(None, pattern="^(lexical|semantic|hybrid)$")):
-    results = None
+                mode: str | None = Query(None, pattern="^(lexical|semantic|hybrid)$"),
+                page: int = Query(0, ge=0, le=MAX_SEARCH_PAGE)):
+    results, items = None, []
     if q.strip():
         filters = Filters(date_from, date_to, category or None)
-        results = search_service.search(library(request), q, filters, PAGE_SIZE, mode=mode)
-    items = []
-    if results:
+        results = search_service.search(library(request), q, filters, PAGE_SIZE,
+                                        offset=page * PAGE_SIZE, mode=mode, count=True)
         found = feed.items_for(library(request), library(request).site,
                                [h.paper for h in results.hits], v.user)
         items = list(zip(results.hits, found, strict=True))
-    return render(request, "search.html", {"q": q, "results": results, "items": items,
-                                           "date_from": date_from, "date_to": date_to,
-                                           "category": category or ""})
+    shown_to = page * PAGE_SIZE + len(items)
+    more = results is not None and (shown_to < results.total if results.total is not None
+                                    else len(items) == PAGE_SIZE and page < MAX_SEARCH_PAGE)
+    return render(request, "search.html", {
+        "q": q, "results": results, "items": items, "date_from": date_from,
+        "date_to": date_to, "category": category or "", "page": page, "more": more,
+        "shown_from": page * PAGE_SIZE + 1, "shown_to": shown_to,
+        "page_link": lambda n: str(request.url.include_query_params(page=n))})
 
 
 @router.get("/papers/{ident}")
