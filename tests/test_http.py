@@ -115,3 +115,33 @@ def test_search_pages_through_every_match_and_counts_them(tmp_path):
             assert "1 paper matches" in one
     finally:
         running.stop()
+
+
+def test_previous_and_next_skip_empty_days_and_never_reach_the_future(tmp_path):
+    from datetime import date, timedelta
+
+    today = date.today()
+    papers = [{"arxiv_id": f"2505.{i:05d}", "title": f"Paper of day {d}", "abstract": "Text.",
+               "published": d} for i, d in enumerate(["2025-03-07", "2025-03-10", "2025-03-10",
+                                                      today.isoformat()])]
+    running = Site(tmp_path / "s.db", dict(os.environ))
+    try:
+        running.cli("import", str(write_jsonl(tmp_path / "p.jsonl", papers)))
+        with running.client() as c:
+            monday = c.get("/papers/date/2025-03-10").text
+            assert 'href="/papers/date/2025-03-07" rel="prev"' in monday  # over the weekend
+            friday = c.get("/papers/date/2025-03-07").text
+            assert 'href="/papers/date/2025-03-10" rel="next"' in friday
+            assert 'rel="prev"' not in friday  # nothing older
+            latest = c.get(f"/papers/date/{today.isoformat()}").text
+            assert 'rel="next"' not in latest
+            future = (today + timedelta(days=3)).isoformat()
+            assert 'rel="next"' not in c.get(f"/papers/date/{future}").text
+            month = c.get("/papers/month/2025-03").text
+            assert '<a href="/papers/date/2025-03-10" title="2 papers">10</a>' in month
+            assert '<span>11</span>' in month  # a day without papers: no link
+            go = c.get("/papers/go", params={"week": "2025-W11"})
+            assert go.status_code == 303 and go.headers["location"] == "/papers/week/2025-W11"
+            assert c.get("/papers/go", params={"month": "2025-13"}).status_code == 400
+    finally:
+        running.stop()

@@ -62,10 +62,13 @@ def _render_feed(request: Request, v: Viewer, period: feed.Period, page: int,
                  note: str | None):
     items, total = feed.period_feed(library(request), library(request).site, period, v.user,
                                     limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+    site, today = library(request).site, date.today()
+    before, after = feed.neighbours(site, period, today)
     return render(request, "feed.html", {
         "period": period, "items": items, "page": page, "total": total, "note": note,
-        "has_more": total > (page + 1) * PAGE_SIZE,
-        "prev": period.shifted(-1), "next": period.shifted(1), "today": date.today()})
+        "has_more": total > (page + 1) * PAGE_SIZE, "prev": before, "next": after,
+        "today": today, "month": feed.month_of(period.start), "week": feed.week_of(period.start),
+        "calendar": feed.calendar(site, feed.month_of(period.start), today)})
 
 
 @router.get("/")
@@ -84,6 +87,24 @@ def period_page(request: Request, v: CurrentViewer, kind: str, value: str,
     except feed.BadPeriod as e:
         raise HTTPException(404, str(e)) from None
     return _feed_page(request, v, period, page)
+
+
+@router.get("/papers/go")
+def pick_period(date_: date | None = Query(None, alias="date"),
+                week: str | None = Query(None, max_length=10),
+                month: str | None = Query(None, max_length=7)):
+    """Where the day, week and month pickers lead: the period's own address."""
+    try:
+        if date_:
+            return RedirectResponse(f"/papers/date/{date_.isoformat()}", 303)
+        if week:
+            return RedirectResponse(f"/papers/week/{feed.parse_period('week', week).key}", 303)
+        if month:
+            return RedirectResponse(f"/papers/month/{feed.parse_period('month', month).key}",
+                                    303)
+    except feed.BadPeriod as e:
+        raise HTTPException(400, str(e)) from None
+    raise HTTPException(400, "choose a date, a week or a month")
 
 
 @router.get("/weekly")
