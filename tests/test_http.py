@@ -75,8 +75,25 @@ def test_robots_favicon_and_the_sitemap(site):
 def test_katex_loads_only_on_pages_with_math(site):
     with site.client() as c:
         with_math, plain = c.get("/papers/2203.07404").text, c.get("/papers/2503.00002")
-    assert "katex.min.js" in with_math
+    assert "/static/katex/katex.min." in with_math
     assert "katex" not in plain.text and len(plain.content) < 30_000
+
+
+def test_static_files_have_hashed_names_cached_for_a_year(site):
+    import re
+
+    with site.client() as c:
+        page = c.get("/papers/2203.07404").text
+        css = re.search(r'href="(/static/site\.[0-9a-f]{12}\.css)"', page).group(1)
+        js = re.search(r'src="(/static/katex/katex\.min\.[0-9a-f]{12}\.js)"', page).group(1)
+        for url in (css, js):
+            r = c.get(url)
+            assert r.status_code == 200
+            assert r.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert c.get(css).content == c.get("/static/site.css").content
+        assert "immutable" not in c.get("/static/site.css").headers["cache-control"]
+        stale = css.replace(css.split(".")[1], "0" * 12)
+        assert c.get(stale).status_code == 404
 
 
 def test_sign_in_returns_to_the_page_it_came_from_and_only_on_this_site(site):

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from paperwire.services.community import render_comment
 from paperwire.services.hf_details import HfDetails
+from paperwire.web.assets import asset
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.filters["markdown"] = lambda body: Markup(render_comment(body))
@@ -24,6 +25,15 @@ def has_math(*texts: str | None) -> bool:
 
 
 TEMPLATES.env.globals["has_math"] = has_math
+
+
+def count_of(n: int, noun: str) -> str:
+    """'1 paper', '2 papers'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+TEMPLATES.env.filters["count_of"] = count_of
+TEMPLATES.env.globals["asset"] = asset
 
 
 def render(request: Request, name: str, context: dict, status_code: int = 200,
