@@ -50,14 +50,14 @@ def test_sign_up_upvote_comment_collect_and_search(browser, site):
     page.fill("input[name=username]", "ada")
     page.fill("input[name=password]", "analytical engine")
     page.click("text=Create account")
-    assert page.locator("header").get_by_text("ada").is_visible()
+    assert page.locator("header nav.account").get_by_text("ada").is_visible()
 
-    page.click("text=Sign out")
-    page.click("header >> text=Sign in")
+    page.click("header nav.account >> text=Sign out")
+    page.click("header nav.account >> text=Sign in")
     page.fill("input[name=username]", "ada")
     page.fill("input[name=password]", "analytical engine")
     page.click("main >> button:has-text('Sign in')")
-    assert page.locator("header").get_by_text("Settings").is_visible()
+    assert page.locator("header nav.account").get_by_text("Settings").is_visible()
 
     page.goto(site.url + "/papers/date/2025-03-14")
     item = page.locator("article", has_text="Graph transformers for molecules")

@@ -24,7 +24,13 @@ def has_math(*texts: str | None) -> bool:
     return any(t and _MATH.search(t) for t in texts)
 
 
+def items_have_math(items) -> bool:
+    """Feed items whose titles or abstracts hold math (the page then loads KaTeX)."""
+    return any(has_math(i.paper.paper.title, i.paper.paper.abstract) for i in items)
+
+
 TEMPLATES.env.globals["has_math"] = has_math
+TEMPLATES.env.globals["items_have_math"] = items_have_math
 
 
 def count_of(n: int, noun: str) -> str:

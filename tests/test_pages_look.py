@@ -1,0 +1,115 @@
+"""Every page kind in Chromium at 1280 px and 390 px: no horizontal overflow, a one-row
+header at desktop width, no console errors, no axe-core (vendored, WCAG 2.2 A/AA)
+violations; a screenshot of each saved as a test artifact."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_jsonl
+from tests.servers import Site, sign_up
+from tests.test_browser import ARTIFACTS, RECORDS, browser  # noqa: F401 - the fixture
+
+MISSING = {"/papers/9999.99999"}  # a 404 page: the browser logs the status itself
+AXE = Path(__file__).parent / "vendor/axe-core-4.14.1/axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+PAGES = ["/", "/weekly", "/monthly", "/trending", "/papers/date/2025-03-14",
+         "/papers/2203.07404", "/papers/2503.00002", "/search?q=graph", "/search",
+         "/signin", "/signup", "/submit", "/users/ada", "/settings", "/docs",
+         "/admin/status", "/papers/9999.99999"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("look")
+    running = Site(tmp / "site.db", dict(os.environ))
+    running.cli("import", str(write_jsonl(tmp / "p.jsonl", RECORDS)))
+    with running.client() as c:
+        sign_up(c, "ada")
+        cookies = dict(c.cookies)
+    running.cli("user", "admin", "ada")
+    running.session_cookies = cookies
+    yield running
+    running.stop()
+
+
+def _problems(page, base: str, path: str, width: int, shot: str = "") -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(base + path)
+    page.wait_for_load_state("networkidle")
+    problems = [f"console: {e}" for e in errors
+                if not (path in MISSING and "404 (Not Found)" in e)]
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 0:
+        problems.append(f"{overflow}px wider than the window")
+    one_row = page.evaluate("""() => {
+        const kids = [...document.querySelector('header').children].filter(
+            k => k.offsetParent !== null && getComputedStyle(k).position !== 'absolute');
+        const bottom = Math.min(...kids.map(k => k.getBoundingClientRect().bottom));
+        return kids.every(k => k.getBoundingClientRect().top < bottom); }""")
+    if not one_row:
+        problems.append("the header takes more than one row")
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+                          ".then(r => r.violations.map(v => v.id + ': ' + v.help + ' (' + "
+                          "v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ') + ')'))",
+                          WCAG)
+    problems += [f"axe: {v}" for v in found]
+    name = path.strip("/").replace("/", "_").replace("?", "_") or "home"
+    page.screenshot(path=str(ARTIFACTS / f"{width}-{name}{shot}.png"), full_page=True)
+    return [f"{path} at {width}px: {p}" for p in problems]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_page_looks_finished(browser, site, width):  # noqa: F811 - the fixture
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  base_url=site.url, bypass_csp=True)  # to inject axe
+    context.add_cookies([{"name": k, "value": v, "url": site.url}
+                         for k, v in site.session_cookies.items()])
+    problems = []
+    for path in PAGES:
+        page = context.new_page()
+        problems += _problems(page, site.url, path, width)
+        page.close()
+    anonymous = browser.new_context(viewport={"width": width, "height": 900},
+                                    base_url=site.url, bypass_csp=True)
+    for path in ("/", "/papers/2203.07404"):
+        page = anonymous.new_page()
+        problems += [p.replace(" at ", " (signed out) at ")
+                     for p in _problems(page, site.url, path, width, "-signed-out")]
+    context.close(), anonymous.close()
+    assert problems == [], json.dumps(problems, indent=1)
+
+
+def test_dark_mode_follows_the_system_and_the_toggle_keeps_a_choice(browser, site):  # noqa: F811
+    dark = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark",
+                               bypass_csp=True)
+    page = dark.new_page()
+    problems = _problems(page, site.url, "/", 1280, "-dark") + _problems(
+        dark.new_page(), site.url, "/papers/2203.07404", 1280, "-dark")
+    assert problems == [], problems
+    background = "getComputedStyle(document.body).backgroundColor"
+    assert page.evaluate(background) == "rgb(13, 17, 23)"
+    page.click("button.theme")
+    assert page.evaluate(background) == "rgb(255, 255, 255)"
+    page.reload()
+    assert page.evaluate(background) == "rgb(255, 255, 255)"  # the choice is kept
+    dark.close()
+
+
+def test_the_mobile_menu_opens_and_leads_everywhere(browser, site):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(site.url + "/")
+    assert not page.locator("header nav.sections").is_visible()
+    page.click("header summary")
+    page.click("header .panel >> text=Trending")
+    assert page.url.endswith("/trending")
+    context.close()
