@@ -162,3 +162,29 @@ def test_previous_and_next_skip_empty_days_and_never_reach_the_future(tmp_path):
             assert c.get("/papers/go", params={"month": "2025-13"}).status_code == 400
     finally:
         running.stop()
+
+
+def test_suggestions_offer_titles_and_authors_as_you_type(tmp_path):
+    papers = [{"arxiv_id": "2506.00001", "title": "Graph transformers for molecules",
+               "abstract": "A.", "authors": ["Ada Lovelace", "Grace Hopper"]},
+              {"arxiv_id": "2506.00002", "title": "Graphical models of causality",
+               "abstract": "B.", "authors": ["Judea Pearl"]},
+              {"arxiv_id": "2506.00003", "title": "Protein folding", "abstract": "C.",
+               "authors": ["Émile Lovász"]}]
+    running = Site(tmp_path / "s.db", dict(os.environ))
+    try:
+        running.cli("import", str(write_jsonl(tmp_path / "p.jsonl", papers)))
+        with running.client() as c:
+            def ask(q: str) -> dict:
+                return c.get("/api/suggest", params={"q": q}).json()
+
+            assert [t["id"] for t in ask("graphic")["titles"]] == ["2506.00002"]
+            assert {t["id"] for t in ask("gra")["titles"]} == {"2506.00001", "2506.00002"}
+            assert ask("graph trans")["titles"][0]["title"] == "Graph transformers for molecules"
+            assert ask("lovel")["authors"] == ["Ada Lovelace"]
+            assert ask("lovas")["authors"] == ["Émile Lovász"]  # accents folded
+            assert ask("g") == {"titles": [], "authors": []}
+            assert ask("zzqx") == {"titles": [], "authors": []}
+            assert c.get("/api/suggest", params={"q": "x" * 101}).status_code == 422
+    finally:
+        running.stop()

@@ -113,3 +113,17 @@ def test_the_mobile_menu_opens_and_leads_everywhere(browser, site):  # noqa: F81
     page.click("header .panel >> text=Trending")
     assert page.url.endswith("/trending")
     context.close()
+
+
+def test_suggestions_are_keyboard_navigable(browser, site):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(site.url + "/")
+    box = page.locator("header input[name=q]")
+    box.press_sequentially("graph tra", delay=30)
+    page.wait_for_selector("header [role=listbox] [role=option]")
+    assert box.get_attribute("aria-expanded") == "true"
+    box.press("ArrowDown")
+    assert page.locator("header [role=option][aria-selected=true]").inner_text() == \
+        "Graph transformers for molecules"
+    box.press("Enter")
+    page.wait_for_url("**/papers/2503.00002")

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from paperwire.services import community, feed, hf_details, similar
+from paperwire.services import community, feed, hf_details, similar, suggest
 from paperwire.services import search as search_service
 from paperwire.services.feed import FeedItem
 from paperwire.web.deps import (
@@ -91,6 +91,11 @@ def daily_papers(
         nxt = request.url.include_query_params(p=p + 1, limit=limit)
         response.headers["Link"] = f'<{nxt}>; rel="next"'
     return [item_json(i) for i in page]
+
+
+@router.get("/suggest", summary="Titles and authors for what is being typed in a search box")
+def suggestions(request: Request, q: str = Query("", max_length=100)) -> dict:
+    return suggest.suggest(library(request), q).as_json()
 
 
 @router.get("/papers/search", summary="Search papers (hybrid once papers are embedded)")

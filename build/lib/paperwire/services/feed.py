@@ -115,6 +115,39 @@ def latest_period(site: SiteStore, kind: str, today: date) -> Period:
     return {"day": day, "week": week_of, "month": month_of}[kind](latest)
 
 
+_MAKERS = {"day": lambda d: day(d), "week": lambda d: week_of(d), "month": lambda d: month_of(d)}
+
+
+def neighbours(site: SiteStore, period: Period, today: date
+               ) -> tuple[Period | None, Period | None]:
+    """The nearest periods of the same kind before and after this one that hold papers,
+    skipping empty days (weekends, holidays); never one in the future."""
+    make = _MAKERS[period.kind]
+    before = site.latest_feed_date(period.start - timedelta(days=1))
+    after = site.first_feed_date_after(period.end, today) if period.end < today else None
+    return (make(before) if before else None), (make(after) if after else None)
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    papers: int
+    in_month: bool
+
+
+def calendar(site: SiteStore, month: Period, today: date) -> list[list[CalendarDay | None]]:
+    """The month's weeks (Monday first), each day with its number of papers."""
+    counts = site.day_counts(month.start, month.end)
+    first = month.start - timedelta(days=month.start.weekday())
+    weeks, d = [], first
+    while d <= month.end:
+        weeks.append([CalendarDay(d + timedelta(days=i), counts.get(d + timedelta(days=i), 0),
+                                  month.start <= d + timedelta(days=i) <= month.end)
+                      for i in range(7)])
+        d += timedelta(days=7)
+    return weeks
+
+
 FULL_PAGE = 10  # a front page with fewer papers than this widens to the week, then the month
 
 

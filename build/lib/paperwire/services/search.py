@@ -20,6 +20,9 @@ CANDIDATES = 50  # from each ranking before fusion (more when a deeper page is a
 # measured on SciFact train (benchmarks/RESULTS.md), ahead of reciprocal-rank fusion.
 SEMANTIC_WEIGHT = 0.5
 FILTERED_CANDIDATES = 1000  # nearest neighbours examined when filters apply
+# Neighbours less similar than this are no match: gibberish or an unrelated phrase finds
+# nothing instead of the nearest 30 (chosen on SciFact, benchmarks/choose_floor.py).
+SEMANTIC_FLOOR = 0.30
 
 
 @dataclass
@@ -34,7 +37,8 @@ class SearchHit:
 class SearchResults:
     query: str
     mode: str
-    total: int | None  # counted only when asked for, and only in lexical mode
+    total: int | None  # lexical: counted when asked for; else exact when all matches are
+    # among the candidates, None when there are more ("top N of many")
     hits: list[SearchHit]
 
 
@@ -42,18 +46,22 @@ def default_mode(library: Library) -> str:
     return "hybrid" if library.has_vectors() else "lexical"
 
 
-def semantic_ranking(library: Library, text: str, filters: Filters | None,
-                     k: int) -> list[tuple[int, float]]:
-    """(pid, cosine) of the papers nearest in meaning to the text, filters applied."""
+def semantic_ranking(library: Library, text: str, filters: Filters | None, k: int,
+                     floor: float | None = None) -> list[tuple[int, float]]:
+    """(pid, cosine) of the papers nearest in meaning to the text, filters applied, none
+    below the relevance floor."""
+    floor = SEMANTIC_FLOOR if floor is None else floor
     if not text.strip():
         return []
     vector = library.embedder.encode([text])[0]
     library.vectors.refresh()
     if filters is None or filters == Filters():
-        return library.vectors.search(vector, k)
-    near = library.vectors.search(vector, max(k, FILTERED_CANDIDATES))
-    passing = library.lexical.filter_ids([pid for pid, _ in near], filters)
-    return [(pid, score) for pid, score in near if pid in passing][:k]
+        near = library.vectors.search(vector, k)
+    else:
+        near = library.vectors.search(vector, max(k, FILTERED_CANDIDATES))
+        passing = library.lexical.filter_ids([pid for pid, _ in near], filters)
+        near = [(pid, score) for pid, score in near if pid in passing][:k]
+    return [(pid, score) for pid, score in near if score >= floor]
 
 
 def _plain_snippet(abstract: str) -> str:
@@ -79,9 +87,14 @@ def search(library: Library, text: str, filters: Filters | None = None, limit: i
         lexical = (library.lexical.search(query, filters, k, snippets=False)[1]
                    if mode == "hybrid" else [])
         semantic = semantic_ranking(library, text, filters, k)
+        if mode == "hybrid" and (query.phrases or query.excluded or query.prefixes):
+            # "a phrase", -word and prefix* ask for exact matches: meaning only reorders them
+            matching = {h.doc_id for h in lexical}
+            semantic = [(pid, s) for pid, s in semantic if pid in matching]
         ranked = semantic if mode == "semantic" else score_fusion(
             [(h.doc_id, h.score) for h in lexical], semantic, SEMANTIC_WEIGHT)
-        total = None
+        # every match is in hand when neither side filled its candidate list
+        total = len(ranked) if len(lexical) < k and len(semantic) < k else None
     page = _page(library, ranked, lexical, sort, offset, limit, paged=mode == "lexical")
     return SearchResults(text, mode, total, page)
 

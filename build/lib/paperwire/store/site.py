@@ -258,6 +258,21 @@ class SiteStore:
                               "ORDER BY day DESC LIMIT 1", (not_after.isoformat(),)).fetchone()
         return date.fromisoformat(row[0]) if row and row[0] else None
 
+    def first_feed_date_after(self, after: date, not_after: date) -> date | None:
+        """The oldest feed date in (after, not_after], if any paper has one."""
+        row = self.db.execute(f"SELECT {self.FEED_DATE_SQL} AS day FROM papers WHERE hidden = 0 "
+                              f"AND {self.FEED_DATE_SQL} > ? AND {self.FEED_DATE_SQL} <= ? "
+                              "ORDER BY day LIMIT 1",
+                              (after.isoformat(), not_after.isoformat())).fetchone()
+        return date.fromisoformat(row[0]) if row and row[0] else None
+
+    def day_counts(self, start: date, end: date) -> dict[date, int]:
+        """Papers per feed day in [start, end]: the calendar's marks."""
+        return {date.fromisoformat(d): n for d, n in self.db.execute(
+            f"SELECT {self.FEED_DATE_SQL} AS day, count(*) FROM papers WHERE hidden = 0 AND "
+            f"{self.FEED_DATE_SQL} BETWEEN ? AND ? GROUP BY day",
+            (start.isoformat(), end.isoformat()))}
+
     def count_between(self, start: date, end: date) -> int:
         return self.db.execute(f"SELECT count(*) FROM papers WHERE hidden = 0 AND "
                                f"{self.FEED_DATE_SQL} BETWEEN ? AND ?",

@@ -9,7 +9,6 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException  # FastAPI's and the router's own 404/405
 from starlette.middleware.gzip import GZipMiddleware
@@ -20,6 +19,7 @@ from paperwire.services import health
 from paperwire.services.community import Invalid, NotAllowed, NotFound
 from paperwire.services.library import Library
 from paperwire.web import api, feeds, pages, site_files
+from paperwire.web.assets import HashedStaticFiles
 from paperwire.web.deps import CSRF_COOKIE, SignInRequired
 from paperwire.web.page_cache import PageCache
 from paperwire.web.ratelimit import RateLimited, RateLimits
@@ -153,7 +153,7 @@ def create_app(settings: Settings) -> FastAPI:
         return render(request, "docs.html", {"schema": app.openapi()})
 
     _install_error_handlers(app)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", HashedStaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(feeds.router)
     app.include_router(site_files.router)

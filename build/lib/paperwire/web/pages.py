@@ -31,6 +31,7 @@ from paperwire.web.rendering import render
 
 router = APIRouter(default_response_class=HTMLResponse)
 PAGE_SIZE = 30
+MAX_SEARCH_PAGE = 32  # a thousand results is as deep as a reader goes
 Csrf = Annotated[str | None, Form(alias="csrf")]
 CurrentViewer = Annotated[Viewer, Depends(viewer)]
 
@@ -61,10 +62,13 @@ def _render_feed(request: Request, v: Viewer, period: feed.Period, page: int,
                  note: str | None):
     items, total = feed.period_feed(library(request), library(request).site, period, v.user,
                                     limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+    site, today = library(request).site, date.today()
+    before, after = feed.neighbours(site, period, today)
     return render(request, "feed.html", {
         "period": period, "items": items, "page": page, "total": total, "note": note,
-        "has_more": total > (page + 1) * PAGE_SIZE,
-        "prev": period.shifted(-1), "next": period.shifted(1), "today": date.today()})
+        "has_more": total > (page + 1) * PAGE_SIZE, "prev": before, "next": after,
+        "today": today, "month": feed.month_of(period.start), "week": feed.week_of(period.start),
+        "calendar": feed.calendar(site, feed.month_of(period.start), today)})
 
 
 @router.get("/")
@@ -83,6 +87,24 @@ def period_page(request: Request, v: CurrentViewer, kind: str, value: str,
     except feed.BadPeriod as e:
         raise HTTPException(404, str(e)) from None
     return _feed_page(request, v, period, page)
+
+
+@router.get("/papers/go")
+def pick_period(date_: date | None = Query(None, alias="date"),
+                week: str | None = Query(None, max_length=10),
+                month: str | None = Query(None, max_length=7)):
+    """Where the day, week and month pickers lead: the period's own address."""
+    try:
+        if date_:
+            return RedirectResponse(f"/papers/date/{date_.isoformat()}", 303)
+        if week:
+            return RedirectResponse(f"/papers/week/{feed.parse_period('week', week).key}", 303)
+        if month:
+            return RedirectResponse(f"/papers/month/{feed.parse_period('month', month).key}",
+                                    303)
+    except feed.BadPeriod as e:
+        raise HTTPException(400, str(e)) from None
+    raise HTTPException(400, "choose a date, a week or a month")
 
 
 @router.get("/weekly")
@@ -113,19 +135,24 @@ def search_page(request: Request, v: CurrentViewer, q: str = Query("", max_lengt
                 date_from: date | None = Query(None, alias="from"),
                 date_to: date | None = Query(None, alias="to"),
                 category: str | None = Query(None, max_length=40),
-                mode: str | None = Query(None, pattern="^(lexical|semantic|hybrid)$")):
-    results = None
+                mode: str | None = Query(None, pattern="^(lexical|semantic|hybrid)$"),
+                page: int = Query(0, ge=0, le=MAX_SEARCH_PAGE)):
+    results, items = None, []
     if q.strip():
         filters = Filters(date_from, date_to, category or None)
-        results = search_service.search(library(request), q, filters, PAGE_SIZE, mode=mode)
-    items = []
-    if results:
+        results = search_service.search(library(request), q, filters, PAGE_SIZE,
+                                        offset=page * PAGE_SIZE, mode=mode, count=True)
         found = feed.items_for(library(request), library(request).site,
                                [h.paper for h in results.hits], v.user)
         items = list(zip(results.hits, found, strict=True))
-    return render(request, "search.html", {"q": q, "results": results, "items": items,
-                                           "date_from": date_from, "date_to": date_to,
-                                           "category": category or ""})
+    shown_to = page * PAGE_SIZE + len(items)
+    more = results is not None and (shown_to < results.total if results.total is not None
+                                    else len(items) == PAGE_SIZE and page < MAX_SEARCH_PAGE)
+    return render(request, "search.html", {
+        "q": q, "results": results, "items": items, "date_from": date_from,
+        "date_to": date_to, "category": category or "", "page": page, "more": more,
+        "shown_from": page * PAGE_SIZE + 1, "shown_to": shown_to,
+        "page_link": lambda n: str(request.url.include_query_params(page=n))})
 
 
 @router.get("/papers/{ident}")
