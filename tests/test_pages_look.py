@@ -55,6 +55,11 @@ def _problems(page, base: str, path: str, width: int, shot: str = "") -> list[st
         return kids.every(k => k.getBoundingClientRect().top < bottom); }""")
     if not one_row:
         problems.append("the header takes more than one row")
+    if page.evaluate("document.querySelectorAll('h1').length") != 1:
+        problems.append("not exactly one h1")
+    if not page.evaluate("!!document.querySelector('a.skip[href=\"#main\"]') && "
+                         "!!document.getElementById('main')"):
+        problems.append("no skip link to the main content")
     page.add_script_tag(path=str(AXE))
     found = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
                           ".then(r => r.violations.map(v => v.id + ': ' + v.help + ' (' + "
