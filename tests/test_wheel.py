@@ -4,6 +4,7 @@ from its own files (templates, static files, migrations), not from the source tr
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -17,9 +18,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _build_wheel(out: Path) -> Path:
+    """Built from a copy of the source, so the build leaves nothing in the checkout."""
+    source = out.parent / "source"
+    shutil.copytree(ROOT / "src", source / "src",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "--no-build-isolation", "--wheel-dir", str(out), str(ROOT)], check=True,
-                   capture_output=True)
+                    "--no-build-isolation", "--wheel-dir", str(out), str(source)],
+                   check=True, capture_output=True)
     return next(out.glob("paperwire-*.whl"))
 
 

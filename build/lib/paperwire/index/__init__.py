@@ -1,1 +1,0 @@
-"""Derived search structures, rebuildable from the store."""

@@ -1,1 +1,0 @@
-"""The web site and JSON API: thin routes over the services."""
