@@ -113,6 +113,9 @@ def test_the_worker_keeps_a_running_site_current(db, replays, model_dir):
     assert status["worker"] is None  # the lock went with the worker
     sources = {s["name"]: s for s in status["sources"]}
     assert {"arxiv-oai:cs", "arxiv-api:cs.LG", "hf", "embed", "integrity"} <= set(sources)
+    first_list = replays["oai"].hits[0][1]
+    first_day = (datetime.now(UTC).date() - timedelta(days=7)).isoformat()
+    assert f"from={first_day}" in first_list  # a first harvest reaches a week back, not to 1991
     oai = sources["arxiv-oai:cs"]
     assert oai["last_success"] and oai["next_run"] and not oai["failing"]
     assert oai["added_total"] >= 10

@@ -62,6 +62,7 @@ class WorkerSettings:
     hf_every_minutes: float = 60
     integrity_hour_utc: int = 3
     tick_seconds: float = 5.0  # how often the worker looks at its schedule
+    first_days: int = 7  # a set's first harvest by the worker reaches this far back
 
 
 @dataclass(frozen=True)
@@ -141,4 +142,5 @@ def _worker_settings(w: dict) -> WorkerSettings:
         integrity_hour_utc=_pick("PAPERWIRE_INTEGRITY_HOUR", w, "integrity_hour_utc",
                                  d.integrity_hour_utc, int),
         tick_seconds=_pick("PAPERWIRE_WORKER_TICK", w, "tick_seconds", d.tick_seconds, float),
+        first_days=_pick("PAPERWIRE_FIRST_DAYS", w, "first_days", d.first_days, int),
     )

@@ -66,7 +66,16 @@ def jobs_for(library: Library) -> list[Job]:
 
 
 def _oai_job(set_spec: str) -> Callable[[Library, threading.Event], int]:
-    return lambda lib, stop: _changed(harvest.harvest_oai(lib, set_spec=set_spec, stop=stop))
+    def run(library: Library, stop: threading.Event) -> int:
+        # a set never harvested starts a few days back, not at arXiv's beginning (a whole
+        # set is hours of requests; `paperwire harvest arxiv --from` loads history)
+        first = library.store.harvest_checkpoint(harvest.oai_name(set_spec)) is None
+        since = (now_utc().date() - timedelta(days=library.settings.worker.first_days)
+                 if first else None)
+        return _changed(harvest.harvest_oai(library, set_spec=set_spec, date_from=since,
+                                            stop=stop))
+
+    return run
 
 
 def next_run(job: Job, after: datetime, hour_utc: int) -> datetime:
