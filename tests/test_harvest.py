@@ -211,3 +211,28 @@ def test_settings_replace_keeps_politeness():  # the CLI and worker read these s
     s = replace(HarvestSettings(), sets=["math"])
     assert s.arxiv.interval == 3.0 and s.sets == ["math"]
     assert "paperwire/" in s.arxiv.user_agent
+
+
+def test_the_recorded_arxiv_oai_page_harvests_and_resumes_with_its_token(lib, shared):
+    from tests.replay import oai_page
+
+    recorded = (shared / "fixtures/arxiv-oai/ListRecordsResponse.xml").read_bytes()
+    tokens: list[str] = []
+
+    def answer(path, params):
+        if "resumptionToken" in params:
+            tokens.append(params["resumptionToken"])
+            return 200, {}, oai_page([], None)  # the list's last page, as arXiv sends it
+        return 200, {}, recorded
+
+    server = Replay(answer)
+    try:
+        report = harvest.harvest_oai(lib, _oai_url(server), "physics:nucl-ex")
+    finally:
+        server.close()
+    assert tokens == ["726959|1001"]
+    assert report.pages == 2 and report.imported.added == lib.store.count() > 0
+    first = lib.store.find("0704.0471")
+    assert first.paper.extras["arxiv"]["submitter"] == "Dinesh Shetty"
+    assert first.paper.doi == "10.1103/PhysRevC.76.024606 10.1103/PhysRevC.76.039902"
+    assert "next run starts from 2015-01-06" in report.message
