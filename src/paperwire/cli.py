@@ -93,8 +93,9 @@ def import_(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None,
     reports = [_import_one(library, p, fmt) for p in paths]
     done = [r for r in reports if r]
     if len(paths) > 1:
-        total = importing.ImportReport(*(sum(getattr(r, k) for r in done) for k in
-                                         ("added", "updated", "unchanged", "skipped")))
+        total = importing.ImportReport()
+        for report in done:
+            total.add(report)
         click.echo(f"total: {total.summary()}")
     if then_embed:
         _embed(library)

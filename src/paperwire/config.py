@@ -68,8 +68,6 @@ class WorkerSettings:
 @dataclass(frozen=True)
 class Settings:
     db: Path
-    arxiv_api: str = "https://export.arxiv.org/api/query"
-    arxiv_interval: float = 3.0  # seconds between arXiv requests, as arXiv asks
     harvest: HarvestSettings = HarvestSettings()
     worker: WorkerSettings = WorkerSettings()
 
@@ -95,13 +93,9 @@ class Settings:
     def load(cls, db: str | Path | None = None) -> Settings:
         toml = _from_toml()
         chosen = db or os.environ.get("PAPERWIRE_DB") or toml.get("db")
-        arxiv_api = _pick("PAPERWIRE_ARXIV_API", toml, "arxiv_api", cls.arxiv_api)
-        arxiv_interval = _pick("PAPERWIRE_ARXIV_INTERVAL", toml, "arxiv_interval",
-                               cls.arxiv_interval, float)
         return cls(
             db=Path(chosen) if chosen else default_data_dir() / "paperwire.db",
-            arxiv_api=arxiv_api, arxiv_interval=arxiv_interval,
-            harvest=_harvest_settings(toml, arxiv_api, arxiv_interval),
+            harvest=_harvest_settings(toml),
             worker=_worker_settings(toml.get("worker", {})),
         )
 
@@ -116,13 +110,17 @@ def _politeness(h: dict, contact: str, interval: float) -> Politeness:
         contact=contact)
 
 
-def _harvest_settings(toml: dict, arxiv_api: str, arxiv_interval: float) -> HarvestSettings:
+def _harvest_settings(toml: dict) -> HarvestSettings:
+    """The [harvest] section; arxiv_api, arxiv_interval and contact sit at the top level."""
     h = toml.get("harvest", {})
     contact = _pick("PAPERWIRE_CONTACT", toml, "contact", "")
     d = HarvestSettings()
+    # seconds between arXiv requests, 3 as arXiv asks
+    arxiv_interval = _pick("PAPERWIRE_ARXIV_INTERVAL", toml, "arxiv_interval",
+                           d.arxiv.interval, float)
     return HarvestSettings(
         oai_url=_pick("PAPERWIRE_OAI_URL", h, "oai_url", d.oai_url),
-        arxiv_api=arxiv_api,
+        arxiv_api=_pick("PAPERWIRE_ARXIV_API", toml, "arxiv_api", d.arxiv_api),
         hf_url=_pick("PAPERWIRE_HF_URL", h, "hf_url", d.hf_url),
         sets=_pick("PAPERWIRE_HARVEST_SETS", h, "sets", d.sets, list),
         categories=_pick("PAPERWIRE_HARVEST_CATEGORIES", h, "categories", d.categories, list),

@@ -23,6 +23,14 @@ class ImportReport:
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
 
+    def add(self, other: ImportReport) -> None:
+        """Count another report's records into this one."""
+        self.added += other.added
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.skipped += other.skipped
+        self.errors += other.errors
+
     @property
     def seen(self) -> int:
         return self.added + self.updated + self.unchanged + self.skipped

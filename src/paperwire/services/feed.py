@@ -85,6 +85,9 @@ def month_of(d: date) -> Period:
     return Period("month", first, following - timedelta(days=1))
 
 
+PERIOD_OF = {"day": day, "week": week_of, "month": month_of}  # the period holding a date
+
+
 def parse_period(kind: str, value: str) -> Period:
     """'day' + 2025-03-14, 'week' + 2025-W11, 'month' + 2025-03."""
     try:
@@ -112,17 +115,14 @@ def items_for(library: Library, site: SiteStore, papers: list[StoredPaper],
 
 def latest_period(site: SiteStore, kind: str, today: date) -> Period:
     latest = site.latest_feed_date(today) or today
-    return {"day": day, "week": week_of, "month": month_of}[kind](latest)
-
-
-_MAKERS = {"day": lambda d: day(d), "week": lambda d: week_of(d), "month": lambda d: month_of(d)}
+    return PERIOD_OF[kind](latest)
 
 
 def neighbours(site: SiteStore, period: Period, today: date
                ) -> tuple[Period | None, Period | None]:
     """The nearest periods of the same kind before and after this one that hold papers,
     skipping empty days (weekends, holidays); never one in the future."""
-    make = _MAKERS[period.kind]
+    make = PERIOD_OF[period.kind]
     before = site.latest_feed_date(period.start - timedelta(days=1))
     after = site.first_feed_date_after(period.end, today) if period.end < today else None
     return (make(before) if before else None), (make(after) if after else None)
@@ -135,16 +135,16 @@ class CalendarDay:
     in_month: bool
 
 
-def calendar(site: SiteStore, month: Period, today: date) -> list[list[CalendarDay | None]]:
+def calendar(site: SiteStore, month: Period) -> list[list[CalendarDay]]:
     """The month's weeks (Monday first), each day with its number of papers."""
     counts = site.day_counts(month.start, month.end)
-    first = month.start - timedelta(days=month.start.weekday())
-    weeks, d = [], first
-    while d <= month.end:
-        weeks.append([CalendarDay(d + timedelta(days=i), counts.get(d + timedelta(days=i), 0),
-                                  month.start <= d + timedelta(days=i) <= month.end)
-                      for i in range(7)])
-        d += timedelta(days=7)
+    monday = month.start - timedelta(days=month.start.weekday())
+    weeks = []
+    while monday <= month.end:
+        days = [monday + timedelta(days=i) for i in range(7)]
+        weeks.append([CalendarDay(d, counts.get(d, 0), month.start <= d <= month.end)
+                      for d in days])
+        monday += timedelta(days=7)
     return weeks
 
 
@@ -155,16 +155,14 @@ def front_period(site: SiteStore, today: date) -> tuple[Period, str | None]:
     """The front page's period: the latest day with papers, widened to its week and then
     its month while it holds fewer than FULL_PAGE; and a sentence saying so, if widened."""
     latest = site.latest_feed_date(today) or today
-    thin = day(latest)
-    for period in (thin, week_of(latest), month_of(latest)):
-        n = site.count_between(period.start, period.end)
-        if n >= FULL_PAGE:
-            break
-    if period.kind == "day":
-        return period, None
-    n_thin = site.count_between(thin.start, thin.end)
-    return period, (f"The latest day, {latest.strftime('%B %-d, %Y')}, has only {n_thin} "
-                    f"paper{'' if n_thin == 1 else 's'}, so here is its {period.kind}.")
+    n_day = site.count_between(latest, latest)
+    if n_day >= FULL_PAGE:
+        return day(latest), None
+    period = week_of(latest)
+    if site.count_between(period.start, period.end) < FULL_PAGE:
+        period = month_of(latest)
+    return period, (f"The latest day, {latest.strftime('%B %-d, %Y')}, has only {n_day} "
+                    f"paper{'' if n_day == 1 else 's'}, so here is its {period.kind}.")
 
 
 def period_feed(library: Library, site: SiteStore, period: Period, viewer: User | None,

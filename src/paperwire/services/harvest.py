@@ -7,6 +7,7 @@ killed at any instant resumes from the page it was on.
 from __future__ import annotations
 
 import io
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,11 +44,6 @@ class HarvestReport:
     message: str = ""
     stopped: bool = False  # a stop was asked for; the next run resumes
 
-    def add(self, report: ImportReport) -> None:
-        for key in ("added", "updated", "unchanged", "skipped"):
-            setattr(self.imported, key, getattr(self.imported, key) + getattr(report, key))
-        self.imported.errors += report.errors
-
     def summary(self) -> str:
         pages = f"{self.pages} page{'s' if self.pages != 1 else ''}"
         return f"{self.name}: {pages}, {self.imported.summary()}; {self.message}"
@@ -59,7 +55,7 @@ def _today() -> date:
 
 def _ingest_page(library: Library, records: list, where: str, checkpoint: HarvestCheckpoint,
                  report: HarvestReport) -> None:
-    report.add(import_records(library, records, where=where, checkpoint=checkpoint))
+    report.imported.add(import_records(library, records, where=where, checkpoint=checkpoint))
     report.pages += 1
 
 
@@ -239,8 +235,6 @@ def harvest_new(library: Library, base_url: str | None = None,
 # -- Hugging Face daily papers -----------------------------------------------------------------
 
 def _hf_check(body: bytes) -> None:
-    import json
-
     try:
         json.loads(body)
     except (ValueError, UnicodeDecodeError) as e:

@@ -35,7 +35,7 @@ def check(library: Library) -> IntegrityReport:
     report.store_problems = store.integrity_problems()
     report.lexical_caught_up = sync.catch_up(store, library.lexical)
     if library.lexical.num_docs() != store.count(visible_only=True):
-        library.__dict__["lexical"] = sync.rebuild(store, library.settings.lexical_dir)
+        library.rebuild_lexical()
         report.lexical_rebuilt = True
     if library.has_vectors():
         vectors = library.vectors

@@ -8,7 +8,7 @@ from functools import cached_property
 from paperwire.config import Settings
 from paperwire.embedding import DIM, MODEL_NAME, Embedder, is_prepared, load_embedder
 from paperwire.index.lexical import LexicalIndex
-from paperwire.index.sync import open_lexical
+from paperwire.index.sync import open_lexical, rebuild
 from paperwire.index.vectors import VectorIndex
 from paperwire.sources import arxiv_client
 from paperwire.sources.arxiv_client import ArxivClient
@@ -26,6 +26,11 @@ class Library:
     @cached_property
     def lexical(self) -> LexicalIndex:
         return open_lexical(self.store, self.settings.lexical_dir)
+
+    def rebuild_lexical(self) -> LexicalIndex:
+        """A fresh lexical index from the store, in place of the one this library holds."""
+        self.__dict__["lexical"] = rebuild(self.store, self.settings.lexical_dir)
+        return self.lexical
 
     @cached_property
     def site(self) -> SiteStore:
@@ -46,7 +51,7 @@ class Library:
         """For submissions: a person is waiting, so one retry at the most."""
         politeness = replace(self.settings.harvest.arxiv, attempts=2, backoff=0.5,
                              timeout=15.0)
-        return ArxivClient(self.settings.arxiv_api,
+        return ArxivClient(self.settings.harvest.arxiv_api,
                            self.polite_client(arxiv_client.SERVICE, politeness))
 
     @cached_property

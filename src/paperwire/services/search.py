@@ -46,11 +46,10 @@ def default_mode(library: Library) -> str:
     return "hybrid" if library.has_vectors() else "lexical"
 
 
-def semantic_ranking(library: Library, text: str, filters: Filters | None, k: int,
-                     floor: float | None = None) -> list[tuple[int, float]]:
+def semantic_ranking(library: Library, text: str, filters: Filters | None,
+                     k: int) -> list[tuple[int, float]]:
     """(pid, cosine) of the papers nearest in meaning to the text, filters applied, none
     below the relevance floor."""
-    floor = SEMANTIC_FLOOR if floor is None else floor
     if not text.strip():
         return []
     vector = library.embedder.encode([text])[0]
@@ -61,7 +60,7 @@ def semantic_ranking(library: Library, text: str, filters: Filters | None, k: in
         near = library.vectors.search(vector, max(k, FILTERED_CANDIDATES))
         passing = library.lexical.filter_ids([pid for pid, _ in near], filters)
         near = [(pid, score) for pid, score in near if pid in passing][:k]
-    return [(pid, score) for pid, score in near if score >= floor]
+    return [(pid, score) for pid, score in near if score >= SEMANTIC_FLOOR]
 
 
 def _plain_snippet(abstract: str) -> str:

@@ -42,18 +42,12 @@ class Status:
 def status(library: Library) -> Status:
     state = library.worker_store
     sources = {j.name: SourceStatus(**vars(j)) for j in state.jobs()}
-    for job in worker.jobs_for(library):
-        sources.setdefault(job.name, SourceStatus(job.name))
-    for name in list(sources) + [n for n in _checkpointed(library) if n not in sources]:
-        cp = library.store.harvest_checkpoint(name)
-        source = sources.setdefault(name, SourceStatus(name))
-        if cp is not None:
+    for name in [j.name for j in worker.jobs_for(library)] + state.checkpoint_names():
+        sources.setdefault(name, SourceStatus(name))
+    for name, source in sources.items():
+        if (cp := library.store.harvest_checkpoint(name)) is not None:
             source.resumes = where_it_resumes(cp)
     lock = state.lock_holder(worker.LOCK)
     seen = round(time.time() - lock[1], 1) if lock else None
     return Status(lock[0] if lock else None, seen,
                   sorted(sources.values(), key=lambda s: s.name))
-
-
-def _checkpointed(library: Library) -> list[str]:
-    return library.worker_store.checkpoint_names()

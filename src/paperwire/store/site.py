@@ -250,21 +250,23 @@ class SiteStore:
     def max_pid(self) -> int:
         return self.db.execute("SELECT coalesce(max(pid), 0) FROM papers").fetchone()[0]
 
+    def _feed_day(self, where: str, params: tuple, order: str) -> date | None:
+        """The first feed date of visible papers meeting `where`, in `order` (ASC/DESC)."""
+        row = self.db.execute(f"SELECT {self.FEED_DATE_SQL} AS day FROM papers "
+                              f"WHERE hidden = 0 AND {where} ORDER BY day {order} LIMIT 1",
+                              params).fetchone()
+        return date.fromisoformat(row[0]) if row and row[0] else None
+
     def latest_feed_date(self, not_after: date, upvoted: bool = False) -> date | None:
         """The newest feed date up to not_after (of an upvoted paper, if asked)."""
         votes = f" AND {self.UPVOTES_SQL} > 0" if upvoted else ""
-        row = self.db.execute(f"SELECT {self.FEED_DATE_SQL} AS day FROM papers "
-                              f"WHERE hidden = 0 AND {self.FEED_DATE_SQL} <= ?{votes} "
-                              "ORDER BY day DESC LIMIT 1", (not_after.isoformat(),)).fetchone()
-        return date.fromisoformat(row[0]) if row and row[0] else None
+        return self._feed_day(f"{self.FEED_DATE_SQL} <= ?{votes}", (not_after.isoformat(),),
+                              "DESC")
 
     def first_feed_date_after(self, after: date, not_after: date) -> date | None:
         """The oldest feed date in (after, not_after], if any paper has one."""
-        row = self.db.execute(f"SELECT {self.FEED_DATE_SQL} AS day FROM papers WHERE hidden = 0 "
-                              f"AND {self.FEED_DATE_SQL} > ? AND {self.FEED_DATE_SQL} <= ? "
-                              "ORDER BY day LIMIT 1",
-                              (after.isoformat(), not_after.isoformat())).fetchone()
-        return date.fromisoformat(row[0]) if row and row[0] else None
+        return self._feed_day(f"{self.FEED_DATE_SQL} > ? AND {self.FEED_DATE_SQL} <= ?",
+                              (after.isoformat(), not_after.isoformat()), "ASC")
 
     def day_counts(self, start: date, end: date) -> dict[date, int]:
         """Papers per feed day in [start, end]: the calendar's marks."""

@@ -60,15 +60,16 @@ def _feed_page(request: Request, v: Viewer, period: feed.Period, page: int,
 
 def _render_feed(request: Request, v: Viewer, period: feed.Period, page: int,
                  note: str | None):
-    items, total = feed.period_feed(library(request), library(request).site, period, v.user,
-                                    limit=PAGE_SIZE, offset=page * PAGE_SIZE)
-    site, today = library(request).site, date.today()
-    before, after = feed.neighbours(site, period, today)
+    lib, today = library(request), date.today()
+    items, total = feed.period_feed(lib, lib.site, period, v.user, limit=PAGE_SIZE,
+                                    offset=page * PAGE_SIZE)
+    before, after = feed.neighbours(lib.site, period, today)
+    month = feed.month_of(period.start)
     return render(request, "feed.html", {
         "period": period, "items": items, "page": page, "total": total, "note": note,
         "has_more": total > (page + 1) * PAGE_SIZE, "prev": before, "next": after,
-        "today": today, "month": feed.month_of(period.start), "week": feed.week_of(period.start),
-        "calendar": feed.calendar(site, feed.month_of(period.start), today)})
+        "today": today, "month": month, "week": feed.week_of(period.start),
+        "calendar": feed.calendar(lib.site, month)})
 
 
 @router.get("/")
