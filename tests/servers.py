@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import subprocess
@@ -14,6 +15,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
+
+from tests.conftest import write_jsonl
 
 EXE = Path(sys.executable).with_name("paperwire")
 
@@ -96,6 +99,24 @@ class Site:
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, follow_redirects=False, timeout=30)
+
+    @classmethod
+    def with_papers(cls, folder: Path, records: list[dict], env: dict[str, str] | None = None,
+                    workers: int = 1) -> Site:
+        """A site serving a new store that holds these records (imported by the CLI)."""
+        site = cls(folder / "site.db", env if env is not None else dict(os.environ), workers)
+        try:
+            site.cli("import", str(write_jsonl(folder / "papers.jsonl", records)))
+        except BaseException:
+            site.stop()
+            raise
+        return site
+
+    def __enter__(self) -> Site:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
 
     def stop(self) -> None:
         self.process.terminate()

@@ -5,7 +5,6 @@ schemathesis makes the requests from the app's own OpenAPI document; hypothesis 
 directly).
 """
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ from hypothesis import strategies as st
 
 from paperwire.config import Settings
 from paperwire.web.app import create_app
-from tests.conftest import write_jsonl
 from tests.servers import Site
 from tests.test_site import RECORDS
 
@@ -25,11 +23,8 @@ OPERATIONS = {op.ok().label: op.ok() for op in SCHEMA.get_all_operations()}
 
 @pytest.fixture(scope="module")
 def api_site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("fuzz")
-    running = Site(folder / "site.db", dict(os.environ))
-    running.cli("import", str(write_jsonl(folder / "papers.jsonl", RECORDS)))
-    yield running
-    running.stop()
+    with Site.with_papers(tmp_path_factory.mktemp("fuzz"), RECORDS) as running:
+        yield running
 
 
 def test_every_api_operation_is_fuzzed():

@@ -1,12 +1,10 @@
 """A person's visit, in a real headless Chromium (Debian's) driven by Playwright."""
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_jsonl
 from tests.servers import Site
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -38,10 +36,8 @@ def browser():
 
 @pytest.fixture
 def site(tmp_path):
-    running = Site(tmp_path / "site.db", dict(os.environ))
-    running.cli("import", str(write_jsonl(tmp_path / "p.jsonl", RECORDS)))
-    yield running
-    running.stop()
+    with Site.with_papers(tmp_path, RECORDS) as running:
+        yield running
 
 
 def test_sign_up_upvote_comment_collect_and_search(browser, site):

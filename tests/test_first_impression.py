@@ -7,7 +7,6 @@ import os
 import re
 from datetime import date
 
-from tests.conftest import write_jsonl
 from tests.servers import Site
 
 ITEM = re.compile(r'<article class="item"')
@@ -21,9 +20,7 @@ def _papers(n: int, published: str, first: int = 0, upvotes: int = 0) -> list[di
 
 def test_a_thin_day_widens_to_its_week_and_says_so(tmp_path):
     records = _papers(2, "2025-03-14") + _papers(11, "2025-03-11", first=100, upvotes=2)
-    site = Site(tmp_path / "s.db", dict(os.environ))
-    try:
-        site.cli("import", str(write_jsonl(tmp_path / "p.jsonl", records)))
+    with Site.with_papers(tmp_path, records) as site:
         with site.client() as c:
             front = c.get("/").text
             api = c.get("/api/daily_papers").json()
@@ -32,41 +29,30 @@ def test_a_thin_day_widens_to_its_week_and_says_so(tmp_path):
         assert "The latest day, March 14, 2025, has only 2 papers, so here is its week." in front
         assert "Week of March 10, 2025" in front
         assert len(ITEM.findall(day)) == 2  # asked for by date: the day as it is
-    finally:
-        site.stop()
 
 
 def test_undated_papers_are_listed_on_the_day_they_arrived_and_marked_added(tmp_path):
-    site = Site(tmp_path / "s.db", dict(os.environ))
-    try:
-        site.cli("import", str(write_jsonl(tmp_path / "p.jsonl", [
-            {"title": "A listing entry without any date", "abstract": "Seen on a listing."}])))
+    undated = [{"title": "A listing entry without any date", "abstract": "Seen on a listing."}]
+    with Site.with_papers(tmp_path, undated) as site:
         today = date.today()
         with site.client() as c:
             page = c.get(f"/papers/date/{today.isoformat()}").text
         assert "A listing entry without any date" in page
         assert f"added {today.strftime('%b %-d, %Y')}" in page
-    finally:
-        site.stop()
 
 
 def test_an_empty_site_explains_how_to_load_data(tmp_path):
-    site = Site(tmp_path / "s.db", dict(os.environ))
-    try:
+    with Site(tmp_path / "s.db", dict(os.environ)) as site:
         with site.client() as c:
             front = c.get("/").text
             trending = c.get("/trending").text
         for page in (front, trending):
             assert "paperwire harvest arxiv" in page and "paperwire worker" in page
-    finally:
-        site.stop()
 
 
 def test_the_demo_corpus_fills_the_front_page_and_trending(tmp_path, shared, model_dir):
     env = dict(os.environ, PAPERWIRE_MODEL_DIR=str(model_dir))
-    db = tmp_path / "demo.db"
-    site = Site(db, env)
-    try:
+    with Site(tmp_path / "demo.db", env) as site:
         site.cli("demo", "--shared", str(shared))
         with site.client() as c:
             pages = {path: c.get(path).text for path in ("/", "/trending", "/weekly",
@@ -78,8 +64,6 @@ def test_the_demo_corpus_fills_the_front_page_and_trending(tmp_path, shared, mod
         # trending ranks papers that have votes: its first entries carry them
         first = re.search(r'class="count">(\d+)<', pages["/trending"])
         assert first and int(first.group(1)) > 0
-    finally:
-        site.stop()
 
 
 def test_without_the_demo_corpus_or_a_network_it_says_so_in_one_sentence(cli, tmp_path,

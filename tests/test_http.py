@@ -4,13 +4,10 @@ to this site), KaTeX only on pages with math, similar papers without raw scores.
 
 from __future__ import annotations
 
-import os
-
 import httpx
 import pytest
 from lxml import etree
 
-from tests.conftest import write_jsonl
 from tests.servers import Site, csrf_of, sign_up
 
 PAPERS = [
@@ -25,11 +22,8 @@ PAPERS = [
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("http")
-    running = Site(tmp / "s.db", dict(os.environ))
-    running.cli("import", str(write_jsonl(tmp / "p.jsonl", PAPERS)))
-    yield running
-    running.stop()
+    with Site.with_papers(tmp_path_factory.mktemp("http"), PAPERS) as running:
+        yield running
 
 
 @pytest.mark.parametrize("path", ["/", "/trending", "/papers/2203.07404", "/search?q=graph",
@@ -114,24 +108,19 @@ def test_sign_in_returns_to_the_page_it_came_from_and_only_on_this_site(site):
 def test_search_pages_through_every_match_and_counts_them(tmp_path):
     papers = [{"arxiv_id": f"2504.{i:05d}", "title": f"Graph study {i}",
                "abstract": "Graphs, again.", "published": "2025-04-01"} for i in range(70)]
-    running = Site(tmp_path / "s.db", dict(os.environ))
-    try:
-        running.cli("import", str(write_jsonl(tmp_path / "p.jsonl", papers)))
-        with running.client() as c:
-            first = c.get("/search", params={"q": "graph"}).text
-            assert "70 papers match; 1–30 shown" in first
-            assert first.count('<article class="item"') == 30
-            assert 'rel="next"' in first and 'rel="prev"' not in first
-            last = c.get("/search", params={"q": "graph", "page": 2}).text
-            assert "61–70 shown" in last and last.count('<article class="item"') == 10
-            assert 'rel="prev"' in last and 'rel="next"' not in last
-            assert first.count('role="search"') == 1  # one search box on the page
-            nothing = c.get("/search", params={"q": '"graph study elephant"'}).text
-            assert "No papers match" in nothing
-            one = c.get("/search", params={"q": '"graph study 7"'}).text
-            assert "1 paper matches" in one
-    finally:
-        running.stop()
+    with Site.with_papers(tmp_path, papers) as running, running.client() as c:
+        first = c.get("/search", params={"q": "graph"}).text
+        assert "70 papers match; 1–30 shown" in first
+        assert first.count('<article class="item"') == 30
+        assert 'rel="next"' in first and 'rel="prev"' not in first
+        last = c.get("/search", params={"q": "graph", "page": 2}).text
+        assert "61–70 shown" in last and last.count('<article class="item"') == 10
+        assert 'rel="prev"' in last and 'rel="next"' not in last
+        assert first.count('role="search"') == 1  # one search box on the page
+        nothing = c.get("/search", params={"q": '"graph study elephant"'}).text
+        assert "No papers match" in nothing
+        one = c.get("/search", params={"q": '"graph study 7"'}).text
+        assert "1 paper matches" in one
 
 
 def test_previous_and_next_skip_empty_days_and_never_reach_the_future(tmp_path):
@@ -141,27 +130,22 @@ def test_previous_and_next_skip_empty_days_and_never_reach_the_future(tmp_path):
     papers = [{"arxiv_id": f"2505.{i:05d}", "title": f"Paper of day {d}", "abstract": "Text.",
                "published": d} for i, d in enumerate(["2025-03-07", "2025-03-10", "2025-03-10",
                                                       today.isoformat()])]
-    running = Site(tmp_path / "s.db", dict(os.environ))
-    try:
-        running.cli("import", str(write_jsonl(tmp_path / "p.jsonl", papers)))
-        with running.client() as c:
-            monday = c.get("/papers/date/2025-03-10").text
-            assert 'href="/papers/date/2025-03-07" rel="prev"' in monday  # over the weekend
-            friday = c.get("/papers/date/2025-03-07").text
-            assert 'href="/papers/date/2025-03-10" rel="next"' in friday
-            assert 'rel="prev"' not in friday  # nothing older
-            latest = c.get(f"/papers/date/{today.isoformat()}").text
-            assert 'rel="next"' not in latest
-            future = (today + timedelta(days=3)).isoformat()
-            assert 'rel="next"' not in c.get(f"/papers/date/{future}").text
-            month = c.get("/papers/month/2025-03").text
-            assert '<a href="/papers/date/2025-03-10" title="2 papers">10</a>' in month
-            assert '<span>11</span>' in month  # a day without papers: no link
-            go = c.get("/papers/go", params={"week": "2025-W11"})
-            assert go.status_code == 303 and go.headers["location"] == "/papers/week/2025-W11"
-            assert c.get("/papers/go", params={"month": "2025-13"}).status_code == 400
-    finally:
-        running.stop()
+    with Site.with_papers(tmp_path, papers) as running, running.client() as c:
+        monday = c.get("/papers/date/2025-03-10").text
+        assert 'href="/papers/date/2025-03-07" rel="prev"' in monday  # over the weekend
+        friday = c.get("/papers/date/2025-03-07").text
+        assert 'href="/papers/date/2025-03-10" rel="next"' in friday
+        assert 'rel="prev"' not in friday  # nothing older
+        latest = c.get(f"/papers/date/{today.isoformat()}").text
+        assert 'rel="next"' not in latest
+        future = (today + timedelta(days=3)).isoformat()
+        assert 'rel="next"' not in c.get(f"/papers/date/{future}").text
+        month = c.get("/papers/month/2025-03").text
+        assert '<a href="/papers/date/2025-03-10" title="2 papers">10</a>' in month
+        assert '<span>11</span>' in month  # a day without papers: no link
+        go = c.get("/papers/go", params={"week": "2025-W11"})
+        assert go.status_code == 303 and go.headers["location"] == "/papers/week/2025-W11"
+        assert c.get("/papers/go", params={"month": "2025-13"}).status_code == 400
 
 
 def test_suggestions_offer_titles_and_authors_as_you_type(tmp_path):
@@ -171,20 +155,15 @@ def test_suggestions_offer_titles_and_authors_as_you_type(tmp_path):
                "abstract": "B.", "authors": ["Judea Pearl"]},
               {"arxiv_id": "2506.00003", "title": "Protein folding", "abstract": "C.",
                "authors": ["Émile Lovász"]}]
-    running = Site(tmp_path / "s.db", dict(os.environ))
-    try:
-        running.cli("import", str(write_jsonl(tmp_path / "p.jsonl", papers)))
-        with running.client() as c:
-            def ask(q: str) -> dict:
-                return c.get("/api/suggest", params={"q": q}).json()
+    with Site.with_papers(tmp_path, papers) as running, running.client() as c:
+        def ask(q: str) -> dict:
+            return c.get("/api/suggest", params={"q": q}).json()
 
-            assert [t["id"] for t in ask("graphic")["titles"]] == ["2506.00002"]
-            assert {t["id"] for t in ask("gra")["titles"]} == {"2506.00001", "2506.00002"}
-            assert ask("graph trans")["titles"][0]["title"] == "Graph transformers for molecules"
-            assert ask("lovel")["authors"] == ["Ada Lovelace"]
-            assert ask("lovas")["authors"] == ["Émile Lovász"]  # accents folded
-            assert ask("g") == {"titles": [], "authors": []}
-            assert ask("zzqx") == {"titles": [], "authors": []}
-            assert c.get("/api/suggest", params={"q": "x" * 101}).status_code == 422
-    finally:
-        running.stop()
+        assert [t["id"] for t in ask("graphic")["titles"]] == ["2506.00002"]
+        assert {t["id"] for t in ask("gra")["titles"]} == {"2506.00001", "2506.00002"}
+        assert ask("graph trans")["titles"][0]["title"] == "Graph transformers for molecules"
+        assert ask("lovel")["authors"] == ["Ada Lovelace"]
+        assert ask("lovas")["authors"] == ["Émile Lovász"]  # accents folded
+        assert ask("g") == {"titles": [], "authors": []}
+        assert ask("zzqx") == {"titles": [], "authors": []}
+        assert c.get("/api/suggest", params={"q": "x" * 101}).status_code == 422

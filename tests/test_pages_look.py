@@ -5,12 +5,10 @@ violations; a screenshot of each saved as a test artifact."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_jsonl
 from tests.servers import Site, sign_up
 from tests.test_browser import ARTIFACTS, RECORDS, browser  # noqa: F401 - the fixture
 
@@ -25,9 +23,7 @@ PAGES = ["/", "/weekly", "/monthly", "/trending", "/papers/date/2025-03-14",
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("look")
-    running = Site(tmp / "site.db", dict(os.environ))
-    running.cli("import", str(write_jsonl(tmp / "p.jsonl", RECORDS)))
+    running = Site.with_papers(tmp_path_factory.mktemp("look"), RECORDS)
     with running.client() as c:
         sign_up(c, "ada")
         cookies = dict(c.cookies)
