@@ -490,3 +490,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
                              ("resumes", s.resumes)):
             if value:
                 click.echo(f"  {label:>13}: {value}")
+
+
+from paperwire import cli_reader  # noqa: E402 - registers its commands on the groups above
+
+cli_reader.register(main, user, _library)

@@ -9,6 +9,10 @@ The optional TOML file is named by PAPERWIRE_CONFIG (an example is in the README
     categories = ["cs.LG", "cs.CL"]  # new submissions from the arXiv API
     [worker]
     arxiv_every_minutes = 60
+    [mail]
+    smtp_host = "smtp.example.org"   # smtp_port, security (starttls|ssl|none), smtp_user,
+    sender = "paperwire <papers@example.org>"  # smtp_password (or PAPERWIRE_SMTP_PASSWORD)
+    site_url = "https://papers.example.org"
 """
 
 from __future__ import annotations
@@ -66,10 +70,33 @@ class WorkerSettings:
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """The [mail] section: where digests go out, and how fast."""
+
+    smtp_host: str = ""  # empty: nothing is sent (mail waits in the outbox)
+    smtp_port: int = 587
+    security: str = "starttls"  # starttls | ssl | none
+    smtp_user: str = ""
+    smtp_password: str = ""
+    sender: str = "paperwire <papers@localhost>"
+    site_url: str = "http://127.0.0.1:8000"  # the links in mail point here
+    per_minute: int = 60  # at most this many mails a minute
+    timeout: float = 30.0
+    retry_seconds: float = 60.0  # the first retry after a temporary failure; doubles
+    max_attempts: int = 8  # then the mail is given up (the address is kept)
+    every_minutes: float = 5.0  # the worker composes due digests and sends this often
+
+    @property
+    def can_send(self) -> bool:
+        return bool(self.smtp_host)
+
+
+@dataclass(frozen=True)
 class Settings:
     db: Path
     harvest: HarvestSettings = HarvestSettings()
     worker: WorkerSettings = WorkerSettings()
+    mail: MailSettings = MailSettings()
 
     @property
     def data_dir(self) -> Path:
@@ -97,6 +124,7 @@ class Settings:
             db=Path(chosen) if chosen else default_data_dir() / "paperwire.db",
             harvest=_harvest_settings(toml),
             worker=_worker_settings(toml.get("worker", {})),
+            mail=_mail_settings(toml.get("mail", {})),
         )
 
 
@@ -141,4 +169,24 @@ def _worker_settings(w: dict) -> WorkerSettings:
                                  d.integrity_hour_utc, int),
         tick_seconds=_pick("PAPERWIRE_WORKER_TICK", w, "tick_seconds", d.tick_seconds, float),
         first_days=_pick("PAPERWIRE_FIRST_DAYS", w, "first_days", d.first_days, int),
+    )
+
+
+def _mail_settings(m: dict) -> MailSettings:
+    d = MailSettings()
+    return MailSettings(
+        smtp_host=_pick("PAPERWIRE_SMTP_HOST", m, "smtp_host", d.smtp_host),
+        smtp_port=_pick("PAPERWIRE_SMTP_PORT", m, "smtp_port", d.smtp_port, int),
+        security=_pick("PAPERWIRE_SMTP_SECURITY", m, "security", d.security),
+        smtp_user=_pick("PAPERWIRE_SMTP_USER", m, "smtp_user", d.smtp_user),
+        smtp_password=_pick("PAPERWIRE_SMTP_PASSWORD", m, "smtp_password", d.smtp_password),
+        sender=_pick("PAPERWIRE_MAIL_FROM", m, "sender", d.sender),
+        site_url=_pick("PAPERWIRE_SITE_URL", m, "site_url", d.site_url).rstrip("/"),
+        per_minute=_pick("PAPERWIRE_MAIL_PER_MINUTE", m, "per_minute", d.per_minute, int),
+        timeout=_pick("PAPERWIRE_SMTP_TIMEOUT", m, "timeout", d.timeout, float),
+        retry_seconds=_pick("PAPERWIRE_MAIL_RETRY_SECONDS", m, "retry_seconds",
+                            d.retry_seconds, float),
+        max_attempts=_pick("PAPERWIRE_MAIL_MAX_ATTEMPTS", m, "max_attempts", d.max_attempts,
+                           int),
+        every_minutes=_pick("PAPERWIRE_MAIL_EVERY", m, "every_minutes", d.every_minutes, float),
     )

@@ -10,10 +10,13 @@ from paperwire.embedding import DIM, MODEL_NAME, Embedder, is_prepared, load_emb
 from paperwire.index.lexical import LexicalIndex
 from paperwire.index.sync import open_lexical, rebuild
 from paperwire.index.vectors import VectorIndex
+from paperwire.services.candidates import CandidatePool
 from paperwire.sources import arxiv_client
 from paperwire.sources.arxiv_client import ArxivClient
 from paperwire.sources.http import PoliteClient, Politeness
 from paperwire.store import SQLiteStore, Store, open_store
+from paperwire.store.mail import MailStore
+from paperwire.store.personal import PersonalStore
 from paperwire.store.site import SiteStore
 from paperwire.store.worker import StorePacer, WorkerStore
 
@@ -36,6 +39,21 @@ class Library:
     def site(self) -> SiteStore:
         assert isinstance(self.store, SQLiteStore)
         return SiteStore(self.store)
+
+    @cached_property
+    def candidates(self) -> CandidatePool:
+        """The newest papers with their vectors, for personal lists (one per process)."""
+        return CandidatePool(self)
+
+    @cached_property
+    def personal(self) -> PersonalStore:
+        assert isinstance(self.store, SQLiteStore)
+        return PersonalStore(self.store)
+
+    @cached_property
+    def mail(self) -> MailStore:
+        assert isinstance(self.store, SQLiteStore)
+        return MailStore(self.store)
 
     @cached_property
     def worker_store(self) -> WorkerStore:

@@ -9,8 +9,6 @@ committed by then, so a stop or a crash costs at most the page in flight.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from paperwire.services import embed as embed_service
 from paperwire.services import harvest, integrity
+from paperwire.services.holders import holder_is_gone, holder_name
 from paperwire.services.library import Library
 
 log = logging.getLogger(__name__)
@@ -85,24 +84,6 @@ def next_run(job: Job, after: datetime, hour_utc: int) -> datetime:
     return at if at > after else at + timedelta(days=1)
 
 
-def holder_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _holder_is_gone(holder: str) -> bool:
-    """A holder on this host whose process no longer exists (killed, crashed)."""
-    host, _, pid = holder.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
 class Worker:
     def __init__(self, library: Library, stop: threading.Event,
                  say: Callable[[str], None] = log.info) -> None:
@@ -112,7 +93,7 @@ class Worker:
         self.holder = holder_name()
 
     def __enter__(self) -> Worker:
-        held_by = self.state.take_lock(LOCK, self.holder, STALE_AFTER, _holder_is_gone)
+        held_by = self.state.take_lock(LOCK, self.holder, STALE_AFTER, holder_is_gone)
         if held_by is not None:
             raise WorkerBusy(f"another worker ({held_by}) is already running on this store; "
                              "this one exits")

@@ -87,6 +87,9 @@ class SiteStore:
             raise NameTaken(username) from None
         return User(cur.lastrowid, username, is_admin, password_hash)
 
+    def user_by_id(self, uid: int) -> User | None:
+        return _user(self.db.execute("SELECT * FROM users WHERE uid = ?", (uid,)).fetchone())
+
     def user_by_name(self, username: str) -> User | None:
         return _user(self.db.execute("SELECT * FROM users WHERE username = ?",
                                      (username,)).fetchone())
@@ -279,3 +282,10 @@ class SiteStore:
         return self.db.execute(f"SELECT count(*) FROM papers WHERE hidden = 0 AND "
                                f"{self.FEED_DATE_SQL} BETWEEN ? AND ?",
                                (start.isoformat(), end.isoformat())).fetchone()[0]
+
+    def newest(self, since: date | None, limit: int) -> list[tuple[int, date]]:
+        """(pid, feed date) of the newest visible papers, on or after `since` if given."""
+        where, params = ("AND day >= ?", (since.isoformat(),)) if since else ("", ())
+        return [(pid, date.fromisoformat(day)) for pid, day in self.db.execute(
+            f"SELECT pid, {self.FEED_DATE_SQL} AS day FROM papers WHERE hidden = 0 {where} "
+            "ORDER BY day DESC, pid DESC LIMIT ?", (*params, limit))]

@@ -312,6 +312,14 @@ class SQLiteStore:
                               (model, pid)).fetchone()
         return row[0] if row else None
 
+    def vectors_of(self, model: str, pids: list[int]) -> dict[int, bytes]:
+        out: dict[int, bytes] = {}
+        for chunk in _chunks(pids, _LOOKUP_CHUNK):
+            marks = ",".join("?" * len(chunk))
+            out.update(self.db.execute(f"SELECT pid, vector FROM embeddings WHERE model = ? "
+                                       f"AND pid IN ({marks})", (model, *chunk)).fetchall())
+        return out
+
     def set_hidden(self, pid: int, hidden: bool) -> bool:
         """Hide or show a paper; bumps its revision so the indexes follow."""
         changed: list[int] = []

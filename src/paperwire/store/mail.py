@@ -1,0 +1,241 @@
+"""Subscribers and the outbox. Shares the papers store's SQLite connection.
+
+An outbox row moves pending → sending → sent (or failed, or back to pending to retry);
+the claim is one UPDATE, so two senders never take the same row.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from dataclasses import dataclass
+
+from paperwire.store.sqlite import SQLiteStore
+
+
+class AddressTaken(ValueError):
+    """Another account already uses this address."""
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    sid: int
+    email: str
+    uid: int | None
+    confirmed_at: str | None
+    unsubscribed_at: str | None
+    bounced_at: str | None
+    frequency: str
+    hour: int
+    tz: str
+
+    @property
+    def active(self) -> bool:
+        """Confirmed, not unsubscribed, not bounced: the only addresses digests go to."""
+        return bool(self.confirmed_at) and not self.unsubscribed_at and not self.bounced_at
+
+
+@dataclass(frozen=True)
+class Mail:
+    mid: int
+    mail_key: str
+    sid: int
+    kind: str
+    message_id: str
+    to_addr: str
+    subject: str
+    body_text: str
+    body_html: str
+    unsubscribe_url: str | None
+    state: str
+    attempts: int
+
+
+_SUBSCRIBER = ("SELECT sid, email, uid, confirmed_at, unsubscribed_at, bounced_at, frequency, "
+               "hour, tz FROM subscribers")
+_MAIL = ("SELECT mid, mail_key, sid, kind, message_id, to_addr, subject, body_text, body_html, "
+         "unsubscribe_url, state, attempts FROM outbox")
+_NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+
+def _subscriber(row) -> Subscriber | None:
+    return Subscriber(*row) if row else None
+
+
+class MailStore:
+    def __init__(self, papers: SQLiteStore) -> None:
+        self.papers = papers
+        self.db = papers.db
+
+    # -- subscribers ----------------------------------------------------------------------
+
+    def subscriber(self, sid: int) -> Subscriber | None:
+        return _subscriber(self.db.execute(f"{_SUBSCRIBER} WHERE sid = ?", (sid,)).fetchone())
+
+    def subscriber_by_email(self, email: str) -> Subscriber | None:
+        return _subscriber(self.db.execute(f"{_SUBSCRIBER} WHERE email = ?",
+                                           (email,)).fetchone())
+
+    def subscriber_of(self, uid: int) -> Subscriber | None:
+        return _subscriber(self.db.execute(f"{_SUBSCRIBER} WHERE uid = ?", (uid,)).fetchone())
+
+    def add_subscriber(self, email: str) -> Subscriber:
+        """The address's row, made unconfirmed if it is new."""
+        self.db.execute("INSERT OR IGNORE INTO subscribers (email) VALUES (?)", (email,))
+        return self.subscriber_by_email(email)  # type: ignore[return-value]
+
+    def set_account_email(self, uid: int, email: str) -> Subscriber:
+        """Give an account this address; a new address is unconfirmed until confirmed."""
+        def work(db: sqlite3.Connection) -> None:
+            owner = db.execute("SELECT sid, uid FROM subscribers WHERE email = ?",
+                               (email,)).fetchone()
+            if owner and owner[1] is not None and owner[1] != uid:
+                raise AddressTaken(email)
+            current = db.execute("SELECT sid, email FROM subscribers WHERE uid = ?",
+                                 (uid,)).fetchone()
+            if current and current[1].lower() == email.lower():
+                return
+            if current:
+                db.execute("DELETE FROM subscribers WHERE sid = ?", (current[0],))
+            if owner:  # an email-only subscription of the same address joins the account
+                db.execute("UPDATE subscribers SET uid = ? WHERE sid = ?", (uid, owner[0]))
+            else:
+                db.execute("INSERT INTO subscribers (email, uid) VALUES (?, ?)", (email, uid))
+
+        self.papers._transaction(work)
+        return self.subscriber_of(uid)  # type: ignore[return-value]
+
+    def confirm(self, sid: int) -> None:
+        self.db.execute(f"UPDATE subscribers SET confirmed_at = coalesce(confirmed_at, {_NOW}), "
+                        "unsubscribed_at = NULL WHERE sid = ?", (sid,))
+
+    def unsubscribe(self, sid: int) -> None:
+        self.db.execute(f"UPDATE subscribers SET unsubscribed_at = coalesce(unsubscribed_at, "
+                        f"{_NOW}) WHERE sid = ?", (sid,))
+        self.db.execute("UPDATE outbox SET state = 'cancelled' WHERE sid = ? AND kind = "
+                        "'digest' AND state = 'pending'", (sid,))
+
+    def resubscribe(self, sid: int) -> None:
+        self.db.execute("UPDATE subscribers SET unsubscribed_at = NULL WHERE sid = ?", (sid,))
+
+    def set_schedule(self, sid: int, frequency: str, hour: int, tz: str) -> None:
+        self.db.execute("UPDATE subscribers SET frequency = ?, hour = ?, tz = ? WHERE sid = ?",
+                        (frequency, hour, tz, sid))
+
+    def mark_bounced(self, sid: int, reason: str) -> None:
+        self.db.execute(f"UPDATE subscribers SET bounced_at = {_NOW}, bounce_reason = ? "
+                        "WHERE sid = ?", (reason[:500], sid))
+
+    def active_subscribers(self) -> list[Subscriber]:
+        return [Subscriber(*r) for r in self.db.execute(
+            f"{_SUBSCRIBER} WHERE confirmed_at IS NOT NULL AND unsubscribed_at IS NULL AND "
+            "bounced_at IS NULL ORDER BY sid")]
+
+    def mailed(self, sid: int) -> set[int]:
+        return {r[0] for r in self.db.execute("SELECT pid FROM mailed WHERE sid = ?", (sid,))}
+
+    def dismiss_for(self, sid: int, pid: int) -> None:
+        self.db.execute("INSERT OR IGNORE INTO subscriber_dismissals (sid, pid) VALUES (?, ?)",
+                        (sid, pid))
+
+    def dismissed_for(self, sid: int) -> set[int]:
+        return {r[0] for r in self.db.execute(
+            "SELECT pid FROM subscriber_dismissals WHERE sid = ?", (sid,))}
+
+    # -- the outbox ------------------------------------------------------------------------
+
+    def has_mail(self, mail_key: str) -> bool:
+        return self.db.execute("SELECT 1 FROM outbox WHERE mail_key = ?",
+                               (mail_key,)).fetchone() is not None
+
+    def enqueue(self, mail: Mail, pids: list[int], uid: int | None) -> bool:
+        """Put a composed mail in the outbox with the papers it shows (mailed, and seen by
+        the account), in one transaction; False when this mail_key was composed before."""
+        added: list[bool] = []
+
+        def work(db: sqlite3.Connection) -> None:
+            cur = db.execute(
+                "INSERT OR IGNORE INTO outbox (mail_key, sid, kind, message_id, to_addr, "
+                "subject, body_text, body_html, unsubscribe_url) VALUES (?,?,?,?,?,?,?,?,?)",
+                (mail.mail_key, mail.sid, mail.kind, mail.message_id, mail.to_addr,
+                 mail.subject, mail.body_text, mail.body_html, mail.unsubscribe_url))
+            added.append(cur.rowcount == 1)
+            if not added[0]:
+                return
+            db.executemany("INSERT OR IGNORE INTO mailed (sid, pid) VALUES (?, ?)",
+                           [(mail.sid, pid) for pid in pids])
+            if uid is not None:
+                db.executemany("INSERT OR IGNORE INTO seen (uid, pid) VALUES (?, ?)",
+                               [(uid, pid) for pid in pids])
+
+        self.papers._transaction(work)
+        return added[0]
+
+    def claim(self, holder: str, now: float, holder_is_gone, mid: int | None = None
+              ) -> Mail | None:
+        """Take the next mail due (or this one): pending and due, or left 'sending' by a
+        process that is gone. Marked 'sending' by this holder before it is returned."""
+        taken: list[Mail | None] = []
+
+        def work(db: sqlite3.Connection) -> None:
+            only = " AND mid = ?" if mid is not None else ""
+            rows = db.execute(
+                f"{_MAIL} WHERE ((state = 'pending' AND next_attempt_at <= ?) OR "
+                f"state = 'sending'){only} ORDER BY next_attempt_at, mid LIMIT 50",
+                (now, *(() if mid is None else (mid,)))).fetchall()
+            claimers = dict(db.execute("SELECT mid, claimed_by FROM outbox WHERE state = "
+                                       "'sending'").fetchall())
+            for row in rows:
+                mail = Mail(*row)
+                if mail.state == "sending" and not holder_is_gone(claimers.get(mail.mid)):
+                    continue
+                db.execute("UPDATE outbox SET state = 'sending', claimed_by = ?, "
+                           "attempts = attempts + 1 WHERE mid = ?", (holder, mail.mid))
+                taken.append(mail)
+                return
+            taken.append(None)
+
+        self.papers._transaction(work)
+        return taken[0]
+
+    def mark_sent(self, mid: int) -> None:
+        self.db.execute(f"UPDATE outbox SET state = 'sent', sent_at = {_NOW}, claimed_by = NULL, "
+                        "last_error = NULL WHERE mid = ?", (mid,))
+
+    def mark_retry(self, mid: int, error: str, at: float) -> None:
+        self.db.execute("UPDATE outbox SET state = 'pending', next_attempt_at = ?, "
+                        "last_error = ?, claimed_by = NULL WHERE mid = ?", (at, error[:500], mid))
+
+    def mark_failed(self, mid: int, error: str) -> None:
+        self.db.execute("UPDATE outbox SET state = 'failed', last_error = ?, claimed_by = NULL "
+                        "WHERE mid = ?", (error[:500], mid))
+
+    def cancel_for(self, sid: int) -> None:
+        self.db.execute("UPDATE outbox SET state = 'cancelled', claimed_by = NULL WHERE sid = ? "
+                        "AND state IN ('pending', 'sending')", (sid,))
+
+    def outbox_counts(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT state, count(*) FROM outbox GROUP BY state"))
+
+    def next_retry_at(self) -> float | None:
+        row = self.db.execute("SELECT min(next_attempt_at) FROM outbox WHERE state = "
+                              "'pending'").fetchone()
+        return row[0]
+
+    def mail_id(self, mail_key: str) -> int | None:
+        row = self.db.execute("SELECT mid FROM outbox WHERE mail_key = ?",
+                              (mail_key,)).fetchone()
+        return row[0] if row else None
+
+    def mail(self, mid: int) -> Mail | None:
+        row = self.db.execute(f"{_MAIL} WHERE mid = ?", (mid,)).fetchone()
+        return Mail(*row) if row else None
+
+    # -- the site's signing secret --------------------------------------------------------
+
+    def secret(self, name: str) -> str:
+        """A random secret made on first use and kept in the store (never in the repo)."""
+        self.db.execute("INSERT OR IGNORE INTO site_secrets (name, value) VALUES (?, ?)",
+                        (name, secrets.token_urlsafe(48)))
+        return self.db.execute("SELECT value FROM site_secrets WHERE name = ?",
+                               (name,)).fetchone()[0]
