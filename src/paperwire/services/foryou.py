@@ -21,7 +21,7 @@ from paperwire.store.personal import Follow
 from paperwire.store.site import User
 
 RECENCY = 0.5
-FOLLOW = 1.5
+FOLLOW = 3.0  # an explicit follow outranks what the model guesses
 RECENCY_DAYS = 7.0
 QUERY_MATCHES = 2000  # a followed query matches at most this many papers of the pool
 MAX_LIMIT = 200

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from paperwire.services import digest, harvest, integrity, mailer
 from paperwire.services import embed as embed_service
-from paperwire.services import harvest, integrity
 from paperwire.services.holders import holder_is_gone, holder_name
 from paperwire.services.library import Library
 
@@ -25,6 +25,7 @@ LOCK = "worker"
 STALE_AFTER = 15 * 60.0  # a lock whose holder has not been heard from for this long is free
 EMBED = "embed"
 INTEGRITY = "integrity"
+MAIL = "mail"
 
 
 class WorkerBusy(Exception):
@@ -61,6 +62,9 @@ def jobs_for(library: Library) -> list[Job]:
                     timedelta(minutes=w.hf_every_minutes)))
     jobs.append(Job(INTEGRITY, lambda lib, stop: integrity.check(lib).repaired, None,
                     harvests=False))
+    if library.settings.mail.can_send:  # without a server, digests would only pile up
+        jobs.append(Job(MAIL, _mail_job, timedelta(minutes=library.settings.mail.every_minutes),
+                        harvests=False))
     return jobs
 
 
@@ -150,6 +154,15 @@ class Worker:
     def _schedule(self, job: Job, after: datetime) -> None:
         hour = self.library.settings.worker.integrity_hour_utc
         self.state.job_scheduled(job.name, stamp(next_run(job, after, hour)))
+
+
+def _mail_job(library: Library, stop: threading.Event) -> int:
+    """Compose the digests that are due, then send the outbox; returns mails sent."""
+    digest.compose_due(library)
+    report = mailer.send_due(library, stop)
+    if report.error:
+        raise RuntimeError(report.error)
+    return report.sent
 
 
 def _embed_job(library: Library, stop: threading.Event) -> int:

@@ -94,3 +94,10 @@ def client_key(request: Request, viewer: Viewer) -> str:
     if viewer.user:
         return f"user:{viewer.user.uid}"
     return f"ip:{request.client.host if request.client else '?'}"
+
+
+def back_to(request: Request, default: str = "/") -> str:
+    """Where a form returns to: its own page on this site, never elsewhere."""
+    ref = request.headers.get("referer", "")
+    base = str(request.base_url)
+    return ref[len(base) - 1:] if ref.startswith(base) else default

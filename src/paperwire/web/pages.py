@@ -9,15 +9,17 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paperwire.index.lexical import Filters
-from paperwire.services import accounts, community, feed, moderation, similar
+from paperwire.services import accounts, community, feed, moderation, signals, similar
 from paperwire.services import search as search_service
 from paperwire.services import status as status_service
 from paperwire.services.submit import SubmitError, submit
+from paperwire.web import reader
 from paperwire.web.deps import (
     SESSION_COOKIE,
     FormRowId,
     RowId,
     Viewer,
+    back_to,
     check_csrf,
     client_key,
     library,
@@ -34,13 +36,6 @@ PAGE_SIZE = 30
 MAX_SEARCH_PAGE = 32  # a thousand results is as deep as a reader goes
 Csrf = Annotated[str | None, Form(alias="csrf")]
 CurrentViewer = Annotated[Viewer, Depends(viewer)]
-
-
-def _back(request: Request, default: str = "/") -> str:
-    """Where a form returns to: its own page on this site, never elsewhere."""
-    ref = request.headers.get("referer", "")
-    base = str(request.base_url)
-    return ref[len(base) - 1:] if ref.startswith(base) else default
 
 
 # -- feeds -------------------------------------------------------------------------------
@@ -162,8 +157,11 @@ def paper_page(request: Request, v: CurrentViewer, ident: str):
     lib = library(request)
     (item,) = feed.items_for(lib, lib.site, [sp], v.user)
     neighbours = similar.similar_to_paper(lib, sp, 8) if lib.has_vectors() else []
+    if v.user:
+        signals.mark_seen(lib, v.user, [sp])
     return render(request, "paper.html", {
         "item": item, "p": sp.paper, "comments": lib.site.comments(sp.pid),
+        "note": signals.note_html(lib, v.user, sp),
         "similar": neighbours,
         "collections": lib.site.collections_of(v.user.uid, False) if v.user else []})
 
@@ -175,7 +173,7 @@ def upvote(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
     user = signed_in(v)
     limits(request).hit("vote", client_key(request, v))
     community.set_upvote(library(request).site, user, paper_by_pid(request, pid), up)
-    return RedirectResponse(_back(request), 303)
+    return RedirectResponse(back_to(request), 303)
 
 
 @router.post("/p/{pid}/comments")
@@ -193,7 +191,7 @@ def comment(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
 def delete_comment(request: Request, v: CurrentViewer, cid: RowId, csrf: Csrf = None):
     check_csrf(v, csrf)
     community.delete_comment(library(request).site, signed_in(v), cid)
-    return RedirectResponse(_back(request), 303)
+    return RedirectResponse(back_to(request), 303)
 
 
 @router.post("/p/{pid}/collect")
@@ -204,7 +202,7 @@ def collect(request: Request, v: CurrentViewer, pid: RowId, collection: FormRowI
     limits(request).hit("collection", client_key(request, v))
     community.set_in_collection(library(request).site, user, collection,
                                 paper_by_pid(request, pid), present)
-    return RedirectResponse(_back(request), 303)
+    return RedirectResponse(back_to(request), 303)
 
 
 @router.post("/p/{pid}/hide")
@@ -302,12 +300,6 @@ def signout(request: Request, v: CurrentViewer, csrf: Csrf = None):
     return response
 
 
-@router.get("/settings")
-def settings_form(request: Request, v: CurrentViewer):
-    signed_in(v)
-    return render(request, "settings.html", {})
-
-
 @router.post("/settings/password")
 def change_password(request: Request, v: CurrentViewer, csrf: Csrf = None,
                     old: Annotated[str, Form(max_length=1000)] = "",
@@ -318,7 +310,7 @@ def change_password(request: Request, v: CurrentViewer, csrf: Csrf = None,
     try:
         accounts.change_password(library(request).site, user, old, new)
     except accounts.AccountError as e:
-        return render(request, "settings.html", {"error": str(e)}, status_code=400)
+        return reader.settings_page(request, user, str(e), status_code=400)
     return _signed_in_response(request, user, "/settings")
 
 

@@ -16,6 +16,7 @@ RULES = {
     "comment": parse("10/minute"),
     "submit": parse("10/minute"),
     "collection": parse("30/minute"),
+    "subscribe": parse("5/hour"),  # each may send a mail to someone else's address
 }
 
 

@@ -1,0 +1,339 @@
+"""Pages for one reader: for you, follows, not interested, notes, email and digest
+settings, the signed links from mail, and exports. Thin routes over services."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import (
+    APIRouter,
+    BackgroundTasks,
+    Depends,
+    File,
+    Form,
+    HTTPException,
+    Query,
+    Request,
+    UploadFile,
+)
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from paperwire.index.lexical import Filters
+from paperwire.services import community, export, feed, foryou, mailer, signals, subscriptions
+from paperwire.services import search as search_service
+from paperwire.services.papers import paper_json
+from paperwire.services.tokens import BadToken
+from paperwire.store.site import User
+from paperwire.web.deps import (
+    RowId,
+    Viewer,
+    back_to,
+    check_csrf,
+    client_key,
+    library,
+    limits,
+    paper_by_pid,
+    signed_in,
+    viewer,
+)
+from paperwire.web.rendering import render
+
+router = APIRouter(default_response_class=HTMLResponse)
+PAGE_SIZE = 30
+MAX_LIBRARY_BYTES = 5_000_000
+Csrf = Annotated[str | None, Form(alias="csrf")]
+CurrentViewer = Annotated[Viewer, Depends(viewer)]
+ExportFormat = Query("bibtex", alias="format", pattern="^(bibtex|csv|json)$")
+
+
+def _send_soon(tasks: BackgroundTasks, request: Request, mid: int | None) -> None:
+    """Send a confirmation right after the response, not at the worker's next round."""
+    if mid is not None and library(request).settings.mail.can_send:
+        tasks.add_task(mailer.send_due, library(request), None, mid)
+
+
+# -- for you ---------------------------------------------------------------------------------
+
+def _recommendations(request: Request, user: User, page: int, limit: int = PAGE_SIZE):
+    return foryou.recommend(library(request), user, limit + 1, offset=page * limit)
+
+
+@router.get("/for-you")
+def for_you_page(request: Request, v: CurrentViewer, page: int = Query(0, ge=0, le=6)):
+    user = signed_in(v)
+    lib = library(request)
+    recs = _recommendations(request, user, page)
+    shown = recs[:PAGE_SIZE]
+    items = feed.items_for(lib, lib.site, [r.paper for r in shown], user)
+    cold = not lib.personal.positives(user.uid) and not lib.personal.follows(user.uid) \
+        and not lib.personal.library_count(user.uid)
+    return render(request, "for_you.html", {
+        "items": items, "reasons": [r.reason for r in shown], "page": page,
+        "has_more": len(recs) > PAGE_SIZE, "cold": cold,
+        "hide_seen": lib.personal.hide_seen(user.uid)})
+
+
+@router.get("/api/for-you", response_class=JSONResponse, tags=["api"])
+def for_you_api(request: Request, v: CurrentViewer, limit: int = Query(30, ge=1, le=200),
+                offset: int = Query(0, ge=0, le=1000)):
+    """New papers ranked for the signed-in user, each with the reason it is there."""
+    user = signed_in(v)
+    recs = foryou.recommend(library(request), user, limit, offset=offset)
+    return JSONResponse({"results": [
+        paper_json(r.paper) | {"reason": r.reason, "score": round(r.score, 4)}
+        for r in recs]})
+
+
+@router.post("/p/{pid}/not-interested")
+def not_interested(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
+                   undo: Annotated[bool, Form()] = False):
+    check_csrf(v, csrf)
+    user = signed_in(v)
+    limits(request).hit("vote", client_key(request, v))
+    signals.set_not_interested(library(request), user, paper_by_pid(request, pid), not undo)
+    return RedirectResponse(back_to(request, "/for-you"), 303)
+
+
+@router.post("/p/{pid}/note")
+def save_note(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
+              body: Annotated[str, Form(max_length=40000)] = ""):
+    check_csrf(v, csrf)
+    user = signed_in(v)
+    limits(request).hit("comment", client_key(request, v))
+    sp = paper_by_pid(request, pid)
+    signals.save_note(library(request), user, sp, body)
+    return RedirectResponse(f"/papers/{sp.paper.key}#note", 303)
+
+
+# -- follows ---------------------------------------------------------------------------------
+
+def _following(request: Request, user: User, error: str | None = None, value: str = "",
+               status_code: int = 200):
+    return render(request, "following.html", {
+        "follows": library(request).personal.follows(user.uid), "error": error,
+        "value": value}, status_code=status_code)
+
+
+@router.get("/following")
+def following_page(request: Request, v: CurrentViewer):
+    return _following(request, signed_in(v))
+
+
+@router.post("/follows")
+def add_follow(request: Request, v: CurrentViewer, csrf: Csrf = None,
+               kind: Annotated[str, Form(max_length=20)] = "",
+               value: Annotated[str, Form(max_length=500)] = ""):
+    check_csrf(v, csrf)
+    user = signed_in(v)
+    limits(request).hit("collection", client_key(request, v))
+    try:
+        signals.follow(library(request), user, kind, value)
+    except community.Invalid as e:
+        return _following(request, user, str(e), value, 400)
+    return RedirectResponse("/following", 303)
+
+
+@router.post("/follows/{fid}/delete")
+def remove_follow(request: Request, v: CurrentViewer, fid: RowId, csrf: Csrf = None):
+    check_csrf(v, csrf)
+    signals.unfollow(library(request), signed_in(v), fid)
+    return RedirectResponse("/following", 303)
+
+
+# -- settings --------------------------------------------------------------------------------
+
+def settings_page(request: Request, user: User, error: str | None = None,
+                  done: str | None = None, status_code: int = 200):
+    lib = library(request)
+    return render(request, "settings.html", {
+        "error": error, "done": done, "sub": lib.mail.subscriber_of(user.uid),
+        "zones": subscriptions.time_zones(), "hide_seen": lib.personal.hide_seen(user.uid),
+        "library_count": lib.personal.library_count(user.uid)}, status_code=status_code)
+
+
+@router.get("/settings")
+def settings_form(request: Request, v: CurrentViewer):
+    return settings_page(request, signed_in(v))
+
+
+@router.post("/settings/email")
+def set_email(request: Request, v: CurrentViewer, tasks: BackgroundTasks, csrf: Csrf = None,
+              email: Annotated[str, Form(max_length=320)] = ""):
+    check_csrf(v, csrf)
+    user = signed_in(v)
+    limits(request).hit("subscribe", client_key(request, v))
+    try:
+        sub, mid = subscriptions.set_account_email(library(request), user, email)
+    except community.Invalid as e:
+        return settings_page(request, user, str(e), status_code=400)
+    _send_soon(tasks, request, mid)
+    done = None if sub.confirmed_at else f"We mailed a confirmation link to {sub.email}."
+    return settings_page(request, user, done=done)
+
+
+@router.post("/settings/digest")
+def set_digest(request: Request, v: CurrentViewer, csrf: Csrf = None,
+               frequency: Annotated[str, Form(max_length=10)] = "daily",
+               hour: Annotated[int, Form(ge=0, le=23)] = 8,
+               tz: Annotated[str, Form(max_length=64)] = "UTC"):
+    check_csrf(v, csrf)
+    user = signed_in(v)
+    lib = library(request)
+    sub = lib.mail.subscriber_of(user.uid)
+    if sub is None or not sub.confirmed_at:
+        return settings_page(request, user, "confirm your address first", status_code=400)
+    try:
+        if frequency == "off":
+            lib.mail.unsubscribe(sub.sid)
+        else:
+            subscriptions.set_schedule(lib, sub, frequency, hour, tz)
+            lib.mail.resubscribe(sub.sid)
+    except community.Invalid as e:
+        return settings_page(request, user, str(e), status_code=400)
+    return settings_page(request, user, done="Saved.")
+
+
+@router.post("/settings/hide-seen")
+def set_hide_seen(request: Request, v: CurrentViewer, csrf: Csrf = None,
+                  hide: Annotated[bool, Form()] = True):
+    check_csrf(v, csrf)
+    library(request).personal.set_hide_seen(signed_in(v).uid, hide)
+    return RedirectResponse(back_to(request, "/for-you"), 303)
+
+
+@router.post("/settings/library")
+async def import_library(request: Request, v: CurrentViewer, csrf: Csrf = None,
+                         file: Annotated[UploadFile | None, File()] = None):
+    check_csrf(v, csrf)
+    user = signed_in(v)
+    limits(request).hit("submit", client_key(request, v))
+    data = await file.read(MAX_LIBRARY_BYTES + 1) if file else b""
+    if not data or len(data) > MAX_LIBRARY_BYTES:
+        return settings_page(request, user, "choose a BibTeX or CSL JSON file of at most 5 MB",
+                             status_code=400)
+    try:
+        report = await run_in_threadpool(signals.import_library, library(request), user, data)
+    except community.Invalid as e:
+        return settings_page(request, user, str(e), status_code=400)
+    return settings_page(request, user, done=report.summary())
+
+
+# -- subscribing with only an address, and the links in mail ---------------------------------
+
+@router.get("/subscribe")
+def subscribe_form(request: Request):
+    return render(request, "subscribe.html", {})
+
+
+@router.post("/subscribe")
+def subscribe(request: Request, v: CurrentViewer, tasks: BackgroundTasks, csrf: Csrf = None,
+              email: Annotated[str, Form(max_length=320)] = ""):
+    check_csrf(v, csrf)
+    limits(request).hit("subscribe", client_key(request, v))
+    try:
+        sub, mid = subscriptions.subscribe(library(request), email)
+    except community.Invalid as e:
+        return render(request, "subscribe.html", {"error": str(e), "email": email},
+                      status_code=400)
+    _send_soon(tasks, request, mid)
+    # the same answer whether or not the address was known: it reveals nothing
+    return _message(request, "Check your inbox",
+                    f"If {sub.email} is yours, a mail with a confirmation link is on its way. "
+                    "The digest starts once you open it.")
+
+
+def _message(request: Request, heading: str, message: str, status_code: int = 200,
+             **form) -> Response:
+    return render(request, "message.html", {"heading": heading, "message": message,
+                                            "error": status_code >= 400, **form},
+                  status_code=status_code)
+
+
+def _bad_link(request: Request, e: Exception) -> Response:
+    return _message(request, "This link does not work", str(e), 400)
+
+
+@router.get("/email/confirm")
+def confirm_email(request: Request, token: str = Query("", max_length=1000)):
+    try:
+        sub = subscriptions.confirm(library(request), token)
+    except BadToken as e:
+        return _bad_link(request, e)
+    return _message(request, "Address confirmed",
+                    f"{sub.email} is confirmed: your {sub.frequency} digest comes at "
+                    f"{sub.hour:02d}:00 ({sub.tz}).")
+
+
+@router.get("/unsubscribe")
+def unsubscribe_form(request: Request, token: str = Query("", max_length=1000)):
+    try:
+        sub = subscriptions.subscriber_for_token(library(request), "unsubscribe", token)
+    except BadToken as e:
+        return _bad_link(request, e)
+    return _message(request, "Unsubscribe", f"Stop the digest to {sub.email}?",
+                    action=str(request.url), button="Unsubscribe")
+
+
+@router.post("/unsubscribe")
+def unsubscribe(request: Request, token: str = Query("", max_length=1000)):
+    """RFC 8058 one-click: a POST with no cookie and no CSRF token; the signed token in the
+    address is the authority, and it names the one address it unsubscribes."""
+    try:
+        sub = subscriptions.unsubscribe(library(request), token)
+    except BadToken as e:
+        return _bad_link(request, e)
+    return _message(request, "Unsubscribed", f"No more digests go to {sub.email}.")
+
+
+@router.get("/mail/not-interested")
+def dismiss_form(request: Request, token: str = Query("", max_length=1000)):
+    try:
+        sp = subscriptions.paper_for_token(library(request), token)
+    except (BadToken, community.NotFound) as e:
+        return _bad_link(request, e)
+    # a page with a button, not an action on GET: mail scanners open links
+    return _message(request, "Not interested?",
+                    f"“{sp.paper.title}” and papers like it will stop coming to you.",
+                    action=str(request.url), button="Not interested")
+
+
+@router.post("/mail/not-interested")
+def dismiss_from_mail(request: Request, token: str = Query("", max_length=1000)):
+    try:
+        sp = subscriptions.dismiss_from_mail(library(request), token)
+    except (BadToken, community.NotFound) as e:
+        return _bad_link(request, e)
+    return _message(request, "Noted", f"You will not see “{sp.paper.title}” again.")
+
+
+# -- exports ---------------------------------------------------------------------------------
+
+def _download(papers, fmt: str, name: str, reasons: list[str] | None = None) -> Response:
+    media, ext = export.FORMATS[fmt]
+    return Response(export.export(papers, fmt, reasons), media_type=f"{media}; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{ext}"'})
+
+
+@router.get("/collections/{coll_id}/export")
+def export_collection(request: Request, v: CurrentViewer, coll_id: RowId,
+                      fmt: str = ExportFormat):
+    lib = library(request)
+    coll = community.visible_collection(lib.site, v.user, coll_id)
+    return _download(community.collection_papers(lib.site, coll.coll_id), fmt,
+                     f"collection-{coll.coll_id}")
+
+
+@router.get("/for-you/export")
+def export_for_you(request: Request, v: CurrentViewer, fmt: str = ExportFormat):
+    recs = foryou.recommend(library(request), signed_in(v), 100)
+    return _download([r.paper for r in recs], fmt, "for-you", [r.reason for r in recs])
+
+
+@router.get("/search/export")
+def export_search(request: Request, q: str = Query("", max_length=250),
+                  fmt: str = ExportFormat):
+    if not q.strip():
+        raise HTTPException(400, "say what to search for: ?q=…")
+    found = search_service.search(library(request), q, Filters(), limit=100)
+    return _download([h.paper for h in found.hits], fmt, "search")

@@ -1,0 +1,148 @@
+"""For you: a per-reader ranking learned from votes and "not interested", follows with
+reasons, cold starts, and incremental training — on a real store with real vectors."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from paperwire.services import foryou, signals, taste
+from paperwire.services.community import set_upvote
+from paperwire.services.names import author_key
+from paperwire.services.papers import find_paper
+from tests.readers import load_topical, make_user, topic_ids
+
+
+@pytest.fixture
+def topical(library, model_dir):
+    load_topical(library)
+    return library
+
+
+def _ids(recs) -> list[str]:
+    return [r.paper.paper.key for r in recs]
+
+
+def _upvote(library, user, ids):
+    for ident in ids:
+        set_upvote(library.site, user, find_paper(library, ident), True)
+
+
+def test_upvotes_teach_the_ranking_and_each_paper_says_why(topical):
+    alice = make_user(topical, "alice")
+    robots = topic_ids("robots")
+    _upvote(topical, alice, robots[:4])
+    recs = foryou.recommend(topical, alice, 6)
+    assert set(_ids(recs)) <= set(robots[4:]), _ids(recs)
+    assert all(r.reason.startswith("like “") for r in recs)
+    liked_titles = {find_paper(topical, i).paper.title for i in robots[:4]}
+    assert all(r.reason[6:-1] in liked_titles for r in recs)
+    assert not set(_ids(foryou.recommend(topical, alice, 100))) & set(robots[:4]), \
+        "papers already upvoted are not recommended back"
+
+
+def test_not_interested_never_comes_back_and_only_for_that_reader(topical):
+    alice, bob = make_user(topical, "alice"), make_user(topical, "bob")
+    _upvote(topical, alice, topic_ids("proteins")[:3])
+    _upvote(topical, bob, topic_ids("proteins")[:3])
+    first = foryou.recommend(topical, alice, 5)[0].paper
+    signals.set_not_interested(topical, alice, first)
+    assert first.pid not in {r.paper.pid for r in foryou.recommend(topical, alice, 200)}
+    signals.follow(topical, alice, "category", "q-bio.BM")  # even a follow does not bring it
+    assert first.pid not in {r.paper.pid for r in foryou.recommend(topical, alice, 200)}
+    assert first.pid in {r.paper.pid for r in foryou.recommend(topical, bob, 5)}
+
+
+def test_follows_come_first_with_their_reason(topical):
+    carol = make_user(topical, "carol")
+    _upvote(topical, carol, topic_ids("galaxies")[:3])
+    signals.follow(topical, carol, "author", "Y. LeCun")  # the paper says "Yann LeCun"
+    signals.follow(topical, carol, "query", "protein folding")
+    recs = foryou.recommend(topical, carol, 5)
+    reasons = {r.paper.paper.key: r.reason for r in recs}
+    assert reasons.get(topic_ids("robots")[0]) == "follows Y. LeCun"
+    assert reasons.get(topic_ids("proteins")[1]) == "matches 'protein folding'"
+    signals.follow(topical, carol, "category", "cs.RO")
+    robots = [r for r in foryou.recommend(topical, carol, 30) if r.reason == "follows cs.RO"]
+    assert len(robots) == 9  # every other robot paper; the LeCun one keeps its first reason
+
+
+def test_cold_start_trending_then_centroid_then_a_model(topical):
+    dave = make_user(topical, "dave")
+    recs = foryou.recommend(topical, dave, 5)
+    assert [r.reason for r in recs] == ["trending"] * 5
+    _upvote(topical, dave, topic_ids("galaxies")[:1])
+    assert taste.taste_of(topical, dave.uid, topical.candidates.current().background).kind \
+        == "centroid"
+    assert set(_ids(foryou.recommend(topical, dave, 5))) <= set(topic_ids("galaxies"))
+    _upvote(topical, dave, topic_ids("galaxies")[1:3])
+    assert taste.taste_of(topical, dave.uid, topical.candidates.current().background).kind \
+        == "model"
+
+
+def test_training_is_incremental_per_reader(topical):
+    erin, finn = make_user(topical, "erin"), make_user(topical, "finn")
+    _upvote(topical, erin, topic_ids("robots")[:3])
+    _upvote(topical, finn, topic_ids("proteins")[:3])
+    foryou.recommend(topical, erin, 5)
+    foryou.recommend(topical, finn, 5)
+    finn_model = topical.personal.taste(finn.uid)
+    erin_rev = topical.personal.taste(erin.uid).signals_rev
+    _upvote(topical, erin, topic_ids("robots")[3:4])
+    foryou.recommend(topical, erin, 5)
+    assert topical.personal.taste(erin.uid).signals_rev > erin_rev, "erin's model retrained"
+    assert topical.personal.taste(finn.uid) == finn_model, "finn's model untouched"
+
+
+def test_ridge_is_scikit_learns_ridge():
+    sklearn = pytest.importorskip("sklearn.linear_model", reason="scikit-learn is a test tool")
+    rng = np.random.default_rng(1)
+    pos, neg = rng.normal(size=(7, 384)), rng.normal(size=(40, 384))
+    neg_weights = np.concatenate([np.full(5, 2.0), np.ones(35)])
+    ours = taste.fit_ridge(pos.astype(np.float32), neg.astype(np.float32), neg_weights)
+    x = np.hstack([np.vstack([pos, neg]), np.ones((47, 1))])
+    y = np.concatenate([np.ones(7), -np.ones(40)])
+    weights = np.concatenate([np.full(7, 1 / 7), neg_weights / neg_weights.sum()]) * 47 / 2
+    theirs = sklearn.Ridge(alpha=taste.RIDGE_ALPHA, fit_intercept=False, solver="cholesky")
+    theirs.fit(x, y, sample_weight=weights)
+    np.testing.assert_allclose(ours, theirs.coef_, rtol=1e-3, atol=1e-4)
+
+
+def test_author_names_fold_accents_case_and_initials():
+    assert author_key("Yann LeCun") == author_key("Y. LeCun") == author_key("LeCun, Yann") \
+        == author_key("yann lecun")
+    assert author_key("Jürgen Schmidhuber") == author_key("J. Schmidhuber")
+    assert author_key("Yann LeCun") != author_key("Yann Dauphin")
+
+
+def test_my_library_papers_count_though_not_on_the_site(topical, tmp_path):
+    gwen = make_user(topical, "gwen")
+    bib = "\n".join(f"@article{{k{i}, title = {{{t}}}, author = {{Doe, Jane}}, year = 2020}}"
+                    for i, t in enumerate(["Walking robots on ice", "Robot arm grasp planning",
+                                           "Teleoperated robot surgery"]))
+    report = signals.import_library(topical, gwen, bib.encode())
+    assert (report.read, report.added, report.in_store) == (3, 3, 0)
+    recs = foryou.recommend(topical, gwen, 5)
+    assert set(_ids(recs)) <= set(topic_ids("robots"))
+    assert any("Robot" in r.reason or "robots" in r.reason for r in recs)
+    again = signals.import_library(topical, gwen, bib.encode())
+    assert again.added == 0, "importing the same library twice adds nothing"
+
+
+def test_cli_scripts_the_same_reader(topical, cli, db):
+    assert cli("user", "add", "hana", "--email", "hana@example.org",
+               input="correct horse 1\n").exit_code == 0
+    for ident in topic_ids("robots")[:3]:
+        assert cli("vote", "hana", ident).exit_code == 0
+    down = topic_ids("robots")[5]
+    assert cli("vote", "hana", down, "--down").exit_code == 0
+    assert cli("follow", "hana", "category", "astro-ph.GA").exit_code == 0
+    out = json.loads(cli("for-you", "hana", "--limit", "30", "--json").output)
+    results = out["results"] if isinstance(out, dict) else out
+    assert results and all({"id", "title", "reason"} <= set(r) for r in results)
+    assert down not in {r["id"] for r in results}
+    assert {r["reason"] for r in results} >= {"follows astro-ph.GA"}
+    bad = cli("follow", "hana", "category", "not a category!")
+    assert bad.exit_code == 1 and "not an arXiv category" in bad.output
