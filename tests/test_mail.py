@@ -1,0 +1,213 @@
+"""Email: double opt-in, the digest and its headers, one-click unsubscribe, not interested
+from the mail, and delivery through a real SMTP server that fails on command."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from paperwire.config import MailSettings, Settings
+from paperwire.services import digest, importing, mailer, subscriptions, tokens
+from paperwire.services.library import Library
+from tests.readers import topical_papers
+from tests.servers import Site
+from tests.smtp import Mailbox, html_of, text_of
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+LINK = re.compile(r"http://[^\s\"<>]+")
+
+
+@pytest.fixture
+def mailbox():
+    box = Mailbox()
+    yield box
+    box.close()
+
+
+@pytest.fixture
+def mail_library(db, mailbox):
+    settings = Settings(db=db, mail=MailSettings(
+        smtp_host="127.0.0.1", smtp_port=mailbox.port, security="none", per_minute=100000,
+        retry_seconds=0.01, timeout=5, site_url="http://papers.test"))
+    lib = Library(settings)
+    importing.import_records(lib, topical_papers(NOW.date()))
+    yield lib
+    lib.close()
+
+
+def _link(message, path: str) -> str:
+    found = [u for u in LINK.findall(text_of(message)) if path in u]
+    assert found, f"no {path} link in the mail"
+    return found[0]
+
+
+def _token(url: str) -> str:
+    return httpx.URL(url).params["token"]
+
+
+def _confirmed(lib, address: str):
+    """A subscriber whose address was confirmed earlier (no confirmation in the outbox)."""
+    sub = lib.mail.add_subscriber(address)
+    lib.mail.confirm(sub.sid)
+    return lib.mail.subscriber(sub.sid)
+
+
+def test_double_opt_in_then_the_digest(mail_library, mailbox):
+    lib = mail_library
+    sub, mid = subscriptions.subscribe(lib, "Reader@Example.org")
+    assert mid is not None
+    assert digest.compose_due(lib, NOW) == [], "nothing but the confirmation goes unconfirmed"
+    assert mailer.send_due(lib).sent == 1
+    (confirmation,) = mailbox.to("reader@example.org")
+    assert "List-Unsubscribe" not in confirmation
+    subscriptions.confirm(lib, _token(_link(confirmation, "/email/confirm")))
+
+    assert len(digest.compose_due(lib, NOW)) == 1
+    assert digest.compose_due(lib, NOW) == [], "one digest per period, however often asked"
+    assert mailer.send_due(lib).sent == 1
+    mail = mailbox.to("reader@example.org")[-1]
+    unsubscribe = _link(mail, "/unsubscribe")
+    assert mail["List-Unsubscribe"] == f"<{unsubscribe}>"
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert mail["Message-ID"] == subscriptions.message_id(lib, f"digest:{sub.sid}:2026-11-25")
+    text, html = text_of(mail), html_of(mail)
+    assert "Trending" in text and "Legged robot locomotion" in text
+    assert "Legged robot locomotion" in html and 'href="http://papers.test/papers/' in html
+    assert text.count("/mail/not-interested?token=") == 5
+
+
+def test_a_digest_never_repeats_a_paper_and_skips_dismissed_ones(mail_library, mailbox):
+    lib = mail_library
+    sub = _confirmed(lib, "a@example.org")
+    first = digest.compose_due(lib, NOW)[0]
+    dismissed_url = re.search(r"http://\S+/mail/not-interested\?token=\S+",
+                              first.mail.body_text).group(0)
+    dismissed = subscriptions.dismiss_from_mail(lib, _token(dismissed_url))
+    second = digest.compose_due(lib, NOW + timedelta(days=1))[0]
+    assert not set(first.pids) & set(second.pids)
+    assert dismissed.pid not in second.pids
+    assert lib.mail.mailed(sub.sid) == set(first.pids) | set(second.pids)
+
+
+def test_permanent_failure_marks_the_address_and_stops_mailing_it(mail_library, mailbox):
+    lib = mail_library
+    bad, good = _confirmed(lib, "gone@example.org"), _confirmed(lib, "here@example.org")
+    mailbox.rejected.add("gone@example.org")
+    digest.compose_due(lib, NOW)
+    report = mailer.send_due(lib)
+    assert (report.sent, report.failed) == (1, 1)
+    assert lib.mail.subscriber(bad.sid).bounced_at and lib.mail.subscriber(good.sid).active
+    assert digest.compose_due(lib, NOW + timedelta(days=1))[0].mail.to_addr == \
+        "here@example.org", "a bounced address is not composed for again"
+
+
+def test_temporary_failures_retry_until_accepted(mail_library, mailbox):
+    lib = mail_library
+    for address in ("busy@example.org", "refused@example.org", "dropped@example.org"):
+        _confirmed(lib, address)
+    mailbox.once = {"busy@example.org": ["busy", "busy"], "refused@example.org": ["refuse"],
+                    "dropped@example.org": ["drop"]}
+    digest.compose_due(lib, NOW)
+    total = mailer.SendReport()
+    for _ in range(20):
+        report = mailer.send_due(lib)
+        total.sent += report.sent
+        total.retrying += report.retrying
+        if lib.mail.outbox_counts().get("pending", 0) == 0:
+            break
+        time.sleep(0.05)  # the retries' first delays
+    assert total.sent == 3 and total.retrying == 4
+    for address in ("busy@example.org", "refused@example.org", "dropped@example.org"):
+        assert len(mailbox.to(address)) == 1
+
+
+def test_a_server_that_is_down_costs_a_retry_not_a_mail(mail_library, mailbox):
+    lib = mail_library
+    _confirmed(lib, "patient@example.org")
+    digest.compose_due(lib, NOW)
+    mailbox.down()
+    assert mailer.send_due(lib).retrying == 1
+    mailbox.up()
+    for _ in range(20):
+        if mailer.send_due(lib).sent:
+            break
+        time.sleep(0.05)
+    assert len(mailbox.to("patient@example.org")) == 1
+
+
+def test_giving_up_after_the_last_attempt(mail_library, mailbox):
+    lib = Library(replace(mail_library.settings, mail=replace(mail_library.settings.mail,
+                                                              max_attempts=2)))
+    _confirmed(lib, "flaky@example.org")
+    mailbox.once = {"flaky@example.org": ["busy"] * 5}
+    digest.compose_due(lib, NOW)
+    for _ in range(10):
+        mailer.send_due(lib)
+        time.sleep(0.05)
+    assert lib.mail.outbox_counts() == {"failed": 1}
+    assert lib.mail.subscriber_by_email("flaky@example.org").active, \
+        "temporary failures never mark the address"
+    lib.close()
+
+
+# -- the links in mail, over HTTP ------------------------------------------------------------
+
+@pytest.fixture
+def site(tmp_path):
+    with Site(tmp_path / "site.db", {**__import__("os").environ}) as running:
+        yield running
+
+
+def test_one_click_unsubscribe_needs_no_cookie_and_only_touches_its_address(site):
+    lib = Library(Settings(db=site.db))
+    a, b = _confirmed(lib, "a@example.org"), _confirmed(lib, "b@example.org")
+    url = subscriptions.unsubscribe_url(lib, a)
+    with httpx.Client(timeout=10) as bare:  # no cookies, no CSRF token: as a mail client
+        page = bare.get(url.replace("http://127.0.0.1:8000", site.url))
+        assert page.status_code == 200 and "a@example.org" in page.text
+        assert lib.mail.subscriber(a.sid).active, "opening the link alone changes nothing"
+        r = bare.post(url.replace("http://127.0.0.1:8000", site.url),
+                      content=b"List-Unsubscribe=One-Click",
+                      headers={"content-type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 200 and "Unsubscribed" in r.text
+    assert not lib.mail.subscriber(a.sid).active and lib.mail.subscriber(b.sid).active
+    lib.close()
+
+
+@pytest.mark.parametrize("forge", ["tampered", "expired", "other purpose", "empty"])
+def test_a_forged_or_expired_link_gets_a_clear_page_and_changes_nothing(site, forge):
+    lib = Library(Settings(db=site.db))
+    sub = _confirmed(lib, "c@example.org")
+    data = {"sid": sub.sid, "email": sub.email}
+    token = {"tampered": tokens.make(lib, "unsubscribe", data, 3600)[:-3] + "AAA",
+             "expired": tokens.make(lib, "unsubscribe", data, 3600, now=0),
+             "other purpose": tokens.make(lib, "dismiss", data | {"pid": 1}, 3600),
+             "empty": ""}[forge]
+    r = httpx.post(f"{site.url}/unsubscribe", params={"token": token}, timeout=10)
+    assert r.status_code == 400
+    assert "This link does not work" in r.text
+    assert ("expired" in r.text) == (forge == "expired")
+    assert lib.mail.subscriber(sub.sid).active
+    lib.close()
+
+
+def test_subscribing_by_address_answers_the_same_for_known_and_new(site):
+    with site.client() as client:
+        from tests.servers import csrf_of
+
+        answers = []
+        for address in ("new@example.org", "new@example.org"):
+            r = client.post("/subscribe", data={"csrf": csrf_of(client, "/subscribe"),
+                                                "email": address})
+            answers.append((r.status_code, r.text.count("Check your inbox")))
+        assert answers[0] == answers[1] == (200, 2)
+        bad = client.post("/subscribe", data={"csrf": csrf_of(client, "/subscribe"),
+                                              "email": "not an address"})
+        assert bad.status_code == 400 and "not an email address" in bad.text
+        forged = client.post("/subscribe", data={"csrf": "forged", "email": "x@example.org"})
+        assert forged.status_code == 403

@@ -1,0 +1,100 @@
+"""Delivery that neither loses nor doubles: 200 subscribers, three digest runs, an SMTP
+server failing on a schedule, and `paperwire digest send` killed (kill -9) at random."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from paperwire.config import MailSettings, Settings
+from paperwire.services import importing, subscriptions
+from paperwire.services.library import Library
+from tests.readers import topical_papers
+from tests.servers import EXE
+from tests.smtp import Mailbox
+
+PERIODS = [datetime(2026, 11, 23, 9, 0, tzinfo=UTC) + timedelta(days=d) for d in range(3)]
+FAULTS = ["busy", "refuse", "drop", "slow", None, None, None, None]
+
+
+def _subscribers(lib: Library, rng: random.Random) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {"active": [], "unconfirmed": [], "unsubscribed": [],
+                                    "rejected": []}
+    for n in range(200):
+        address = f"reader{n:03d}@example.org"
+        sub = lib.mail.add_subscriber(address)
+        group = ("unconfirmed" if n < 20 else "unsubscribed" if n < 30
+                 else "rejected" if n < 33 else "active")
+        if group != "unconfirmed":
+            lib.mail.confirm(sub.sid)
+        if group == "unsubscribed":
+            lib.mail.unsubscribe(sub.sid)
+        groups[group].append(address)
+    return groups
+
+
+def _run_until_settled(db, env, rng: random.Random, at: datetime, lib: Library) -> int:
+    """Run `digest send` for this moment until its outbox is empty, killing runs at random;
+    returns how many runs were killed."""
+    kills = 0
+    for _ in range(60):
+        run = subprocess.Popen([EXE, "--db", db, "digest", "send", "--now", at.isoformat()],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if rng.random() < 0.6:
+            time.sleep(rng.uniform(0.0, 2.5))
+            if run.poll() is None:
+                run.send_signal(signal.SIGKILL)
+                kills += 1
+        run.wait(timeout=120)
+        counts = lib.mail.outbox_counts()
+        if not counts.get("pending") and not counts.get("sending") and run.returncode == 0:
+            return kills
+        time.sleep(0.3)  # the retries' delay
+    raise AssertionError(f"the outbox did not settle: {lib.mail.outbox_counts()}")
+
+
+def test_every_confirmed_subscriber_gets_each_digest_exactly_once(tmp_path):
+    rng = random.Random(8058)
+    box = Mailbox()
+    db = tmp_path / "mail.db"
+    lib = Library(Settings(db=db, mail=MailSettings(site_url="http://papers.test")))
+    try:
+        importing.import_records(lib, topical_papers(PERIODS[0].date()))
+        groups = _subscribers(lib, rng)
+        box.rejected.update(groups["rejected"])
+        env = {**os.environ, **box.env, "PAPERWIRE_SITE_URL": "http://papers.test"}
+        kills = 0
+        for n, at in enumerate(PERIODS):
+            box.once = {a: [rng.choice(FAULTS), rng.choice(FAULTS)] for a in groups["active"]}
+            if n == 1:  # the server is down for the first run of the second day
+                box.down()
+                subprocess.run([EXE, "--db", db, "digest", "send", "--now", at.isoformat()],
+                               env=env, capture_output=True, timeout=120)
+                box.up()
+            kills += _run_until_settled(db, env, rng, at, lib)
+
+        ids = Counter(m["Message-ID"] for m in box.accepted)
+        for address in groups["active"]:
+            sub = lib.mail.subscriber_by_email(address)
+            expected = {subscriptions.message_id(lib, f"digest:{sub.sid}:{at.date()}")
+                        for at in PERIODS}
+            got = {m["Message-ID"] for m in box.to(address)}
+            assert got == expected, address
+        for group in ("unconfirmed", "unsubscribed", "rejected"):
+            assert not any(box.to(a) for a in groups[group]), group
+        for address in groups["rejected"]:
+            assert lib.mail.subscriber_by_email(address).bounced_at
+        # a resend after a kill between the server's "accepted" and our record of it keeps
+        # its Message-ID; there can be no more such resends than kills
+        resent = sum(n - 1 for n in ids.values())
+        assert resent <= kills, (resent, kills)
+        assert kills >= 5, "the schedule killed the sender often enough to matter"
+        print(f"\n{kills} kills, {resent} resends, {len(box.accepted)} mails accepted")
+    finally:
+        lib.close()
+        box.close()
