@@ -97,12 +97,12 @@ def not_interested(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = 
 
 @router.post("/p/{pid}/note")
 def save_note(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
-              body: Annotated[str, Form(max_length=40000)] = ""):
+              note: Annotated[str, Form(max_length=40000)] = ""):
     check_csrf(v, csrf)
     user = signed_in(v)
     limits(request).hit("comment", client_key(request, v))
     sp = paper_by_pid(request, pid)
-    signals.save_note(library(request), user, sp, body)
+    signals.save_note(library(request), user, sp, note)
     return RedirectResponse(f"/papers/{sp.paper.key}#note", 303)
 
 

@@ -1,0 +1,120 @@
+"""A reader's journey in a real Chromium: sign up, confirm the address from the mail the
+SMTP server caught, follow an author, upvote three papers, see for-you with reasons, mark
+one not interested, export a collection as BibTeX; and notes stay private."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.readers import topic_ids, topical_papers
+from tests.servers import Site, csrf_of, sign_up
+from tests.smtp import Mailbox, text_of
+from tests.test_browser import browser  # noqa: F401 - the shared Chromium fixture
+
+
+def _records() -> list[dict]:
+    return [{"arxiv_id": p.arxiv_id, "title": p.title, "abstract": p.abstract,
+             "authors": p.authors, "categories": p.categories,
+             "published": p.published.isoformat(), "upvotes": p.external_upvotes}
+            for p in topical_papers()]
+
+
+@pytest.fixture
+def mailbox():
+    box = Mailbox()
+    yield box
+    box.close()
+
+
+@pytest.fixture
+def site(tmp_path, model_dir, mailbox):
+    env = {**os.environ, **mailbox.env}
+    with Site.with_papers(tmp_path, _records(), env) as running:
+        running.cli("embed")
+        yield running
+
+
+def _wait_for_mail(box: Mailbox, address: str):
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if found := box.to(address):
+            return found[-1]
+        time.sleep(0.1)
+    raise AssertionError(f"no mail reached {address}")
+
+
+def test_the_reader_journey(browser, site, mailbox):  # noqa: F811
+    page = browser.new_page(accept_downloads=True)
+    page.goto(site.url + "/signup")
+    page.fill("input[name=username]", "rosa")
+    page.fill("input[name=password]", "correct horse 1")
+    page.click("text=Create account")
+
+    page.goto(site.url + "/settings")
+    page.fill("input[name=email]", "rosa@example.org")
+    page.click("button:has-text('Set address')")
+    assert page.get_by_text("not confirmed yet").is_visible()
+    link = re.search(r"http://\S+/email/confirm\?token=\S+",
+                     text_of(_wait_for_mail(mailbox, "rosa@example.org"))).group(0)
+    page.goto(site.url + link[link.index("/email/confirm"):])
+    assert page.locator("h1", has_text="Address confirmed").is_visible()
+
+    page.goto(site.url + "/following")
+    page.select_option("select[name=kind]", "author")
+    page.fill("input[name=value]", "Y. LeCun")
+    page.click("button:has-text('Follow')")
+    assert page.locator("ul.follows", has_text="Y. LeCun").is_visible()
+
+    for ident in topic_ids("proteins")[:3]:
+        page.goto(f"{site.url}/papers/{ident}")
+        page.click("main .vote button[title=Upvote]")
+
+    page.click("header nav.sections >> text=For you")
+    reasons = page.locator("article .reason").all_inner_texts()
+    assert "follows Y. LeCun" in reasons
+    assert any(r.startswith("like “") for r in reasons)
+    first = page.locator("article").nth(1)
+    title = first.locator("h2").inner_text()
+    first.locator("button:has-text('Not interested')").click()
+    assert page.locator("h1", has_text="For you").is_visible()
+    assert title not in page.locator("main").inner_text()
+
+    page.goto(site.url + "/users/rosa")
+    page.fill("input[name=name]", "To read")
+    page.click("button:has-text('Create')")
+    page.goto(f"{site.url}/papers/{topic_ids('galaxies')[0]}")
+    page.select_option("select[name=collection]", label="To read")
+    page.click("button:has-text('Add')")
+    page.goto(site.url + "/users/rosa")
+    page.click("text=To read")
+    with page.expect_download() as download:
+        page.click("text=BibTeX")
+    bib = Path(download.value.path()).read_text(encoding="utf-8")
+    assert bib.startswith("@misc{") and "Rotation curves of spiral galaxies" in bib
+    assert f"eprint = {{{topic_ids('galaxies')[0]}}}" in bib
+
+
+def test_notes_are_private_and_sanitized(site):
+    ident = topic_ids("robots")[0]
+    with site.client() as owner, site.client() as other:
+        sign_up(owner, "noter")
+        sign_up(other, "reader")
+        pid = re.search(r'action="/p/(\d+)/note"', owner.get(f"/papers/{ident}").text).group(1)
+        r = owner.post(f"/p/{pid}/note", data={
+            "csrf": csrf_of(owner, f"/papers/{ident}"),
+            "note": "**check** eq. 3 <script>alert(1)</script> [x](javascript:alert(1))"})
+        assert r.status_code == 303
+        mine = owner.get(f"/papers/{ident}").text
+        assert "<strong>check</strong>" in mine and "<script>alert" not in mine
+        assert 'href="javascript:' not in mine
+        theirs = other.get(f"/papers/{ident}").text
+        assert "check" not in theirs and "eq. 3" not in theirs
+        assert "eq. 3" not in httpx.get(f"{site.url}/papers/{ident}").text
+        forged = owner.post(f"/p/{pid}/note", data={"csrf": "forged", "note": "x"})
+        assert forged.status_code == 403
