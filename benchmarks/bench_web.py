@@ -42,10 +42,11 @@ def prepare_store(n: int) -> str:
     return some
 
 
-def wrk(url: str) -> dict[str, str]:
-    out = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url],
+def wrk(url: str, extra: list[str] | None = None) -> dict[str, str]:
+    out = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency",
+                          *(extra or []), url],
                          capture_output=True, text=True, check=True).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))
     errors = re.search(r"Socket errors: (.*)$", out, re.M)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"p50": latency["50"], "p99": latency["99"],

@@ -78,7 +78,12 @@ class PersonalStore:
         return bool(row and row[0])
 
     def set_hide_seen(self, uid: int, hide: bool) -> None:
-        self.db.execute("UPDATE users SET hide_seen = ? WHERE uid = ?", (int(hide), uid))
+        self.db.execute("UPDATE users SET hide_seen = ?, signals_rev = signals_rev + 1 "
+                        "WHERE uid = ?", (int(hide), uid))
+
+    def _changed(self, uid: int) -> None:
+        """What the reader's lists show changed (a follow): their cached pages are stale."""
+        self.db.execute("UPDATE users SET signals_rev = signals_rev + 1 WHERE uid = ?", (uid,))
 
     # -- follows ---------------------------------------------------------------------------
 
@@ -86,12 +91,15 @@ class PersonalStore:
         """The follow's id; following the same thing twice keeps the first."""
         self.db.execute("INSERT OR IGNORE INTO follows (uid, kind, value, match_key) "
                         "VALUES (?, ?, ?, ?)", (uid, kind, value, match_key))
+        self._changed(uid)
         return self.db.execute("SELECT fid FROM follows WHERE uid = ? AND kind = ? AND "
                                "match_key = ?", (uid, kind, match_key)).fetchone()[0]
 
     def remove_follow(self, uid: int, fid: int) -> bool:
-        return self.db.execute("DELETE FROM follows WHERE uid = ? AND fid = ?",
-                               (uid, fid)).rowcount == 1
+        removed = self.db.execute("DELETE FROM follows WHERE uid = ? AND fid = ?",
+                                  (uid, fid)).rowcount == 1
+        self._changed(uid)
+        return removed
 
     def follows(self, uid: int) -> list[Follow]:
         return [Follow(*r) for r in self.db.execute(

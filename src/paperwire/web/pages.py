@@ -29,6 +29,7 @@ from paperwire.web.deps import (
     signed_in,
     viewer,
 )
+from paperwire.web.page_cache import cached_page
 from paperwire.web.rendering import render
 
 router = APIRouter(default_response_class=HTMLResponse)
@@ -40,17 +41,9 @@ CurrentViewer = Annotated[Viewer, Depends(viewer)]
 
 # -- feeds -------------------------------------------------------------------------------
 
-def _cached(request: Request, v: Viewer, make):
-    """Anonymous feed pages come from (and go to) the short-lived page cache."""
-    if v.user is not None:
-        return make()
-    cache = request.app.state.page_cache
-    return cache.get(request) or cache.put(request, make())
-
-
 def _feed_page(request: Request, v: Viewer, period: feed.Period, page: int,
                note: str | None = None):
-    return _cached(request, v, lambda: _render_feed(request, v, period, page, note))
+    return cached_page(request, v, lambda: _render_feed(request, v, period, page, note))
 
 
 def _render_feed(request: Request, v: Viewer, period: feed.Period, page: int,
@@ -121,7 +114,7 @@ def trending_page(request: Request, v: CurrentViewer):
         items = feed.trending_feed(library(request), library(request).site, v.user, PAGE_SIZE)
         return render(request, "feed.html", {"items": items, "trending": True, "page": 0})
 
-    return _cached(request, v, make)
+    return cached_page(request, v, make)
 
 
 # -- search and papers -------------------------------------------------------------------

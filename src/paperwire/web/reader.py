@@ -37,6 +37,7 @@ from paperwire.web.deps import (
     signed_in,
     viewer,
 )
+from paperwire.web.page_cache import cached_page
 from paperwire.web.rendering import render
 
 router = APIRouter(default_response_class=HTMLResponse)
@@ -62,6 +63,10 @@ def _recommendations(request: Request, user: User, page: int, limit: int = PAGE_
 @router.get("/for-you")
 def for_you_page(request: Request, v: CurrentViewer, page: int = Query(0, ge=0, le=6)):
     user = signed_in(v)
+    return cached_page(request, v, lambda: _render_for_you(request, user, page))
+
+
+def _render_for_you(request: Request, user: User, page: int):
     lib = library(request)
     recs = _recommendations(request, user, page)
     shown = recs[:PAGE_SIZE]
