@@ -66,8 +66,8 @@ def in_process(library: Library, readers: list, rng: np.random.Generator) -> dic
     pool = build_pool(library, date.today())
     pool_s = time.perf_counter() - start
     first = [timed(lambda u=u: foryou.recommend(library, u, 30)) for u in readers]
-    warm = [timed(lambda u=u: foryou.recommend(library, readers[int(i)], 30))
-            for u, i in zip(readers, rng.integers(0, READERS, READERS), strict=True)]
+    warm = [timed(lambda u=readers[int(i)]: foryou.recommend(library, u, 30))
+            for i in rng.integers(0, READERS, READERS)]
     changed = []
     for u in readers[:300]:
         library.site.set_vote(u.uid, int(rng.choice(pool.pids)), True)

@@ -211,3 +211,70 @@ def test_subscribing_by_address_answers_the_same_for_known_and_new(site):
         assert bad.status_code == 400 and "not an email address" in bad.text
         forged = client.post("/subscribe", data={"csrf": "forged", "email": "x@example.org"})
         assert forged.status_code == 403
+
+
+def test_an_accounts_not_interested_stays_out_of_its_digest_only(mail_library, mailbox):
+    from paperwire.services import signals
+    from paperwire.services.papers import find_paper
+    from tests.readers import make_user, topic_ids
+
+    lib = mail_library
+    ivy, jan = make_user(lib, "ivy"), make_user(lib, "jan")
+    for user in (ivy, jan):
+        sub = lib.mail.set_account_email(user.uid, f"{user.username}@example.org")
+        lib.mail.confirm(sub.sid)
+    top = find_paper(lib, topic_ids("robots")[0])  # the most upvoted: trending's first
+    signals.set_not_interested(lib, ivy, top)
+    composed = {c.mail.to_addr: c for c in digest.compose_due(lib, NOW)}
+    assert top.pid not in composed["ivy@example.org"].pids
+    assert top.pid in composed["jan@example.org"].pids
+
+
+def test_the_worker_composes_and_sends_on_its_round(mail_library, mailbox):
+    import threading
+
+    from paperwire.services.worker import MAIL, jobs_for
+
+    _confirmed(mail_library, "w@example.org")
+    (job,) = [j for j in jobs_for(mail_library) if j.name == MAIL]
+    assert job.run(mail_library, threading.Event()) == 1
+    assert len(mailbox.to("w@example.org")) == 1
+    assert MAIL not in {j.name for j in jobs_for(Library(Settings(db=mail_library.settings.db)))}, \
+        "without an SMTP server the worker composes nothing (it would only pile up)"
+
+
+def test_an_email_only_reader_changes_their_schedule_from_the_mail(site):
+    lib = Library(Settings(db=site.db))
+    sub = _confirmed(lib, "sched@example.org")
+    url = subscriptions.unsubscribe_url(lib, sub, "/email/settings").replace(
+        "http://127.0.0.1:8000", site.url)
+    page = httpx.get(url, timeout=10)
+    assert page.status_code == 200 and "sched@example.org" in page.text
+    r = httpx.post(url, data={"frequency": "weekly", "hour": "7", "tz": "Europe/Paris"},
+                   timeout=10)
+    assert r.status_code == 200 and "Saved." in r.text
+    now = lib.mail.subscriber(sub.sid)
+    assert (now.frequency, now.hour, now.tz) == ("weekly", 7, "Europe/Paris")
+    bad = httpx.post(url, data={"frequency": "weekly", "hour": "7", "tz": "Mars/Olympus"},
+                     timeout=10)
+    assert bad.status_code == 400 and "not a time zone" in bad.text
+    forged = httpx.post(url[:-4] + "AAAA", data={"frequency": "daily"}, timeout=10)
+    assert forged.status_code == 400
+    assert lib.mail.subscriber(sub.sid).frequency == "weekly"
+    lib.close()
+
+
+def test_period_keys_follow_the_readers_time_zone_and_hour():
+    from paperwire.store.mail import Subscriber
+
+    tokyo = Subscriber(1, "t@example.org", None, "x", None, None, "daily", 8, "Asia/Tokyo")
+    # 23:30 UTC on the 24th is 08:30 on the 25th in Tokyo: the 25th's digest is due
+    assert digest.period_of(tokyo, datetime(2026, 11, 24, 23, 30, tzinfo=UTC)) == \
+        ("2026-11-25", True)
+    assert digest.period_of(tokyo, datetime(2026, 11, 24, 22, 30, tzinfo=UTC)) == \
+        ("2026-11-25", False)
+    weekly = replace(tokyo, frequency="weekly", tz="UTC")
+    assert digest.period_of(weekly, datetime(2026, 11, 23, 7, 0, tzinfo=UTC)) == \
+        ("2026-W48", False)  # Monday before 08:00
+    assert digest.period_of(weekly, datetime(2026, 11, 26, 7, 0, tzinfo=UTC)) == \
+        ("2026-W48", True)

@@ -112,7 +112,8 @@ def compose(library, sub: Subscriber, now: datetime) -> Composed | None:
     text, html = render_mail("digest", {
         "title": title, "sections": sections, "frequency": kind, "email": sub.email,
         "site": urlsplit(library.settings.mail.site_url).netloc,
-        "settings_url": link(library, "/settings" if sub.uid else "/subscribe"),
+        "settings_url": (link(library, "/settings") if sub.uid
+                         else unsubscribe_url(library, sub, "/email/settings")),
         "unsubscribe_url": unsubscribe})
     mail = Mail(0, key, sub.sid, "digest", message_id(library, key), sub.email, title, text,
                 html, unsubscribe, "pending", 0)

@@ -39,10 +39,12 @@ def message_id(library, mail_key: str) -> str:
     return f"<{digest}.{mail_key.split(':')[0]}@{host}>"
 
 
-def unsubscribe_url(library, sub: Subscriber) -> str:
+def unsubscribe_url(library, sub: Subscriber, path: str = "/unsubscribe") -> str:
+    """The signed link that unsubscribes this address (or, at /email/settings, changes
+    when its digest comes), without signing in."""
     token = tokens.make(library, "unsubscribe", {"sid": sub.sid, "email": sub.email},
                         tokens.UNSUBSCRIBE_SECONDS)
-    return link(library, "/unsubscribe", token=token)
+    return link(library, path, token=token)
 
 
 def _queue_confirmation(library, sub: Subscriber, what: str) -> int | None:
@@ -114,6 +116,15 @@ def set_schedule(library, sub: Subscriber, frequency: str, hour: int, tz: str) -
     except (ZoneInfoNotFoundError, ValueError):
         raise Invalid(f"{tz!r} is not a time zone (like Europe/Paris)") from None
     library.mail.set_schedule(sub.sid, frequency, hour, tz)
+
+
+def save_schedule(library, sub: Subscriber, frequency: str, hour: int, tz: str) -> None:
+    """Daily or weekly at this hour, or "off" (unsubscribed)."""
+    if frequency == "off":
+        library.mail.unsubscribe(sub.sid)
+        return
+    set_schedule(library, sub, frequency, hour, tz)
+    library.mail.resubscribe(sub.sid)
 
 
 def time_zones() -> list[str]:

@@ -189,11 +189,7 @@ def set_digest(request: Request, v: CurrentViewer, csrf: Csrf = None,
     if sub is None or not sub.confirmed_at:
         return settings_page(request, user, "confirm your address first", status_code=400)
     try:
-        if frequency == "off":
-            lib.mail.unsubscribe(sub.sid)
-        else:
-            subscriptions.set_schedule(lib, sub, frequency, hour, tz)
-            lib.mail.resubscribe(sub.sid)
+        subscriptions.save_schedule(lib, sub, frequency, hour, tz)
     except community.Invalid as e:
         return settings_page(request, user, str(e), status_code=400)
     return settings_page(request, user, done="Saved.")
@@ -289,6 +285,40 @@ def unsubscribe(request: Request, token: str = Query("", max_length=1000)):
     except BadToken as e:
         return _bad_link(request, e)
     return _message(request, "Unsubscribed", f"No more digests go to {sub.email}.")
+
+
+def _email_settings(request: Request, token: str, sub, error: str | None = None,
+                    done: str | None = None, status_code: int = 200) -> Response:
+    return render(request, "email_settings.html", {
+        "sub": sub, "token": token, "zones": subscriptions.time_zones(), "error": error,
+        "done": done}, status_code=status_code)
+
+
+@router.get("/email/settings")
+def email_settings(request: Request, token: str = Query("", max_length=1000)):
+    """An email-only subscriber's schedule, reached from the link in every digest."""
+    try:
+        sub = subscriptions.subscriber_for_token(library(request), "unsubscribe", token)
+    except BadToken as e:
+        return _bad_link(request, e)
+    return _email_settings(request, token, sub)
+
+
+@router.post("/email/settings")
+def save_email_settings(request: Request, token: str = Query("", max_length=1000),
+                        frequency: Annotated[str, Form(max_length=10)] = "daily",
+                        hour: Annotated[int, Form(ge=0, le=23)] = 8,
+                        tz: Annotated[str, Form(max_length=64)] = "UTC"):
+    # the signed token is the authority, as for one-click unsubscribe: no session here
+    lib = library(request)
+    try:
+        sub = subscriptions.subscriber_for_token(lib, "unsubscribe", token)
+        subscriptions.save_schedule(lib, sub, frequency, hour, tz)
+    except BadToken as e:
+        return _bad_link(request, e)
+    except community.Invalid as e:
+        return _email_settings(request, token, sub, str(e), status_code=400)
+    return _email_settings(request, token, lib.mail.subscriber(sub.sid), done="Saved.")
 
 
 @router.get("/mail/not-interested")
