@@ -9,15 +9,13 @@ Usage: python benchmarks/bench_foryou.py [N] [--load]
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import time
 from datetime import date
 
 import httpx
 import numpy as np
-from bench_web import CONNECTIONS, PORT, SECONDS, prepare_store, wrk
+from bench_web import CONNECTIONS, SECONDS, prepare_store, served, wrk
 from common import DATA, record
 
 from paperwire.config import Settings
@@ -94,26 +92,14 @@ def rotating_cookies(library: Library, readers: list) -> str:
 def under_load(n: int, library: Library, readers: list) -> dict:
     cookie = f"pw_session={accounts.new_session(library.site, readers[0])}"
     many = rotating_cookies(library, readers)
-    env = {**os.environ, "PAPERWIRE_DB": str(DATA / f"bench-{n}.db")}
-    server = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "paperwire"),
-                               "serve", "--port", str(PORT), "--workers", "2"], env=env)
-    base, figures = f"http://127.0.0.1:{PORT}", {}
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(base + "/", timeout=30).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.5)
+    figures = {}
+    with served(n) as base:
         for name, path in {"signed-in feed (/)": "/", "signed-in /for-you": "/for-you"}.items():
             httpx.get(base + path, headers={"Cookie": cookie}, timeout=60)  # warm
             result = wrk(base + path, ["-H", f"Cookie: {cookie}"])
             figures[name + ", one reader (target p99 ≤ 150 ms)"] = _line(result)
             figures[name + f", each request the next of {len(readers):,} readers"] = _line(
                 wrk(base + path, ["-s", many]))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return figures
 
 

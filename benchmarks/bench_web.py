@@ -14,6 +14,8 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import numpy as np
@@ -55,8 +57,9 @@ def wrk(url: str, extra: list[str] | None = None) -> dict[str, str]:
                       (f"; {non_2xx.group(1)} non-2xx" if non_2xx else "; 0 non-2xx")}
 
 
-def main(n: int) -> None:
-    paper = prepare_store(n)
+@contextmanager
+def served(n: int) -> Iterator[str]:
+    """`paperwire serve --workers 2` on the N-paper store, ready; yields its address."""
     env = {**os.environ, "PAPERWIRE_DB": str(DATA / f"bench-{n}.db")}
     server = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "paperwire"),
                                "serve", "--port", str(PORT), "--workers", "2"], env=env)
@@ -68,6 +71,15 @@ def main(n: int) -> None:
                     break
             except httpx.TransportError:
                 time.sleep(0.5)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main(n: int) -> None:
+    paper = prepare_store(n)
+    with served(n) as base:
         targets = {"feed (/)": "/", f"paper page (/papers/{paper})": f"/papers/{paper}",
                    "search (/search?q=neural+operator+learning)":
                        "/search?q=neural+operator+learning"}
@@ -80,9 +92,6 @@ def main(n: int) -> None:
         figures["setup"] = (f"{n:,} papers, {CONNECTIONS} connections, {SECONDS} s each, "
                             "wrk -t2, paperwire serve --workers 2; feed p99 target ≤ 100 ms")
         record(f"Site under load at N = {n:,}", f"python benchmarks/bench_web.py {n}", figures)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -62,3 +62,13 @@ def model_dir(tmp_path_factory) -> Path:
     prepare(target)
     os.environ["PAPERWIRE_MODEL_DIR"] = str(target)
     return target
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server on 127.0.0.1 that keeps what it accepts (tests/smtp.py)."""
+    from tests.smtp import Mailbox
+
+    box = Mailbox()
+    yield box
+    box.close()

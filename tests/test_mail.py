@@ -16,17 +16,10 @@ from paperwire.services import digest, importing, mailer, subscriptions, tokens
 from paperwire.services.library import Library
 from tests.readers import topical_papers
 from tests.servers import Site
-from tests.smtp import Mailbox, html_of, text_of
+from tests.smtp import html_of, text_of
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 LINK = re.compile(r"http://[^\s\"<>]+")
-
-
-@pytest.fixture
-def mailbox():
-    box = Mailbox()
-    yield box
-    box.close()
 
 
 @pytest.fixture

@@ -26,13 +26,6 @@ def _records() -> list[dict]:
 
 
 @pytest.fixture
-def mailbox():
-    box = Mailbox()
-    yield box
-    box.close()
-
-
-@pytest.fixture
 def site(tmp_path, model_dir, mailbox):
     env = {**os.environ, **mailbox.env}
     with Site.with_papers(tmp_path, _records(), env) as running:
