@@ -95,7 +95,8 @@ def under_load(n: int, library: Library, readers: list) -> dict:
     figures = {}
     with served(n) as base:
         for name, path in {"signed-in feed (/)": "/", "signed-in /for-you": "/for-you"}.items():
-            httpx.get(base + path, headers={"Cookie": cookie}, timeout=60)  # warm
+            for _ in range(16):  # warm both workers: their pools, models and caches
+                httpx.get(base + path, headers={"Cookie": cookie}, timeout=60)
             result = wrk(base + path, ["-H", f"Cookie: {cookie}"])
             figures[name + ", one reader (target p99 ≤ 150 ms)"] = _line(result)
             figures[name + f", each request the next of {len(readers):,} readers"] = _line(
