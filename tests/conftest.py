@@ -72,3 +72,23 @@ def mailbox():
     box = Mailbox()
     yield box
     box.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server for the session; the tests that need one skip, saying why, only
+    where no server binary exists at all (.ci/run installs Debian's postgresql-15)."""
+    from tests.pg import PostgresServer, server_binaries
+
+    binaries = server_binaries()
+    if binaries is None:
+        pytest.skip("no PostgreSQL server binaries (apt-get install postgresql-15); "
+                    ".ci/run installs them")
+    server = PostgresServer(binaries)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    return pg_server.new_database()

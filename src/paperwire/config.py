@@ -18,9 +18,11 @@ The optional TOML file is named by PAPERWIRE_CONFIG (an example is in the README
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from paperwire.sources.http import Politeness
 
@@ -93,22 +95,40 @@ class MailSettings:
 
 @dataclass(frozen=True)
 class Settings:
-    db: Path
+    db: Path | str  # an SQLite file, or a postgresql:// URL
     harvest: HarvestSettings = HarvestSettings()
     worker: WorkerSettings = WorkerSettings()
     mail: MailSettings = MailSettings()
 
     @property
+    def is_url(self) -> bool:
+        return str(self.db).startswith(("postgres://", "postgresql://"))
+
+    @property
+    def index_dir(self) -> Path:
+        """Where this server keeps its derived indexes: beside an SQLite file; for a
+        database URL, PAPERWIRE_INDEX_DIR or a folder of the data directory named after
+        the database (each server keeps its own copy)."""
+        if not self.is_url:
+            db = Path(self.db)
+            return db.with_name(db.name + ".index")
+        if chosen := os.environ.get("PAPERWIRE_INDEX_DIR"):
+            return Path(chosen)
+        parts = urlsplit(str(self.db))
+        name = f"{parts.hostname or 'local'}-{parts.port or 5432}-{parts.path.strip('/')}"
+        return default_data_dir() / "indexes" / re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+
+    @property
     def data_dir(self) -> Path:
-        return self.db.parent
+        return self.index_dir.parent if self.is_url else Path(self.db).parent
 
     @property
     def lexical_dir(self) -> Path:
-        return self.db.with_name(self.db.name + ".index") / "lexical"
+        return self.index_dir / "lexical"
 
     @property
     def vectors_dir(self) -> Path:
-        return self.db.with_name(self.db.name + ".index") / "vectors"
+        return self.index_dir / "vectors"
 
     @property
     def model_dir(self) -> Path:
@@ -119,9 +139,10 @@ class Settings:
     @classmethod
     def load(cls, db: str | Path | None = None) -> Settings:
         toml = _from_toml()
-        chosen = db or os.environ.get("PAPERWIRE_DB") or toml.get("db")
+        chosen = str(db or os.environ.get("PAPERWIRE_DB") or toml.get("db") or "")
+        url = chosen.startswith(("postgres://", "postgresql://"))
         return cls(
-            db=Path(chosen) if chosen else default_data_dir() / "paperwire.db",
+            db=chosen if url else Path(chosen) if chosen else default_data_dir() / "paperwire.db",
             harvest=_harvest_settings(toml),
             worker=_worker_settings(toml.get("worker", {})),
             mail=_mail_settings(toml.get("mail", {})),

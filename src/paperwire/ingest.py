@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from paperwire.domain import InvalidRecord, Paper, validate
 from paperwire.identity import ids_contradict, same_by_title
 from paperwire.sources.base import Parsed, RecordError
-from paperwire.store.base import HarvestCheckpoint, Store, StoredPaper
+from paperwire.store.base import HarvestCheckpoint, Store, StoredPaper, WriteConflict
 
 BATCH_SIZE = 5000
 _TEXT_FIELDS = ("title", "abstract", "comment", "journal_ref", "doi", "code_url", "url")
@@ -147,13 +147,25 @@ class _Batch:
                 if pid > 0 and sp.paper != self.original[pid]]
 
 
+WRITE_ATTEMPTS = 20  # another process writing the same papers makes a batch read again
+
+
 def _flush(store: Store, papers: list[Paper], report: ImportReport,
            checkpoint: HarvestCheckpoint | None = None) -> list[StoredPaper]:
-    """Write one batch (with the checkpoint, if any); returns the papers it added or changed."""
-    batch = _Batch(store, papers)
-    outcomes = [batch.add(p) for p in papers]
-    updates = batch.updates()
-    new_pids = store.write_batch(batch.new, updates, checkpoint)
+    """Write one batch (with the checkpoint, if any); returns the papers it added or changed.
+    A batch that raced another writer is read and merged again: no paper is doubled and no
+    merge is lost."""
+    for attempt in range(WRITE_ATTEMPTS):
+        batch = _Batch(store, papers)
+        outcomes = [batch.add(p) for p in papers]
+        updates = batch.updates()
+        read_revs = {pid: batch.by_pid[pid].rev for pid, _ in updates}
+        try:
+            new_pids = store.write_batch(batch.new, updates, checkpoint, read_revs)
+            break
+        except WriteConflict:
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
     report.added += outcomes.count("added")
     report.updated += outcomes.count("updated")
     report.unchanged += outcomes.count("unchanged")

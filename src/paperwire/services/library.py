@@ -26,6 +26,12 @@ class Library:
         self.settings = settings
         self.store: Store = open_store(settings.db)
 
+    def _sqlite_only(self) -> None:
+        if not isinstance(self.store, SQLiteStore):
+            raise NotImplementedError(
+                "accounts, votes, comments, collections, mail and the worker's state are "
+                "not on PostgreSQL yet (issue 9); this command needs an SQLite store")
+
     @cached_property
     def lexical(self) -> LexicalIndex:
         return open_lexical(self.store, self.settings.lexical_dir)
@@ -37,7 +43,7 @@ class Library:
 
     @cached_property
     def site(self) -> SiteStore:
-        assert isinstance(self.store, SQLiteStore)
+        self._sqlite_only()
         return SiteStore(self.store)
 
     @cached_property
@@ -47,17 +53,17 @@ class Library:
 
     @cached_property
     def personal(self) -> PersonalStore:
-        assert isinstance(self.store, SQLiteStore)
+        self._sqlite_only()
         return PersonalStore(self.store)
 
     @cached_property
     def mail(self) -> MailStore:
-        assert isinstance(self.store, SQLiteStore)
+        self._sqlite_only()
         return MailStore(self.store)
 
     @cached_property
     def worker_store(self) -> WorkerStore:
-        assert isinstance(self.store, SQLiteStore)
+        self._sqlite_only()
         return WorkerStore(self.store)
 
     def polite_client(self, service: str, politeness: Politeness) -> PoliteClient:

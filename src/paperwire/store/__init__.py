@@ -1,4 +1,6 @@
-"""The paper store: one interface, an SQLite implementation (PostgreSQL to follow)."""
+"""The paper store: one interface; SQLite for a file path, PostgreSQL for a database URL
+(papers, checkpoints and vectors so far: the site's, readers' and worker's tables are
+SQLite's only, see docs/design.md)."""
 
 from __future__ import annotations
 
@@ -10,9 +12,15 @@ from paperwire.store.sqlite import SQLiteStore
 __all__ = ["Store", "StoredPaper", "SQLiteStore", "open_store"]
 
 
+def is_database_url(location: str | Path) -> bool:
+    return str(location).startswith(("postgres://", "postgresql://"))
+
+
 def open_store(location: str | Path) -> Store:
     """Open (creating and migrating) the store at a file path or database URL."""
     text = str(location)
-    if text.startswith(("postgres://", "postgresql://")):
-        raise NotImplementedError("PostgreSQL support is not built yet; use an SQLite file path")
+    if is_database_url(text):
+        from paperwire.store.postgres import PostgresStore
+
+        return PostgresStore(text)
     return SQLiteStore(Path(text.removeprefix("sqlite:///")))

@@ -45,6 +45,12 @@ class HarvestCheckpoint:
     cursor: str | None = None  # the newest datestamp or day harvested completely
 
 
+class WriteConflict(Exception):
+    """Another process wrote the same papers between this batch's reads and its write (an
+    arXiv id or key now taken, or a row changed since it was read); nothing was written.
+    Read again and retry."""
+
+
 @dataclass
 class StoreStats:
     papers: int
@@ -63,9 +69,12 @@ class Store(Protocol):
         ...
 
     def write_batch(self, inserts: list[Paper], updates: list[tuple[int, Paper]],
-                    checkpoint: HarvestCheckpoint | None = None) -> list[int]:
+                    checkpoint: HarvestCheckpoint | None = None,
+                    read_revs: dict[int, int] | None = None) -> list[int]:
         """Insert and update papers in one transaction, with the harvest checkpoint if one is
-        given; returns the new rows' pids, in order."""
+        given; returns the new rows' pids, in order. Raises WriteConflict, writing nothing,
+        when an insert's identity is already taken or an updated row's revision is no longer
+        the one in read_revs (when given)."""
         ...
 
     def bulk_load(self) -> AbstractContextManager[None]:

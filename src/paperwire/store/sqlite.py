@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from importlib import resources
@@ -13,7 +13,13 @@ from pathlib import Path
 from yoyo import get_backend, read_migrations
 
 from paperwire.domain import Paper
-from paperwire.store.base import HarvestCheckpoint, StoredPaper, StoreStats, VectorRow
+from paperwire.store.base import (
+    HarvestCheckpoint,
+    StoredPaper,
+    StoreStats,
+    VectorRow,
+    WriteConflict,
+)
 
 _COLUMNS = (
     "arxiv_id, title_key, version, title, abstract, authors, author_count, published, updated, "
@@ -79,6 +85,40 @@ def _from_row(r: sqlite3.Row) -> StoredPaper:
                        added_on=date.fromisoformat(r["added_at"][:10]))
 
 
+def local_keys(inserts: list[Paper], taken_for: Callable[[str], set[str]]
+               ) -> list[str | None]:
+    """Public keys for new papers without an arXiv id: the title key, numbered when
+    another paper of the same title has it (distinct papers may share a title);
+    taken_for(title key) gives the keys the store already holds for that title."""
+    taken: set[str] = set()
+    keys: list[str | None] = []
+    for p in inserts:
+        if p.arxiv_id:
+            keys.append(None)
+            continue
+        base = p.title_key
+        if base not in taken:
+            taken.update(taken_for(base))
+        key, n = base, 1
+        while key in taken:
+            n += 1
+            key = f"{base}-{n}"
+        taken.add(key)
+        keys.append(key)
+    return keys
+
+
+def _revs_moved(db: sqlite3.Connection, read_revs: dict[int, int]) -> bool:
+    """Whether any of these rows' revisions moved since they were read."""
+    pids = list(read_revs)
+    for chunk in _chunks(pids, _LOOKUP_CHUNK):
+        marks = ",".join("?" * len(chunk))
+        for pid, rev in db.execute(f"SELECT pid, rev FROM papers WHERE pid IN ({marks})", chunk):
+            if rev != read_revs[pid]:
+                return True
+    return False
+
+
 def _chunks(items: list, size: int) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -138,15 +178,20 @@ class SQLiteStore:
         return sorted(found.values(), key=lambda sp: sp.pid)
 
     def write_batch(self, inserts: list[Paper], updates: list[tuple[int, Paper]],
-                    checkpoint: HarvestCheckpoint | None = None) -> list[int]:
+                    checkpoint: HarvestCheckpoint | None = None,
+                    read_revs: dict[int, int] | None = None) -> list[int]:
         pids: list[int] = []
 
         def work(db: sqlite3.Connection) -> None:
+            if read_revs and _revs_moved(db, read_revs):
+                raise WriteConflict("papers changed since they were read")
             rev, first = db.execute(
                 "SELECT coalesce(max(rev), 0) + 1, coalesce(max(pid), 0) + 1 FROM papers"
             ).fetchone()
             pids.extend(range(first, first + len(inserts)))  # we hold the write lock
-            keys = self._local_keys(db, inserts)
+            keys = local_keys(inserts, lambda base: {r[0] for r in db.execute(
+                "SELECT local_key FROM papers WHERE title_key = ? AND local_key IS NOT NULL",
+                (base,))})
             marks = ",".join("?" * (_N_COLUMNS + 3))
             db.executemany(
                 f"INSERT INTO papers (pid, local_key, {_COLUMNS}, rev) VALUES ({marks})",
@@ -164,31 +209,13 @@ class SQLiteStore:
             if checkpoint is not None:
                 _save_checkpoint(db, checkpoint)
 
-        self._transaction(work)
+        try:
+            self._transaction(work)
+        except sqlite3.IntegrityError as e:
+            if e.sqlite_errorname == "SQLITE_CONSTRAINT_UNIQUE":  # inserted meanwhile
+                raise WriteConflict(str(e)) from e
+            raise
         return pids
-
-    @staticmethod
-    def _local_keys(db: sqlite3.Connection, inserts: list[Paper]) -> list[str | None]:
-        """Public keys for new papers without an arXiv id: the title key, numbered when
-        another paper of the same title has it (distinct papers may share a title)."""
-        taken: set[str] = set()
-        keys: list[str | None] = []
-        for p in inserts:
-            if p.arxiv_id:
-                keys.append(None)
-                continue
-            base = p.title_key
-            if base not in taken:
-                taken.update(r[0] for r in db.execute(
-                    "SELECT local_key FROM papers WHERE title_key = ? AND local_key IS NOT NULL",
-                    (base,)))
-            key, n = base, 1
-            while key in taken:
-                n += 1
-                key = f"{base}-{n}"
-            taken.add(key)
-            keys.append(key)
-        return keys
 
     def harvest_checkpoint(self, name: str) -> HarvestCheckpoint | None:
         row = self.db.execute("SELECT name, token, list_from, list_until, pages, cursor "

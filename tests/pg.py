@@ -1,0 +1,62 @@
+"""A real PostgreSQL server for the tests: Debian's PostgreSQL 15 binaries, a cluster in a
+temporary folder, listening on 127.0.0.1 only, run as an unprivileged user when the tests
+run as root (PostgreSQL refuses root), stopped at the end of the session."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+from tests.servers import free_port
+
+
+def server_binaries() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    if found:
+        return Path(found[-1]).parent
+    pg_ctl = shutil.which("pg_ctl")
+    return Path(pg_ctl).parent if pg_ctl else None
+
+
+class PostgresServer:
+    def __init__(self, binaries: Path) -> None:
+        self.bin = binaries
+        self.root = Path(tempfile.mkdtemp(prefix="paperwire-pg-"))
+        self.port = free_port()
+        self.as_user = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
+        if self.as_user:
+            os.chmod(self.root, 0o755)
+            shutil.chown(self.root, "nobody")
+        self.data = self.root / "data"
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
+                  "--no-sync", "-E", "UTF8", "--locale=C")
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-w", "start",
+                  "-o", f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+                        "-c fsync=off -c max_connections=200")
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        self._n = 0
+
+    def _run(self, program: str, *args: str) -> None:
+        subprocess.run([*self.as_user, str(self.bin / program), *args], check=True,
+                       capture_output=True, cwd=self.root)
+
+    def new_database(self) -> str:
+        """The URL of a new, empty database."""
+        self._n += 1
+        name = f"t{os.getpid()}_{self._n}_{int(time.time() * 1000) % 100000}"
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return self.url.rsplit("/", 1)[0] + f"/{name}"
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)

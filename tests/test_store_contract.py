@@ -1,0 +1,143 @@
+"""The Store protocol, the same tests on both implementations: SQLite (a file) and
+PostgreSQL (a real server). Callers see no difference."""
+
+from __future__ import annotations
+
+import multiprocessing
+from datetime import date
+
+import pytest
+
+from paperwire.domain import Paper
+from paperwire.ingest import ingest
+from paperwire.store import open_store
+from paperwire.store.base import HarvestCheckpoint, VectorRow
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def location(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "contract.db")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def store(location):
+    s = open_store(location)
+    yield s
+    s.close()
+
+
+def paper(n: int, **kw) -> Paper:
+    return Paper(**{"title": f"Paper number {n} on topic {n % 7}", "arxiv_id": f"2501.{n:05d}",
+                    "abstract": f"Abstract {n}.", "authors": [f"Author {n}"],
+                    "published": date(2025, 1, 1 + n % 28), "categories": ["cs.LG"],
+                    "sources": ["test"], **kw})
+
+
+def test_papers_round_trip_and_merge(store):
+    report = ingest(store, [paper(1), paper(2), Paper(title="No id at all", abstract="x")])
+    assert (report.added, store.count()) == (3, 3)
+    assert store.find("2501.00001").paper.title == "Paper number 1 on topic 1"
+    local = store.find(Paper(title="No id at all").title_key)
+    assert local is not None and local.paper.arxiv_id is None
+    rev = store.max_rev()
+    again = ingest(store, [paper(1, external_upvotes=5, sources=["hf"])])
+    assert (again.added, again.updated) == (0, 1)
+    merged = store.find("2501.00001")
+    assert merged.paper.external_upvotes == 5 and set(merged.paper.sources) == {"test", "hf"}
+    assert merged.rev > rev
+    assert [sp.paper.arxiv_id for batch in store.changed_since(rev) for sp in batch] == \
+        ["2501.00001"]
+    assert {sp.pid for sp in store.lookup(["2501.00002"], [])} == \
+        {store.find("2501.00002").pid}
+
+
+def test_checkpoints_commit_with_their_page(store):
+    cp = HarvestCheckpoint("arxiv-oai:cs", token="t1", list_from="2025-01-01", pages=1)
+    ingest(store, [paper(3)], checkpoint=cp)
+    assert store.harvest_checkpoint("arxiv-oai:cs") == cp
+    assert store.harvest_checkpoint("nothing") is None
+
+
+def test_hiding_and_vectors(store):
+    ingest(store, [paper(n) for n in range(1, 6)])
+    pid = store.find("2501.00002").pid
+    assert store.set_hidden(pid, True)
+    assert store.hidden_among([pid, pid + 1]) == {pid}
+    assert store.count(visible_only=True) == 4
+    todo = store.papers_to_embed("m", 0, 100)
+    assert len(todo) == 5 and store.count_to_embed("m") == 5
+    store.save_vectors("m", [VectorRow(sp.pid, "h", sp.rev, bytes([sp.pid]) * 8)
+                             for sp, _ in todo[:3]])
+    assert store.vector_count("m") == 3 and store.count_to_embed("m") == 2
+    first = store.vector_seq("m")
+    store.save_vectors("m", [VectorRow(sp.pid, "h", sp.rev, bytes([sp.pid]) * 8)
+                             for sp, _ in todo[3:]])
+    assert store.vector_seq("m") > first
+    later = [pid for pids, _ in store.vectors_since("m", first) for pid in pids]
+    assert later == [sp.pid for sp, _ in todo[3:]]
+    assert store.vector_of("m", todo[0][0].pid) == bytes([todo[0][0].pid]) * 8
+    assert set(store.vectors_of("m", [sp.pid for sp, _ in todo])) == {sp.pid for sp, _ in todo}
+    assert store.integrity_problems() == []
+    assert store.stats().papers == 5
+
+
+def _upsert(location: str, start: int) -> None:
+    s = open_store(location)
+    try:
+        for offset in range(0, 60, 10):  # overlapping ranges, small batches: many races
+            ingest(s, [paper(n, external_upvotes=n) for n in range(start + offset,
+                                                                     start + offset + 10)],
+                   batch_size=5)
+    finally:
+        s.close()
+
+
+def test_eight_processes_upserting_overlapping_papers_match_a_serial_run(location, store):
+    starts = [i * 20 for i in range(8)]  # process i writes papers 20i .. 20i+59
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_upsert, args=(location, s)) for s in starts]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(120)
+        assert w.exitcode == 0
+    expected = {n for s in starts for n in range(s, s + 60)}
+    assert store.count() == len(expected)
+    ids = [sp.paper.arxiv_id for batch in store.changed_since(0) for sp in batch]
+    assert sorted(ids) == sorted(f"2501.{n:05d}" for n in expected), "none doubled, none lost"
+
+
+def test_the_command_line_works_alike_on_both(location, tmp_path, model_dir):
+    import json
+
+    from click.testing import CliRunner
+
+    from paperwire.cli import main
+    from tests.conftest import write_jsonl
+
+    records = [{"arxiv_id": f"2502.{n:05d}", "title": t, "abstract": a,
+                "published": "2025-02-03", "categories": ["cs.LG"]}
+               for n, (t, a) in enumerate([
+                   ("Diffusion policies for robot control", "Robots act by denoising."),
+                   ("Protein folding with transformers", "Structures from sequences."),
+                   ("Galaxy rotation curves", "Dark matter in spiral galaxies.")])]
+    path = write_jsonl(tmp_path / "papers.jsonl", records)
+    runner = CliRunner(env={"PAPERWIRE_INDEX_DIR": str(tmp_path / "index")})
+
+    def run(*args: str) -> str:
+        result = runner.invoke(main, ["--db", location, *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "3 added" in run("import", str(path))
+    assert "embedded 3 papers" in run("embed")
+    found = json.loads(run("search", "robot diffusion", "--json"))
+    hits = found["results"] if isinstance(found, dict) else found
+    assert hits[0]["id"] == "2502.00000"
+    similar = json.loads(run("similar", "2502.00001", "--json"))
+    assert similar and "2502.00001" not in json.dumps(similar)
+    stats = json.loads(run("stats", "--json"))
+    assert (stats["papers"], stats["with_arxiv_id"], stats["lexical_index_docs"]) == (3, 3, 3)
+    assert stats["by_source"] == {"jsonl": 3}
