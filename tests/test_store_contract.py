@@ -141,3 +141,38 @@ def test_the_command_line_works_alike_on_both(location, tmp_path, model_dir):
     stats = json.loads(run("stats", "--json"))
     assert (stats["papers"], stats["with_arxiv_id"], stats["lexical_index_docs"]) == (3, 3, 3)
     assert stats["by_source"] == {"jsonl": 3}
+
+
+def test_db_copy_moves_a_store_and_a_second_run_changes_nothing(tmp_path, pg_url):
+    from click.testing import CliRunner
+
+    from paperwire.cli import main
+    from paperwire.embedding import MODEL_NAME
+
+    source = str(tmp_path / "laptop.db")
+    s = open_store(source)
+    ingest(s, [paper(n) for n in range(1, 41)] + [Paper(title="A paper without an id")])
+    s.set_hidden(s.find("2501.00007").pid, True)
+    s.save_vectors(MODEL_NAME, [VectorRow(sp.pid, "h", sp.rev, bytes(1536))
+                                for batch in s.changed_since(0) for sp in batch][:30])
+    s.close()
+
+    runner = CliRunner()
+    first = runner.invoke(main, ["db", "copy", source, pg_url], catch_exceptions=False)
+    assert first.exit_code == 0, first.output
+    assert "41 papers and 30 vectors written" in first.output
+    again = runner.invoke(main, ["db", "copy", source, pg_url], catch_exceptions=False)
+    assert "0 papers and 0 vectors written" in again.output
+
+    src, dst = open_store(source), open_store(pg_url)
+    try:
+        for ident in ("2501.00003", "2501.00007"):
+            a, b = src.find(ident), dst.find(ident)
+            assert (a.pid, a.rev, a.hidden, a.paper) == (b.pid, b.rev, b.hidden, b.paper)
+        assert dst.count(visible_only=True) == 40
+        assert dst.vector_of(MODEL_NAME, 1) == bytes(1536)
+        ingest(dst, [paper(41)])  # the copy goes on: new papers get new pids
+        assert dst.find("2501.00041").pid == 42
+    finally:
+        src.close()
+        dst.close()

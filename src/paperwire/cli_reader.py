@@ -152,6 +152,29 @@ def register(main: click.Group, user_group: click.Group, library_of) -> None:
             papers = [h.paper for h in found.hits]
         click.echo(export.export(papers, fmt, reasons), nl=False)
 
+    @main.group(name="db")
+    def db_group() -> None:
+        """The store as a whole."""
+
+    @db_group.command(name="copy")
+    @click.argument("source")
+    @click.argument("target")
+    def db_copy(source: str, target: str) -> None:
+        """Copy a whole store (an SQLite file or a postgresql:// URL) into another, keeping
+        every paper's id; verifies the counts; running it again changes nothing."""
+        from paperwire.services import dbcopy
+        from paperwire.store import open_store
+
+        src, dst = open_store(source), open_store(target)
+        try:
+            report = dbcopy.copy_store(src, dst)
+        except dbcopy.CopyMismatch as e:
+            _fail(f"the copy does not match: {e}")
+        finally:
+            src.close()
+            dst.close()
+        click.echo(report.summary())
+
     @main.group(name="digest")
     def digest_group() -> None:
         """The email digest."""

@@ -77,6 +77,16 @@ class Store(Protocol):
         the one in read_revs (when given)."""
         ...
 
+    def copy_rows(self, rows: list[StoredPaper]) -> int:
+        """Write papers as another store holds them (same pid, revision, hidden flag, day
+        added), in one transaction; rows already here at that revision are left alone.
+        Returns how many were written. For `paperwire db copy`."""
+        ...
+
+    def vector_rows(self, model: str, after_pid: int, limit: int) -> list[VectorRow]:
+        """Stored vectors with their text hash and paper revision, by pid."""
+        ...
+
     def bulk_load(self) -> AbstractContextManager[None]:
         """A context for writing very many papers: the store may defer work no write needs
         (secondary indexes) until it ends; a store reopened after a crash completes it."""

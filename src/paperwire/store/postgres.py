@@ -28,7 +28,14 @@ from paperwire.store.base import (
     VectorRow,
     WriteConflict,
 )
-from paperwire.store.sqlite import _COLUMNS, _from_row, _to_row, local_keys
+from paperwire.store.sqlite import (
+    _COLUMNS,
+    _COPY_SQL,
+    _from_row,
+    _to_row,
+    copy_values,
+    local_keys,
+)
 
 PAPERS_LOCK, VECTORS_LOCK = 7301, 7302  # advisory lock ids: one writer of each at a time
 _SELECT = f"SELECT pid, rev, hidden, local_key, added_at, {_COLUMNS} FROM papers"
@@ -124,6 +131,25 @@ class PostgresStore:
         if checkpoint is not None:
             _save_checkpoint(conn, checkpoint)
         return pids
+
+    def copy_rows(self, rows: list[StoredPaper]) -> int:
+        with self._conn() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (PAPERS_LOCK,))
+            written = 0
+            with conn.cursor() as cur:
+                for sp in rows:  # executemany would not report per-row counts
+                    cur.execute(_COPY_SQL, copy_values(sp))
+                    written += cur.rowcount
+                cur.executemany("INSERT INTO source_ids (source_id, pid) VALUES (%s, %s) "
+                                "ON CONFLICT (source_id) DO NOTHING",
+                                [(s, sp.pid) for sp in rows for s in sp.paper.source_ids])
+            return written
+
+    def vector_rows(self, model: str, after_pid: int, limit: int) -> list[VectorRow]:
+        return [VectorRow(r["pid"], r["text_hash"], r["paper_rev"], bytes(r["vector"]))
+                for r in self._rows("SELECT pid, text_hash, paper_rev, vector FROM embeddings "
+                                    "WHERE model = %s AND pid > %s ORDER BY pid LIMIT %s",
+                                    (model, after_pid, limit))]
 
     @contextmanager
     def bulk_load(self) -> Iterator[None]:

@@ -85,6 +85,21 @@ def _from_row(r: sqlite3.Row) -> StoredPaper:
                        added_on=date.fromisoformat(r["added_at"][:10]))
 
 
+# a paper as another store holds it: same pid and revision (`paperwire db copy`)
+_COPY_SQL = (
+    f"INSERT INTO papers (pid, rev, hidden, local_key, added_at, {_COLUMNS}) VALUES "
+    f"({','.join(['%s'] * (_N_COLUMNS + 5))}) ON CONFLICT (pid) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in
+                ["rev", "hidden", "local_key", "added_at", *(c.strip() for c in
+                                                             _COLUMNS.split(","))])
+    + " WHERE papers.rev != excluded.rev OR papers.hidden != excluded.hidden")
+
+
+def copy_values(sp: StoredPaper) -> tuple:
+    added = sp.added_on.isoformat() + "T00:00:00Z" if sp.added_on else None
+    return (sp.pid, sp.rev, int(sp.hidden), sp.paper.local_key, added, *_to_row(sp.paper))
+
+
 def local_keys(inserts: list[Paper], taken_for: Callable[[str], set[str]]
                ) -> list[str | None]:
     """Public keys for new papers without an arXiv id: the title key, numbered when
@@ -216,6 +231,24 @@ class SQLiteStore:
                 raise WriteConflict(str(e)) from e
             raise
         return pids
+
+    def copy_rows(self, rows: list[StoredPaper]) -> int:
+        written: list[int] = []
+
+        def work(db: sqlite3.Connection) -> None:
+            before = db.total_changes
+            db.executemany(_COPY_SQL.replace("%s", "?"), [copy_values(sp) for sp in rows])
+            written.append(db.total_changes - before)
+            db.executemany("INSERT OR IGNORE INTO source_ids (source_id, pid) VALUES (?, ?)",
+                           [(s, sp.pid) for sp in rows for s in sp.paper.source_ids])
+
+        self._transaction(work)
+        return written[0]
+
+    def vector_rows(self, model: str, after_pid: int, limit: int) -> list[VectorRow]:
+        return [VectorRow(*r) for r in self.db.execute(
+            "SELECT pid, text_hash, paper_rev, vector FROM embeddings WHERE model = ? AND "
+            "pid > ? ORDER BY pid LIMIT ?", (model, after_pid, limit))]
 
     def harvest_checkpoint(self, name: str) -> HarvestCheckpoint | None:
         row = self.db.execute("SELECT name, token, list_from, list_until, pages, cursor "
