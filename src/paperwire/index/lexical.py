@@ -160,6 +160,9 @@ class LexicalIndex:
         if stamp != self._seen_state:
             self._seen_state = stamp
             self.index.reload()
+            state = self._read_state()
+            if state and state.get("rev", 0) > self.rev:
+                self.rev = state["rev"]
 
     def num_docs(self) -> int:
         self.index.reload()

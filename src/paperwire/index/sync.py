@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +37,24 @@ def catch_up(store: Store, index: LexicalIndex,
             on_progress(len(batch))
     index.commit(target)
     return done
+
+
+def follow(store: Store, index: LexicalIndex) -> int:
+    """Catch up with papers another process (a worker, another server's import) wrote to
+    the store, unless another process of this index is doing it now; how many."""
+    index.reload_if_changed()
+    if index.rev >= store.max_rev():
+        return 0
+    with open(index.path / ".catch-up.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return 0  # another process of this index is at it
+        try:
+            return catch_up(store, index)
+        except ValueError as e:  # tantivy's writer is held (an import in progress)
+            log.debug("catch-up deferred: %s", e)
+            return 0
 
 
 def rebuild(store: Store, path: Path,

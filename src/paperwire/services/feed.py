@@ -181,7 +181,7 @@ def trending_feed(library: Library, site: SiteStore, viewer: User | None, limit:
     now = now or datetime.now(UTC)
     latest = (site.latest_feed_date(now.date(), upvoted=True)
               or site.latest_feed_date(now.date()) or now.date())
-    score = trending.sql_score(site.UPVOTES_SQL, site.FEED_DATE_SQL)
+    score = trending.sql_score(site.UPVOTES_SQL, site.FEED_DATE_SQL, dialect=site.db.dialect)
     papers = site.ranked_page(latest - timedelta(days=trending.WINDOW_DAYS), latest, score,
                               (now.strftime("%Y-%m-%d %H:%M:%S"),), limit, offset)
     return items_for(library, site, papers, viewer)

@@ -2,48 +2,56 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from functools import cached_property
 
 from paperwire.config import Settings
 from paperwire.embedding import DIM, MODEL_NAME, Embedder, is_prepared, load_embedder
 from paperwire.index.lexical import LexicalIndex
-from paperwire.index.sync import open_lexical, rebuild
+from paperwire.index.sync import follow, open_lexical, rebuild
 from paperwire.index.vectors import VectorIndex
 from paperwire.services.candidates import CandidatePool
 from paperwire.sources import arxiv_client
 from paperwire.sources.arxiv_client import ArxivClient
 from paperwire.sources.http import PoliteClient, Politeness
-from paperwire.store import SQLiteStore, Store, open_store
+from paperwire.store import Store, open_store
 from paperwire.store.mail import MailStore
 from paperwire.store.personal import PersonalStore
 from paperwire.store.site import SiteStore
 from paperwire.store.worker import StorePacer, WorkerStore
+
+FOLLOW_EVERY = 2.0  # seconds between looks at the store's revision for the lexical index
 
 
 class Library:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.store: Store = open_store(settings.db)
-
-    def _sqlite_only(self) -> None:
-        if not isinstance(self.store, SQLiteStore):
-            raise NotImplementedError(
-                "accounts, votes, comments, collections, mail and the worker's state are "
-                "not on PostgreSQL yet (issue 9); this command needs an SQLite store")
+        self._lexical_checked = time.monotonic()
 
     @cached_property
-    def lexical(self) -> LexicalIndex:
+    def _lexical(self) -> LexicalIndex:
         return open_lexical(self.store, self.settings.lexical_dir)
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """The lexical index, caught up every few seconds with what other processes wrote
+        (on PostgreSQL each server keeps its own copy)."""
+        index = self._lexical
+        now = time.monotonic()
+        if now - self._lexical_checked >= FOLLOW_EVERY:
+            self._lexical_checked = now
+            follow(self.store, index)
+        return index
 
     def rebuild_lexical(self) -> LexicalIndex:
         """A fresh lexical index from the store, in place of the one this library holds."""
-        self.__dict__["lexical"] = rebuild(self.store, self.settings.lexical_dir)
-        return self.lexical
+        self.__dict__["_lexical"] = rebuild(self.store, self.settings.lexical_dir)
+        return self._lexical
 
     @cached_property
     def site(self) -> SiteStore:
-        self._sqlite_only()
         return SiteStore(self.store)
 
     @cached_property
@@ -53,17 +61,14 @@ class Library:
 
     @cached_property
     def personal(self) -> PersonalStore:
-        self._sqlite_only()
         return PersonalStore(self.store)
 
     @cached_property
     def mail(self) -> MailStore:
-        self._sqlite_only()
         return MailStore(self.store)
 
     @cached_property
     def worker_store(self) -> WorkerStore:
-        self._sqlite_only()
         return WorkerStore(self.store)
 
     def polite_client(self, service: str, politeness: Politeness) -> PoliteClient:

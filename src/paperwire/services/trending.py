@@ -25,7 +25,12 @@ def trending_score(upvotes: int, feed_date: date, now: datetime) -> float:
     return upvotes / (age_hours(feed_date, now) + AGE_OFFSET_HOURS) ** GRAVITY
 
 
-def sql_score(upvotes_sql: str, feed_date_sql: str, now_param: str = "?") -> str:
+def sql_score(upvotes_sql: str, feed_date_sql: str, now_param: str = "?",
+              dialect: str = "sqlite") -> str:
     """The same formula as an SQL expression, for ranking inside the database."""
-    age = f"max(0.0, (julianday({now_param}) - julianday({feed_date_sql})) * 24.0)"
+    if dialect == "postgres":
+        age = (f"greatest(0.0, extract(epoch FROM (CAST({now_param} AS timestamp) - "
+               f"CAST({feed_date_sql} AS timestamp))) / 3600.0)")
+    else:
+        age = f"max(0.0, (julianday({now_param}) - julianday({feed_date_sql})) * 24.0)"
     return f"(({upvotes_sql}) / pow({age} + {AGE_OFFSET_HOURS}, {GRAVITY}))"

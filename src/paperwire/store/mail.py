@@ -7,10 +7,9 @@ the claim is one UPDATE, so two senders never take the same row.
 from __future__ import annotations
 
 import secrets
-import sqlite3
 from dataclasses import dataclass
 
-from paperwire.store.sqlite import SQLiteStore
+from paperwire.store.sql import Duplicate  # noqa: F401 - re-exported for callers
 
 
 class AddressTaken(ValueError):
@@ -55,7 +54,6 @@ _SUBSCRIBER = ("SELECT sid, email, uid, confirmed_at, unsubscribed_at, bounced_a
                "hour, tz FROM subscribers")
 _MAIL = ("SELECT mid, mail_key, sid, kind, message_id, to_addr, subject, body_text, body_html, "
          "unsubscribe_url, state, attempts FROM outbox")
-_NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 
 def _subscriber(row) -> Subscriber | None:
@@ -63,9 +61,9 @@ def _subscriber(row) -> Subscriber | None:
 
 
 class MailStore:
-    def __init__(self, papers: SQLiteStore) -> None:
+    def __init__(self, papers) -> None:
         self.papers = papers
-        self.db = papers.db
+        self.db = papers.sql
 
     # -- subscribers ----------------------------------------------------------------------
 
@@ -73,7 +71,7 @@ class MailStore:
         return _subscriber(self.db.execute(f"{_SUBSCRIBER} WHERE sid = ?", (sid,)).fetchone())
 
     def subscriber_by_email(self, email: str) -> Subscriber | None:
-        return _subscriber(self.db.execute(f"{_SUBSCRIBER} WHERE email = ?",
+        return _subscriber(self.db.execute(f"{_SUBSCRIBER} WHERE lower(email) = lower(?)",
                                            (email,)).fetchone())
 
     def subscriber_of(self, uid: int) -> Subscriber | None:
@@ -81,13 +79,15 @@ class MailStore:
 
     def add_subscriber(self, email: str) -> Subscriber:
         """The address's row, made unconfirmed if it is new."""
-        self.db.execute("INSERT OR IGNORE INTO subscribers (email) VALUES (?)", (email,))
+        self.db.execute("INSERT INTO subscribers (email) VALUES (?) ON CONFLICT DO NOTHING",
+                        (email,))
         return self.subscriber_by_email(email)  # type: ignore[return-value]
 
     def set_account_email(self, uid: int, email: str) -> Subscriber:
         """Give an account this address; a new address is unconfirmed until confirmed."""
-        def work(db: sqlite3.Connection) -> None:
-            owner = db.execute("SELECT sid, uid FROM subscribers WHERE email = ?",
+        def work(db) -> None:
+            db.lock("subscribers")
+            owner = db.execute("SELECT sid, uid FROM subscribers WHERE lower(email) = lower(?)",
                                (email,)).fetchone()
             if owner and owner[1] is not None and owner[1] != uid:
                 raise AddressTaken(email)
@@ -102,16 +102,16 @@ class MailStore:
             else:
                 db.execute("INSERT INTO subscribers (email, uid) VALUES (?, ?)", (email, uid))
 
-        self.papers._transaction(work)
+        self.db.transaction(work)
         return self.subscriber_of(uid)  # type: ignore[return-value]
 
     def confirm(self, sid: int) -> None:
-        self.db.execute(f"UPDATE subscribers SET confirmed_at = coalesce(confirmed_at, {_NOW}), "
-                        "unsubscribed_at = NULL WHERE sid = ?", (sid,))
+        self.db.execute(f"UPDATE subscribers SET confirmed_at = coalesce(confirmed_at, "
+                        f"{self.db.now}), unsubscribed_at = NULL WHERE sid = ?", (sid,))
 
     def unsubscribe(self, sid: int) -> None:
         self.db.execute(f"UPDATE subscribers SET unsubscribed_at = coalesce(unsubscribed_at, "
-                        f"{_NOW}) WHERE sid = ?", (sid,))
+                        f"{self.db.now}) WHERE sid = ?", (sid,))
         self.db.execute("UPDATE outbox SET state = 'cancelled' WHERE sid = ? AND kind = "
                         "'digest' AND state = 'pending'", (sid,))
 
@@ -123,7 +123,7 @@ class MailStore:
                         (frequency, hour, tz, sid))
 
     def mark_bounced(self, sid: int, reason: str) -> None:
-        self.db.execute(f"UPDATE subscribers SET bounced_at = {_NOW}, bounce_reason = ? "
+        self.db.execute(f"UPDATE subscribers SET bounced_at = {self.db.now}, bounce_reason = ? "
                         "WHERE sid = ?", (reason[:500], sid))
 
     def active_subscribers(self) -> list[Subscriber]:
@@ -135,7 +135,8 @@ class MailStore:
         return {r[0] for r in self.db.execute("SELECT pid FROM mailed WHERE sid = ?", (sid,))}
 
     def dismiss_for(self, sid: int, pid: int) -> None:
-        self.db.execute("INSERT OR IGNORE INTO subscriber_dismissals (sid, pid) VALUES (?, ?)",
+        self.db.execute("INSERT INTO subscriber_dismissals (sid, pid) VALUES (?, ?) "
+                        "ON CONFLICT DO NOTHING",
                         (sid, pid))
 
     def dismissed_for(self, sid: int) -> set[int]:
@@ -153,22 +154,23 @@ class MailStore:
         the account), in one transaction; False when this mail_key was composed before."""
         added: list[bool] = []
 
-        def work(db: sqlite3.Connection) -> None:
+        def work(db) -> None:
             cur = db.execute(
-                "INSERT OR IGNORE INTO outbox (mail_key, sid, kind, message_id, to_addr, "
-                "subject, body_text, body_html, unsubscribe_url) VALUES (?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO outbox (mail_key, sid, kind, message_id, to_addr, subject, "
+                "body_text, body_html, unsubscribe_url) VALUES (?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT DO NOTHING",
                 (mail.mail_key, mail.sid, mail.kind, mail.message_id, mail.to_addr,
                  mail.subject, mail.body_text, mail.body_html, mail.unsubscribe_url))
             added.append(cur.rowcount == 1)
             if not added[0]:
                 return
-            db.executemany("INSERT OR IGNORE INTO mailed (sid, pid) VALUES (?, ?)",
+            db.executemany("INSERT INTO mailed (sid, pid) VALUES (?, ?) ON CONFLICT DO NOTHING",
                            [(mail.sid, pid) for pid in pids])
             if uid is not None:
-                db.executemany("INSERT OR IGNORE INTO seen (uid, pid) VALUES (?, ?)",
+                db.executemany("INSERT INTO seen (uid, pid) VALUES (?, ?) ON CONFLICT DO NOTHING",
                                [(uid, pid) for pid in pids])
 
-        self.papers._transaction(work)
+        self.db.transaction(work)
         return added[0]
 
     def claim(self, holder: str, now: float, holder_is_gone, mid: int | None = None
@@ -177,7 +179,8 @@ class MailStore:
         process that is gone. Marked 'sending' by this holder before it is returned."""
         taken: list[Mail | None] = []
 
-        def work(db: sqlite3.Connection) -> None:
+        def work(db) -> None:
+            db.lock("outbox")
             only = " AND mid = ?" if mid is not None else ""
             rows = db.execute(
                 f"{_MAIL} WHERE ((state = 'pending' AND next_attempt_at <= ?) OR "
@@ -195,12 +198,12 @@ class MailStore:
                 return
             taken.append(None)
 
-        self.papers._transaction(work)
+        self.db.transaction(work)
         return taken[0]
 
     def mark_sent(self, mid: int) -> None:
-        self.db.execute(f"UPDATE outbox SET state = 'sent', sent_at = {_NOW}, claimed_by = NULL, "
-                        "last_error = NULL WHERE mid = ?", (mid,))
+        self.db.execute(f"UPDATE outbox SET state = 'sent', sent_at = {self.db.now}, "
+                        "claimed_by = NULL, last_error = NULL WHERE mid = ?", (mid,))
 
     def mark_retry(self, mid: int, error: str, at: float) -> None:
         self.db.execute("UPDATE outbox SET state = 'pending', next_attempt_at = ?, "
@@ -235,7 +238,8 @@ class MailStore:
 
     def secret(self, name: str) -> str:
         """A random secret made on first use and kept in the store (never in the repo)."""
-        self.db.execute("INSERT OR IGNORE INTO site_secrets (name, value) VALUES (?, ?)",
+        self.db.execute("INSERT INTO site_secrets (name, value) VALUES (?, ?) "
+                        "ON CONFLICT DO NOTHING",
                         (name, secrets.token_urlsafe(48)))
         return self.db.execute("SELECT value FROM site_secrets WHERE name = ?",
                                (name,)).fetchone()[0]

@@ -4,10 +4,9 @@ and the model trained on it. Shares the papers store's SQLite connection."""
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from dataclasses import dataclass
 
-from paperwire.store.sqlite import SQLiteStore, _chunks
+from paperwire.store.sqlite import _chunks
 
 
 @dataclass(frozen=True)
@@ -34,9 +33,9 @@ class StoredTaste:
 
 
 class PersonalStore:
-    def __init__(self, papers: SQLiteStore) -> None:
+    def __init__(self, papers) -> None:
         self.papers = papers
-        self.db = papers.db
+        self.db = papers.sql
 
     def _pids(self, sql: str, *params: object) -> list[int]:
         return [r[0] for r in self.db.execute(sql, params)]
@@ -52,12 +51,14 @@ class PersonalStore:
         return self._pids(
             "SELECT pid FROM (SELECT pid, created_at AS at FROM votes WHERE uid = ? UNION ALL "
             "SELECT i.pid, i.added_at FROM collection_items i JOIN collections c "
-            "ON c.coll_id = i.coll_id WHERE c.uid = ?) GROUP BY pid ORDER BY max(at) DESC, pid",
+            "ON c.coll_id = i.coll_id WHERE c.uid = ?) AS liked GROUP BY pid "
+            "ORDER BY max(at) DESC, pid",
             uid, uid)
 
     def set_dismissed(self, uid: int, pid: int, dismissed: bool) -> None:
         if dismissed:
-            self.db.execute("INSERT OR IGNORE INTO dismissals (uid, pid) VALUES (?, ?)",
+            self.db.execute("INSERT INTO dismissals (uid, pid) VALUES (?, ?) "
+                            "ON CONFLICT DO NOTHING",
                             (uid, pid))
         else:
             self.db.execute("DELETE FROM dismissals WHERE uid = ? AND pid = ?", (uid, pid))
@@ -67,8 +68,9 @@ class PersonalStore:
                           uid)
 
     def mark_seen(self, uid: int, pids: list[int]) -> None:
-        self.papers._transaction(lambda db: db.executemany(
-            "INSERT OR IGNORE INTO seen (uid, pid) VALUES (?, ?)", [(uid, pid) for pid in pids]))
+        self.db.transaction(lambda db: db.executemany(
+            "INSERT INTO seen (uid, pid) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [(uid, pid) for pid in pids]))
 
     def seen(self, uid: int) -> set[int]:
         return set(self._pids("SELECT pid FROM seen WHERE uid = ?", uid))
@@ -89,8 +91,8 @@ class PersonalStore:
 
     def add_follow(self, uid: int, kind: str, value: str, match_key: str) -> int:
         """The follow's id; following the same thing twice keeps the first."""
-        self.db.execute("INSERT OR IGNORE INTO follows (uid, kind, value, match_key) "
-                        "VALUES (?, ?, ?, ?)", (uid, kind, value, match_key))
+        self.db.execute("INSERT INTO follows (uid, kind, value, match_key) VALUES "
+                        "(?, ?, ?, ?) ON CONFLICT DO NOTHING", (uid, kind, value, match_key))
         self._changed(uid)
         return self.db.execute("SELECT fid FROM follows WHERE uid = ? AND kind = ? AND "
                                "match_key = ?", (uid, kind, match_key)).fetchone()[0]
@@ -111,9 +113,9 @@ class PersonalStore:
     def add_library_items(self, uid: int, items: list[LibraryItem]) -> int:
         """Add the items not there yet, in one transaction; how many were new."""
         before = self.library_count(uid)
-        self.papers._transaction(lambda db: db.executemany(
-            "INSERT OR IGNORE INTO library_items (uid, item_key, title, pid, vector) "
-            "VALUES (?, ?, ?, ?, ?)",
+        self.db.transaction(lambda db: db.executemany(
+            "INSERT INTO library_items (uid, item_key, title, pid, vector) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [(uid, i.item_key, i.title, i.pid, i.vector) for i in items]))
         return self.library_count(uid) - before
 
@@ -135,8 +137,7 @@ class PersonalStore:
             return
         self.db.execute(
             "INSERT INTO notes (uid, pid, body) VALUES (?, ?, ?) ON CONFLICT (uid, pid) DO "
-            "UPDATE SET body = excluded.body, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', "
-            "'now')", (uid, pid, body))
+            f"UPDATE SET body = excluded.body, updated_at = {self.db.now}", (uid, pid, body))
 
     def note(self, uid: int, pid: int) -> str | None:
         row = self.db.execute("SELECT body FROM notes WHERE uid = ? AND pid = ?",
@@ -160,7 +161,7 @@ class PersonalStore:
 
     def save_taste(self, uid: int, taste: StoredTaste) -> None:
         # busy: it is a cache, and the next request saves it
-        with contextlib.suppress(sqlite3.OperationalError):
+        with contextlib.suppress(Exception):
             self.db.execute(
                 "INSERT INTO tastes (uid, signals_rev, kind, weights) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (uid) DO UPDATE SET signals_rev = excluded.signals_rev, "

@@ -28,6 +28,7 @@ from paperwire.store.base import (
     VectorRow,
     WriteConflict,
 )
+from paperwire.store.sql import PostgresDb
 from paperwire.store.sqlite import (
     _COLUMNS,
     _COPY_SQL,
@@ -59,6 +60,7 @@ class PostgresStore:
         migrate(url)
         self.pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=True,
                                    kwargs={"row_factory": dict_row})
+        self.sql = PostgresDb(self.pool)  # for the stores shared with SQLite
 
     @contextmanager
     def _conn(self) -> Iterator[psycopg.Connection]:

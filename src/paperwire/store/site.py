@@ -5,13 +5,13 @@ Shares the papers store's SQLite connection; parameterized SQL only.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from paperwire.store.base import StoredPaper
-from paperwire.store.sqlite import _SELECT, SQLiteStore, _chunks, _from_row
+from paperwire.store.sql import Duplicate
+from paperwire.store.sqlite import _SELECT, _chunks, _from_row
 
 
 class NameTaken(ValueError):
@@ -45,13 +45,13 @@ class Collection:
     size: int
 
 
-def _user(row: sqlite3.Row | None) -> User | None:
+def _user(row) -> User | None:
     if row is None:
         return None
     return User(row["uid"], row["username"], bool(row["is_admin"]), row["password_hash"])
 
 
-def _collection(row: sqlite3.Row | tuple) -> Collection:
+def _collection(row) -> Collection:
     coll_id, uid, owner, name, is_public, size = row
     return Collection(coll_id, uid, owner, name, bool(is_public), size)
 
@@ -61,9 +61,9 @@ def _marks(values: list) -> str:
 
 
 class SiteStore:
-    def __init__(self, papers: SQLiteStore) -> None:
+    def __init__(self, papers) -> None:
         self.papers = papers
-        self.db = papers.db
+        self.db = papers.sql
 
     def _pairs(self, sql: str, pids: list[int], *before: object) -> dict:
         """Run sql, whose {marks} stand for the pids, chunk by chunk; its two columns as a
@@ -74,31 +74,32 @@ class SiteStore:
                                        (*before, *chunk)).fetchall())
         return out
 
-    def _write(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
+    def _write(self, sql: str, params: Iterable = ()):
         return self.db.execute(sql, tuple(params))  # autocommit: one statement, atomic
 
     # -- accounts and sessions -------------------------------------------------------------
 
     def create_user(self, username: str, password_hash: str, is_admin: bool = False) -> User:
         try:
-            cur = self._write("INSERT INTO users (username, password_hash, is_admin) "
-                              "VALUES (?, ?, ?)", (username, password_hash, int(is_admin)))
-        except sqlite3.IntegrityError:
+            uid = self._write("INSERT INTO users (username, password_hash, is_admin) "
+                              "VALUES (?, ?, ?) RETURNING uid",
+                              (username, password_hash, int(is_admin))).fetchone()[0]
+        except Duplicate:
             raise NameTaken(username) from None
-        return User(cur.lastrowid, username, is_admin, password_hash)
+        return User(uid, username, is_admin, password_hash)
 
     def user_by_id(self, uid: int) -> User | None:
         return _user(self.db.execute("SELECT * FROM users WHERE uid = ?", (uid,)).fetchone())
 
     def user_by_name(self, username: str) -> User | None:
-        return _user(self.db.execute("SELECT * FROM users WHERE username = ?",
+        return _user(self.db.execute("SELECT * FROM users WHERE lower(username) = lower(?)",
                                      (username,)).fetchone())
 
     def set_password(self, uid: int, password_hash: str) -> None:
         self._write("UPDATE users SET password_hash = ? WHERE uid = ?", (password_hash, uid))
 
     def set_admin(self, username: str, is_admin: bool) -> bool:
-        cur = self._write("UPDATE users SET is_admin = ? WHERE username = ?",
+        cur = self._write("UPDATE users SET is_admin = ? WHERE lower(username) = lower(?)",
                           (int(is_admin), username))
         return cur.rowcount == 1
 
@@ -123,7 +124,8 @@ class SiteStore:
     def set_vote(self, uid: int, pid: int, up: bool) -> None:
         """Idempotent: the vote ends in the state asked for, however often it is sent."""
         if up:
-            self._write("INSERT OR IGNORE INTO votes (uid, pid) VALUES (?, ?)", (uid, pid))
+            self._write("INSERT INTO votes (uid, pid) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                        (uid, pid))
         else:
             self._write("DELETE FROM votes WHERE uid = ? AND pid = ?", (uid, pid))
 
@@ -142,8 +144,8 @@ class SiteStore:
     # -- comments ------------------------------------------------------------------------
 
     def add_comment(self, pid: int, uid: int, body: str) -> int:
-        return self._write("INSERT INTO comments (pid, uid, body) VALUES (?, ?, ?)",
-                           (pid, uid, body)).lastrowid  # type: ignore[return-value]
+        return self._write("INSERT INTO comments (pid, uid, body) VALUES (?, ?, ?) "
+                           "RETURNING cid", (pid, uid, body)).fetchone()[0]
 
     def comments(self, pid: int) -> list[Comment]:
         rows = self.db.execute(
@@ -174,9 +176,9 @@ class SiteStore:
 
     def create_collection(self, uid: int, name: str, is_public: bool) -> int:
         try:
-            return self._write("INSERT INTO collections (uid, name, is_public) VALUES (?, ?, ?)",
-                               (uid, name, int(is_public))).lastrowid  # type: ignore[return-value]
-        except sqlite3.IntegrityError:
+            return self._write("INSERT INTO collections (uid, name, is_public) VALUES (?, ?, ?) "
+                               "RETURNING coll_id", (uid, name, int(is_public))).fetchone()[0]
+        except Duplicate:
             raise NameTaken(name) from None
 
     def collection(self, coll_id: int) -> Collection | None:
@@ -191,7 +193,8 @@ class SiteStore:
 
     def set_item(self, coll_id: int, pid: int, present: bool) -> None:
         if present:
-            self._write("INSERT OR IGNORE INTO collection_items (coll_id, pid) VALUES (?, ?)",
+            self._write("INSERT INTO collection_items (coll_id, pid) VALUES (?, ?) "
+                        "ON CONFLICT DO NOTHING",
                         (coll_id, pid))
         else:
             self._write("DELETE FROM collection_items WHERE coll_id = ? AND pid = ?",
@@ -208,7 +211,8 @@ class SiteStore:
     # -- submissions and the feed ----------------------------------------------------------
 
     def record_submission(self, pid: int, uid: int) -> None:
-        self._write("INSERT OR IGNORE INTO submissions (pid, uid) VALUES (?, ?)", (pid, uid))
+        self._write("INSERT INTO submissions (pid, uid) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    (pid, uid))
 
     def submitters(self, pids: list[int]) -> dict[int, str]:
         return self._pairs("SELECT s.pid, u.username FROM submissions s JOIN users u "
@@ -227,7 +231,7 @@ class SiteStore:
         params: list = [start.isoformat(), end.isoformat()]
         if submitter:
             where += (" AND pid IN (SELECT s.pid FROM submissions s JOIN users u "
-                      "ON u.uid = s.uid WHERE u.username = ?)")
+                      "ON u.uid = s.uid WHERE lower(u.username) = lower(?))")
             params.append(submitter)
         total = self.db.execute(f"SELECT count(*) FROM papers WHERE {where}", params).fetchone()
         rows = self.db.execute(f"{_SELECT} WHERE {where} ORDER BY {self.UPVOTES_SQL} DESC, "
@@ -285,7 +289,8 @@ class SiteStore:
 
     def newest(self, since: date | None, limit: int) -> list[tuple[int, date]]:
         """(pid, feed date) of the newest visible papers, on or after `since` if given."""
-        where, params = ("AND day >= ?", (since.isoformat(),)) if since else ("", ())
+        where, params = ((f"AND {self.FEED_DATE_SQL} >= ?", (since.isoformat(),)) if since
+                         else ("", ()))
         return [(pid, date.fromisoformat(day)) for pid, day in self.db.execute(
             f"SELECT pid, {self.FEED_DATE_SQL} AS day FROM papers WHERE hidden = 0 {where} "
             "ORDER BY day DESC, pid DESC LIMIT ?", (*params, limit))]

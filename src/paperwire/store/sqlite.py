@@ -20,6 +20,7 @@ from paperwire.store.base import (
     VectorRow,
     WriteConflict,
 )
+from paperwire.store.sql import SQLiteDb
 
 _COLUMNS = (
     "arxiv_id, title_key, version, title, abstract, authors, author_count, published, updated, "
@@ -151,6 +152,7 @@ class SQLiteStore:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=10000")
         self.db.execute("PRAGMA cache_size=-65536")  # 64 MiB: b-tree pages of big imports
+        self.sql = SQLiteDb(self.db, self._transaction)  # for the stores shared with PostgreSQL
         self._ensure_indexes()
 
     def _ensure_indexes(self) -> None:

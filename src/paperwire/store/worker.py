@@ -3,11 +3,8 @@ the one-worker lock. Shares the papers store's SQLite connection; parameterized 
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import dataclass
-
-from paperwire.store.sqlite import SQLiteStore
 
 
 @dataclass
@@ -36,16 +33,17 @@ class StorePacer:
 
 
 class WorkerStore:
-    def __init__(self, papers: SQLiteStore) -> None:
+    def __init__(self, papers) -> None:
         self.papers = papers
-        self.db = papers.db
+        self.db = papers.sql
 
     def reserve_request(self, service: str, interval: float) -> float:
         """Book the next free moment to call a service, at least `interval` seconds after the
         one booked before it by any process on this store; returns seconds to wait for it."""
         out: list[float] = []
 
-        def work(db: sqlite3.Connection) -> None:
+        def work(db) -> None:
+            db.lock("request_slots")
             now = time.time()
             row = db.execute("SELECT next_at FROM request_slots WHERE service = ?",
                              (service,)).fetchone()
@@ -55,14 +53,15 @@ class WorkerStore:
                        (service, at + interval))
             out.append(at - now)
 
-        self.papers._transaction(work)
+        self.db.transaction(work)
         return out[0]
 
     def push_back(self, service: str, until: float) -> None:
         """No request to this service before `until` (a Retry-After from the server)."""
-        self.papers._transaction(lambda db: db.execute(
+        self.db.transaction(lambda db: db.execute(
             "INSERT INTO request_slots (service, next_at) VALUES (?, ?) ON CONFLICT (service) "
-            "DO UPDATE SET next_at = max(next_at, excluded.next_at)", (service, until)))
+            f"DO UPDATE SET next_at = {self.db.greatest}(request_slots.next_at, excluded.next_at)",
+            (service, until)))
 
     # -- jobs ------------------------------------------------------------------------------
 
@@ -97,7 +96,9 @@ class WorkerStore:
         older than stale_after seconds, or who is gone, loses it."""
         out: list[str | None] = []
 
-        def work(db: sqlite3.Connection) -> None:
+        def work(db) -> None:
+            db.lock("locks")
+            db.lock("request_slots")
             now = time.time()
             row = db.execute("SELECT holder, heartbeat FROM locks WHERE name = ?",
                              (name,)).fetchone()
@@ -110,7 +111,7 @@ class WorkerStore:
                        "heartbeat = excluded.heartbeat", (name, holder, now))
             out.append(None)
 
-        self.papers._transaction(work)
+        self.db.transaction(work)
         return out[0]
 
     def heartbeat(self, name: str, holder: str) -> None:
