@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Set up, then run the whole test suite and the linter.
+# Set up, then run the whole test suite and the linter; then the site's tests (pages,
+# browser, security, fuzzing), for-you and mail once more on PostgreSQL instead of SQLite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
 .venv/bin/ruff check src tests benchmarks
-exec .venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest "$@"
+if [ $# -eq 0 ]; then
+  PAPERWIRE_TEST_STORE=postgres .venv/bin/python -m pytest tests/test_site.py \
+    tests/test_http.py tests/test_browser.py tests/test_api_fuzz.py tests/test_pages_look.py \
+    tests/test_reader_journey.py tests/test_foryou.py tests/test_mail.py
+fi

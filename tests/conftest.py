@@ -25,7 +25,14 @@ def shared() -> Path:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def db(tmp_path: Path, monkeypatch) -> Path:
+    """The test's store: an SQLite file, or with PAPERWIRE_TEST_STORE=postgres a new
+    PostgreSQL database (its URL), its indexes in the test's folder."""
+    from tests.pg import on_postgres, shared_server
+
+    if on_postgres():
+        monkeypatch.setenv("PAPERWIRE_INDEX_DIR", str(tmp_path / "index"))
+        return shared_server().new_database()  # type: ignore[return-value]
     return tmp_path / "papers.db"
 
 

@@ -4,6 +4,7 @@ run as root (PostgreSQL refuses root), stopped at the end of the session."""
 
 from __future__ import annotations
 
+import atexit
 import glob
 import os
 import shutil
@@ -15,6 +16,26 @@ from pathlib import Path
 import psycopg
 
 from tests.servers import free_port
+
+_shared: PostgresServer | None = None
+
+
+def on_postgres() -> bool:
+    """Whether the site tests run on PostgreSQL (PAPERWIRE_TEST_STORE=postgres)."""
+    return os.environ.get("PAPERWIRE_TEST_STORE") == "postgres"
+
+
+def shared_server() -> PostgresServer:
+    """One server for a whole test run on PostgreSQL, stopped when the run ends."""
+    global _shared
+    if _shared is None:
+        binaries = server_binaries()
+        if binaries is None:
+            raise RuntimeError("PAPERWIRE_TEST_STORE=postgres, but no PostgreSQL server "
+                               "binaries are installed")
+        _shared = PostgresServer(binaries)
+        atexit.register(_shared.stop)
+    return _shared
 
 
 def server_binaries() -> Path | None:

@@ -76,6 +76,12 @@ class Site:
     """paperwire serve, for real, on a free port of 127.0.0.1."""
 
     def __init__(self, db: Path, env: dict[str, str], workers: int = 1) -> None:
+        from tests.pg import on_postgres, shared_server
+
+        self.index_dir = db.with_name(db.name + ".index") if isinstance(db, Path) else None
+        if on_postgres() and isinstance(db, Path):  # the same test, on a PostgreSQL database
+            env = {**env, "PAPERWIRE_INDEX_DIR": str(self.index_dir)}
+            db = shared_server().new_database()  # type: ignore[assignment]
         self.db = db
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -96,6 +102,16 @@ class Site:
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run([EXE, "--db", self.db, *args], env=self.env, capture_output=True,
                               text=True, check=True)
+
+    def query(self, sql: str, params: tuple = ()) -> list:
+        """Rows of a read query on the site's store, whichever database it is."""
+        from paperwire.store import open_store
+
+        store = open_store(self.db)
+        try:
+            return list(store.sql.execute(sql, params))
+        finally:
+            store.close()
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, follow_redirects=False, timeout=30)

@@ -116,10 +116,7 @@ def test_sign_up_sign_in_and_session_cookie_flags(site):
 def test_passwords_are_stored_as_argon2id(site):
     with site.client() as c:
         sign_up(c, "grace", "compiler pioneer")
-    import sqlite3
-
-    stored = sqlite3.connect(site.db).execute(
-        "SELECT password_hash FROM users WHERE username = 'grace'").fetchone()[0]
+    stored = site.query("SELECT password_hash FROM users WHERE username = 'grace'")[0][0]
     assert stored.startswith("$argon2id$") and "compiler" not in stored
 
 
@@ -350,7 +347,7 @@ def test_healthz_checks_the_store_and_the_indexes(site):
         assert ok.status_code == 200 and ok.headers["cache-control"] == "no-store"
         assert ok.json() | {"problems": []} == {"status": "ok", "papers": 4, "lexical_docs": 4,
                                                  "vectors": 0, "problems": []}
-        shutil.rmtree(site.db.with_name(site.db.name + ".index") / "lexical")
+        shutil.rmtree(site.index_dir / "lexical")
         broken = c.get("/healthz")
         assert broken.status_code == 503 and broken.json()["status"] == "failing"
         assert broken.json()["problems"][0].startswith("lexical index:")

@@ -28,7 +28,7 @@ from paperwire.store.base import (
     VectorRow,
     WriteConflict,
 )
-from paperwire.store.sql import PostgresDb
+from paperwire.store.sql import PostgresDb, without_nul
 from paperwire.store.sqlite import (
     _COLUMNS,
     _COPY_SQL,
@@ -68,8 +68,10 @@ class PostgresStore:
             yield conn
 
     def _rows(self, sql: str, params: Iterable = ()) -> list[dict]:
+        params = [[without_nul([v])[0] for v in p] if isinstance(p, list) else p
+                  for p in without_nul(params)]
         with self._conn() as conn:
-            return conn.execute(sql, tuple(params)).fetchall()
+            return conn.execute(sql, params).fetchall()
 
     def _value(self, sql: str, params: Iterable = ()):
         rows = self._rows(sql, params)

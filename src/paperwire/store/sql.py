@@ -86,6 +86,12 @@ def keyed_rows(cursor):
     return make
 
 
+def without_nul(params: Iterable) -> tuple:
+    """PostgreSQL text cannot hold NUL: one in user input becomes U+FFFD (so a lookup finds
+    nothing, as it would on SQLite, and a write keeps the rest of the text)."""
+    return tuple(p.replace("\x00", "\ufffd") if isinstance(p, str) else p for p in params)
+
+
 class PostgresDb:
     dialect = "postgres"
     now = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
@@ -114,7 +120,7 @@ class PostgresDb:
         with self._connection() as conn:
             try:
                 cur = conn.cursor(row_factory=keyed_rows)
-                cur.execute(self._sql(sql), tuple(params))
+                cur.execute(self._sql(sql), without_nul(params))
             except psycopg.errors.UniqueViolation as e:
                 raise Duplicate(str(e)) from e
             rows = cur.fetchall() if cur.description else []
@@ -125,7 +131,7 @@ class PostgresDb:
         if not rows:
             return
         with self._connection() as conn, conn.cursor() as cur:
-            cur.executemany(self._sql(sql), rows)
+            cur.executemany(self._sql(sql), [without_nul(r) for r in rows])
 
     def lock(self, name: str) -> None:
         """Inside a transaction: one holder of this name at a time, until it ends."""
