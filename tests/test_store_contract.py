@@ -143,7 +143,15 @@ def test_the_command_line_works_alike_on_both(location, tmp_path, model_dir):
     assert stats["by_source"] == {"jsonl": 3}
 
 
-def test_db_copy_moves_a_store_and_a_second_run_changes_nothing(tmp_path, pg_url):
+def test_db_copy_moves_a_store_and_a_second_run_changes_nothing(tmp_path, pg_url,
+                                                                monkeypatch):
+    from pathlib import Path
+
+    from paperwire.config import Settings
+    from paperwire.services import accounts
+    from paperwire.services.library import Library
+
+    monkeypatch.setenv("PAPERWIRE_INDEX_DIR", str(tmp_path / "index"))
     from click.testing import CliRunner
 
     from paperwire.cli import main
@@ -156,13 +164,39 @@ def test_db_copy_moves_a_store_and_a_second_run_changes_nothing(tmp_path, pg_url
     s.save_vectors(MODEL_NAME, [VectorRow(sp.pid, "h", sp.rev, bytes(1536))
                                 for batch in s.changed_since(0) for sp in batch][:30])
     s.close()
+    people = Library(Settings(db=Path(source)))
+    ada = accounts.sign_up(people.site, "ada", "correct horse 1")
+    grace = accounts.sign_up(people.site, "Grace", "correct horse 2")
+    token = accounts.new_session(people.site, ada)
+    for pid in (1, 2, 3):
+        people.site.set_vote(ada.uid, pid, True)
+    people.site.set_vote(grace.uid, 1, True)
+    people.site.add_comment(2, grace.uid, "**Nice**")
+    coll = people.site.create_collection(ada.uid, "Reading", True)
+    people.site.set_item(coll, 5, True)
+    people.personal.set_dismissed(ada.uid, 9, True)
+    people.mail.confirm(people.mail.set_account_email(ada.uid, "ada@example.org").sid)
+    people.close()
 
     runner = CliRunner()
     first = runner.invoke(main, ["db", "copy", source, pg_url], catch_exceptions=False)
     assert first.exit_code == 0, first.output
-    assert "41 papers and 30 vectors written" in first.output
+    assert "41 papers, 30 vectors and" in first.output
     again = runner.invoke(main, ["db", "copy", source, pg_url], catch_exceptions=False)
-    assert "0 papers and 0 vectors written" in again.output
+    assert "0 papers, 0 vectors and 0 other rows written" in again.output
+
+    copy = Library(Settings(db=pg_url))
+    try:
+        assert accounts.session_for(copy.site, token)[0].username == "ada", "still signed in"
+        assert copy.site.vote_counts([1, 2, 3]) == {1: 2, 2: 1, 3: 1}
+        assert [c.body for c in copy.site.comments(2)] == ["**Nice**"]
+        assert copy.site.items(coll) == [5]
+        assert copy.personal.dismissed(ada.uid) == [9]
+        assert copy.mail.subscriber_of(ada.uid).active
+        newcomer = accounts.sign_up(copy.site, "hopper", "correct horse 3")
+        assert newcomer.uid == 3, "new accounts continue after the copied ones"
+    finally:
+        copy.close()
 
     src, dst = open_store(source), open_store(pg_url)
     try:

@@ -1,6 +1,7 @@
 """`paperwire db copy SRC DST`: a whole store into another (SQLite into PostgreSQL, or
-back), keeping every paper's pid and revision, then its vectors; verified by counts, and
-a second run changes nothing."""
+back), keeping every paper's pid and revision, then its vectors, then accounts, sessions,
+votes, comments, collections, readers' signals and mail, ids kept; verified by counts,
+and a second run changes nothing."""
 
 from __future__ import annotations
 
@@ -11,6 +12,13 @@ from paperwire.embedding import MODEL_NAME
 from paperwire.store.base import Store
 
 BATCH = 2000
+# what people and the worker added, in an order that keeps every reference satisfied
+TABLES = ("harvest_state", "users", "sessions", "votes", "comments", "collections",
+          "collection_items", "submissions", "dismissals", "seen", "follows", "library_items",
+          "notes", "tastes", "subscribers", "outbox", "mailed", "subscriber_dismissals",
+          "site_secrets", "jobs")
+SERIAL_KEYS = {"users": "uid", "comments": "cid", "collections": "coll_id",
+               "follows": "fid", "subscribers": "sid", "outbox": "mid"}
 
 
 class CopyMismatch(Exception):
@@ -21,12 +29,14 @@ class CopyMismatch(Exception):
 class CopyReport:
     papers_written: int = 0
     vectors_written: int = 0
+    rows_written: int = 0  # accounts, votes, comments, collections, mail…
     counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # name → (source, copy)
 
     def summary(self) -> str:
-        checked = ", ".join(f"{name} {src:,}" for name, (src, _) in self.counts.items())
-        return (f"{self.papers_written:,} papers and {self.vectors_written:,} vectors written; "
-                f"counts equal: {checked}")
+        checked = ", ".join(f"{name} {src:,}" for name, (src, _) in self.counts.items()
+                            if src)
+        return (f"{self.papers_written:,} papers, {self.vectors_written:,} vectors and "
+                f"{self.rows_written:,} other rows written; counts equal: {checked}")
 
 
 def _copy_vectors(source: Store, target: Store) -> int:
@@ -41,9 +51,32 @@ def _copy_vectors(source: Store, target: Store) -> int:
     return written
 
 
+def _copy_table(source: Store, target: Store, table: str) -> int:
+    rows = list(source.sql.execute(f"SELECT * FROM {table}"))
+    if not rows:
+        return 0
+    columns = list(rows[0].keys())
+    sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+           f"({', '.join('?' * len(columns))}) ON CONFLICT DO NOTHING")
+    written = 0
+
+    def work(db) -> None:
+        nonlocal written
+        for row in rows:
+            written += db.execute(sql, tuple(row)).rowcount
+        key = SERIAL_KEYS.get(table)
+        if key and db.dialect == "postgres":  # the next new row continues after the copied
+            db.execute(f"SELECT setval(pg_get_serial_sequence('{table}', '{key}'), "
+                       f"(SELECT max({key}) FROM {table}))")
+
+    target.sql.transaction(work)
+    return written
+
+
 def _counts(store: Store) -> dict[str, int]:
     stats = store.stats()
-    return {"papers": stats.papers, "visible": store.count(visible_only=True),
+    tables = {t: store.sql.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+    return {**tables, "papers": stats.papers, "visible": store.count(visible_only=True),
             "with an arXiv id": stats.with_arxiv_id, "vectors": store.vector_count(MODEL_NAME),
             "revision": store.max_rev(), **{f"from {k}": v for k, v in stats.by_source.items()}}
 
@@ -56,6 +89,7 @@ def copy_store(source: Store, target: Store,
         if on_progress:
             on_progress(len(batch))
     report.vectors_written = _copy_vectors(source, target)
+    report.rows_written = sum(_copy_table(source, target, t) for t in TABLES)
     theirs, ours = _counts(source), _counts(target)
     report.counts = {k: (v, ours.get(k, 0)) for k, v in theirs.items()}
     wrong = [f"{k}: {a:,} in the source, {b:,} in the copy"
