@@ -246,10 +246,29 @@ def _embed(library: Library) -> None:
 
 
 @main.command()
+@click.option("--ray", "ray_address", is_flag=False, flag_value="auto", default=None,
+              metavar="[ADDRESS]", help="Spread the work over a Ray cluster at ADDRESS "
+              "(ray://host:10001), or a local one when given no address (needs the ray "
+              "extra: pip install 'paperwire[ray]').")
+@click.option("--workers", type=click.IntRange(1, 10000), default=None,
+              help="Ray workers (default: one per CPU of the cluster).")
 @click.pass_context
-def embed(ctx: click.Context) -> None:
+def embed(ctx: click.Context, ray_address: str | None, workers: int | None) -> None:
     """Embed papers that have no vector yet or whose text changed (safe to rerun)."""
-    _embed(_library(ctx))
+    if ray_address is None:
+        _embed(_library(ctx))
+        return
+    from paperwire.services import embed_ray
+
+    try:
+        import ray  # noqa: F401 - an optional extra
+    except ImportError:
+        click.echo("error: Ray is not installed: pip install 'paperwire[ray]'", err=True)
+        sys.exit(1)
+    report = embed_ray.embed_on_ray(_library(ctx), ray_address, workers)
+    click.echo(report.summary())
+    if report.lost_batches:
+        sys.exit(75)  # EX_TEMPFAIL: run again
 
 
 @main.group()
