@@ -84,17 +84,29 @@ def test_hiding_and_vectors(store):
 
 
 def _upsert(location: str, start: int) -> None:
+    from paperwire.store.site import SiteStore
+
     s = open_store(location)
+    site = SiteStore(s)
     try:
         for offset in range(0, 60, 10):  # overlapping ranges, small batches: many races
             ingest(s, [paper(n, external_upvotes=n) for n in range(start + offset,
                                                                      start + offset + 10)],
                    batch_size=5)
+            for n in range(start + offset, start + offset + 10):  # and votes, some twice
+                pid = s.find(f"2501.{n:05d}").pid
+                for uid in (1, 2, 1 + n % 3):
+                    site.set_vote(uid, pid, True)
     finally:
         s.close()
 
 
 def test_eight_processes_upserting_overlapping_papers_match_a_serial_run(location, store):
+    from paperwire.store.site import SiteStore
+
+    site = SiteStore(store)
+    for name in ("ann", "ben", "cy"):
+        site.create_user(name, "not a real hash")
     starts = [i * 20 for i in range(8)]  # process i writes papers 20i .. 20i+59
     context = multiprocessing.get_context("spawn")
     workers = [context.Process(target=_upsert, args=(location, s)) for s in starts]
@@ -107,6 +119,9 @@ def test_eight_processes_upserting_overlapping_papers_match_a_serial_run(locatio
     assert store.count() == len(expected)
     ids = [sp.paper.arxiv_id for batch in store.changed_since(0) for sp in batch]
     assert sorted(ids) == sorted(f"2501.{n:05d}" for n in expected), "none doubled, none lost"
+    votes = site.vote_counts([store.find(f"2501.{n:05d}").pid for n in expected])
+    assert sum(votes.values()) == sum(3 if n % 3 == 2 else 2 for n in expected), \
+        "every vote counted once"
 
 
 def test_the_command_line_works_alike_on_both(location, tmp_path, model_dir):
