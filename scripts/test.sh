@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up, then run the whole test suite and the linter; then the site's tests (pages,
-# browser, security, fuzzing), for-you and mail once more on PostgreSQL instead of SQLite.
+# browser, security, fuzzing), for-you, mail, the worker, harvesting and search once more on
+# PostgreSQL instead of SQLite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
@@ -9,5 +10,6 @@ bash scripts/setup.sh test
 if [ $# -eq 0 ]; then
   PAPERWIRE_TEST_STORE=postgres .venv/bin/python -m pytest tests/test_site.py \
     tests/test_http.py tests/test_browser.py tests/test_api_fuzz.py tests/test_pages_look.py \
-    tests/test_reader_journey.py tests/test_foryou.py tests/test_mail.py
+    tests/test_reader_journey.py tests/test_foryou.py tests/test_mail.py tests/test_worker.py \
+    tests/test_harvest.py tests/test_search.py tests/test_first_impression.py tests/test_hf_api.py
 fi
