@@ -21,7 +21,7 @@ ray = pytest.importorskip("ray", reason="Ray is the ray extra (in the test extra
 
 def _papers() -> list:
     papers = []
-    for n in range(20):  # 600 papers: a few batches per worker
+    for n in range(50):  # 1,500 papers: six batches, so both workers are busy at the kill
         for p in topical_papers():
             p.arxiv_id = f"{p.arxiv_id[:-1]}{n % 10}" if n < 10 else None
             p.title = f"{p.title}, part {n}"
