@@ -55,6 +55,11 @@ def period_of(sub: Subscriber, now: datetime) -> tuple[str, bool]:
     return local.date().isoformat(), local.hour >= sub.hour
 
 
+def digest_key(sub: Subscriber, period: str) -> str:
+    """The outbox's unique key for one subscriber's digest of one period."""
+    return f"digest:{sub.sid}:{period}"
+
+
 def _authors(sp: StoredPaper) -> str:
     names = sp.paper.authors
     return ", ".join(names[:3]) + (" et al." if len(names) > 3 else "")
@@ -97,13 +102,12 @@ def sections_for(library, sub: Subscriber, now: datetime) -> list[Section]:
     return [s for s in sections if s.entries]
 
 
-def compose(library, sub: Subscriber, now: datetime) -> Composed | None:
+def compose(library, sub: Subscriber, now: datetime, period: str) -> Composed | None:
     """This period's digest for a subscriber, or None when there is nothing new for them."""
-    period, _ = period_of(sub, now)
     sections = sections_for(library, sub, now)
     if not sections:
         return None
-    key = f"digest:{sub.sid}:{period}"
+    key = digest_key(sub, period)
     kind = "weekly" if sub.frequency == "weekly" else "daily"
     day = now.astimezone(ZoneInfo(sub.tz))
     title = (f"Your weekly papers, week of {day.strftime('%B %-d')}" if kind == "weekly"
@@ -129,9 +133,9 @@ def compose_due(library, now: datetime | None = None, dry_run: bool = False
     out = []
     for sub in library.mail.active_subscribers():
         period, due = period_of(sub, now)
-        if not due or library.mail.has_mail(f"digest:{sub.sid}:{period}"):
+        if not due or library.mail.has_mail(digest_key(sub, period)):
             continue
-        composed = compose(library, sub, now)
+        composed = compose(library, sub, now, period)
         if composed is None:
             continue
         if dry_run or library.mail.enqueue(composed.mail, composed.pids, sub.uid):

@@ -80,8 +80,8 @@ def _base_scores(pool: Pool, taste: Taste) -> np.ndarray:
     return _z(np.log1p(pool.upvotes) - 0.15 * pool.days)
 
 
-def rank(library, user: User, pool: Pool, exclude: set[int], found: Examples,
-         taste: Taste, follows: list[Follow], since_days: int | None = None) -> Ranked:
+def rank(library, pool: Pool, exclude: set[int], taste: Taste, follows: list[Follow]
+         ) -> Ranked:
     if not len(pool):
         return Ranked([], np.zeros(0))
     scores = _base_scores(pool, taste) + RECENCY * np.exp(-pool.days / RECENCY_DAYS)
@@ -90,8 +90,6 @@ def rank(library, user: User, pool: Pool, exclude: set[int], found: Examples,
         scores[list(reasons)] += FOLLOW
     mask = np.ones(len(pool), bool)
     mask[[pool.row_of[p] for p in exclude if p in pool.row_of]] = False
-    if since_days is not None:
-        mask &= pool.days <= since_days
     rows = np.flatnonzero(mask)
     order = rows[np.argsort(-scores[rows], kind="stable")]
     return Ranked(order.tolist(), scores, reasons)
@@ -118,7 +116,7 @@ def _like_reasons(pool: Pool, rows: list[int], found: Examples, titles: dict[int
 
 
 def recommend(library, user: User, limit: int = 30, offset: int = 0,
-              extra_exclude: set[int] | None = None, since_days: int | None = None,
+              extra_exclude: set[int] | None = None,
               today: date | None = None) -> list[Recommendation]:
     """New papers for this user, best first, each with a one-line reason."""
     limit = max(1, min(limit, MAX_LIMIT))
@@ -126,8 +124,7 @@ def recommend(library, user: User, limit: int = 30, offset: int = 0,
     found = examples(library, user.uid)
     taste = taste_of(library, user.uid, pool.background, found)
     exclude = excluded(library, user, found) | (extra_exclude or set())
-    ranked = rank(library, user, pool, exclude, found, taste,
-                  library.personal.follows(user.uid), since_days)
+    ranked = rank(library, pool, exclude, taste, library.personal.follows(user.uid))
     rows = ranked.rows[offset:offset + limit]
     papers = library.store.get_many([int(pool.pids[r]) for r in rows]
                                     + [p for p in found.positive_pids if p])

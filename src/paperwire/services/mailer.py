@@ -149,7 +149,8 @@ def send_due(library, stop: threading.Event | None = None, only: int | None = No
                 break
             sub = store.subscriber(mail.sid)
             if sub is None or sub.bounced_at or (mail.kind == "digest" and not sub.active):
-                store.cancel_for(mail.sid) if sub else None
+                if sub is not None:
+                    store.cancel_for(mail.sid)
                 report.cancelled += 1
                 continue
             time.sleep(max(0.0, last + gap - time.monotonic()))

@@ -9,8 +9,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from paperwire.store.sql import Duplicate  # noqa: F401 - re-exported for callers
-
 
 class AddressTaken(ValueError):
     """Another account already uses this address."""
