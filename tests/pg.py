@@ -47,7 +47,7 @@ def server_binaries() -> Path | None:
 
 
 class PostgresServer:
-    def __init__(self, binaries: Path) -> None:
+    def __init__(self, binaries: Path, options: str = "") -> None:
         self.bin = binaries
         self.root = Path(tempfile.mkdtemp(prefix="paperwire-pg-"))
         self.port = free_port()
@@ -60,7 +60,7 @@ class PostgresServer:
                   "--no-sync", "-E", "UTF8", "--locale=C")
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-w", "start",
                   "-o", f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
-                        "-c fsync=off -c max_connections=200")
+                        "-c fsync=off -c max_connections=200 " + options)
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
         self._n = 0
 
