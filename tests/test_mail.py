@@ -271,3 +271,21 @@ def test_period_keys_follow_the_readers_time_zone_and_hour():
         ("2026-W48", False)  # Monday before 08:00
     assert digest.period_of(weekly, datetime(2026, 11, 26, 7, 0, tzinfo=UTC)) == \
         ("2026-W48", True)
+
+
+def test_a_mail_claimed_by_a_sender_on_a_lost_host_is_sent_once_its_claim_is_old(
+        mail_library, mailbox):
+    lib = mail_library
+    _confirmed(lib, "waiting@example.org")
+    digest.compose_due(lib, NOW)
+    now = time.time()
+    taken = lib.mail.claim("another-host:4242", now, mailer.holder_is_gone)
+    assert taken is not None
+    assert mailer.send_due(lib).sent == 0, "a fresh claim from another host is left alone"
+    assert mailbox.to("waiting@example.org") == []
+    later = lib.mail.claim("this-host:1", now + mailer.CLAIM_LEASE + 1, mailer.holder_is_gone)
+    assert later is not None and later.message_id == taken.message_id, \
+        "an old claim from another host is taken over, with the same Message-ID"
+    lib.mail.mark_retry(later.mid, "handed back to the sender", now)
+    assert mailer.send_due(lib).sent == 1
+    assert len(mailbox.to("waiting@example.org")) == 1

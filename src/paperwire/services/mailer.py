@@ -2,7 +2,8 @@
 
 Each mail is claimed (state 'sending', by this process) in one transaction before the SMTP
 conversation and marked 'sent' right after the server accepts it. A crash in between leaves
-it 'sending'; the next sender sees its claimant gone and sends it again with the same
+it 'sending'; the next sender sees its claimant gone (a process on this host that no longer
+exists, or a claim older than CLAIM_LEASE from any host) and sends it again with the same
 Message-ID, so the receiving side sees one mail (docs/design.md, "Mail"). Temporary
 failures (4xx, refused or dropped connections, timeouts) retry with doubling delays;
 permanent ones (5xx for the recipient or the message) mark the address bounced, and it is
@@ -22,6 +23,10 @@ from email.utils import formatdate
 from paperwire.config import MailSettings
 from paperwire.services.holders import holder_is_gone, holder_name
 from paperwire.store.mail import Mail
+
+# One send takes a few SMTP round trips of at most [mail] timeout each: a claim this old
+# is a sender that died, even one on another host that cannot be asked.
+CLAIM_LEASE = 900.0
 
 
 class Temporary(Exception):
@@ -144,7 +149,8 @@ def send_due(library, stop: threading.Event | None = None, only: int | None = No
     connection = Connection(settings)
     try:
         while not (stop and stop.is_set()):
-            mail = store.claim(holder, time.time(), holder_is_gone, only)
+            mail = store.claim(holder, time.time(), holder_is_gone, only,
+                               lease=CLAIM_LEASE)
             if mail is None:
                 break
             sub = store.subscriber(mail.sid)

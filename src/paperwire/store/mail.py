@@ -171,10 +171,12 @@ class MailStore:
         self.db.transaction(work)
         return added[0]
 
-    def claim(self, holder: str, now: float, holder_is_gone, mid: int | None = None
-              ) -> Mail | None:
+    def claim(self, holder: str, now: float, holder_is_gone, mid: int | None = None,
+              lease: float = 900.0) -> Mail | None:
         """Take the next mail due (or this one): pending and due, or left 'sending' by a
-        process that is gone. Marked 'sending' by this holder before it is returned."""
+        process that is gone or whose claim is older than the lease (a sender on another
+        host cannot be asked whether it lives). Marked 'sending' by this holder, its lease
+        running from now, before it is returned."""
         taken: list[Mail | None] = []
 
         def work(db) -> None:
@@ -184,14 +186,17 @@ class MailStore:
                 f"{_MAIL} WHERE ((state = 'pending' AND next_attempt_at <= ?) OR "
                 f"state = 'sending'){only} ORDER BY next_attempt_at, mid LIMIT 50",
                 (now, *(() if mid is None else (mid,)))).fetchall()
-            claimers = dict(db.execute("SELECT mid, claimed_by FROM outbox WHERE state = "
-                                       "'sending'").fetchall())
+            claims = {mid: (by, until) for mid, by, until in db.execute(
+                "SELECT mid, claimed_by, next_attempt_at FROM outbox WHERE state = 'sending'")}
             for row in rows:
                 mail = Mail(*row)
-                if mail.state == "sending" and not holder_is_gone(claimers.get(mail.mid)):
-                    continue
+                if mail.state == "sending":
+                    claimed_by, lease_ends = claims.get(mail.mid, (None, 0.0))
+                    if lease_ends > now and not holder_is_gone(claimed_by):
+                        continue
                 db.execute("UPDATE outbox SET state = 'sending', claimed_by = ?, "
-                           "attempts = attempts + 1 WHERE mid = ?", (holder, mail.mid))
+                           "attempts = attempts + 1, next_attempt_at = ? WHERE mid = ?",
+                           (holder, now + lease, mail.mid))
                 taken.append(mail)
                 return
             taken.append(None)
