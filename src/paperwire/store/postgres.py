@@ -28,6 +28,7 @@ from paperwire.store.base import (
     VectorRow,
     WriteConflict,
 )
+from paperwire.store.paper_reads import PaperReads
 from paperwire.store.sql import PostgresDb, without_nul
 from paperwire.store.sqlite import (
     _COLUMNS,
@@ -54,7 +55,9 @@ def migrate(url: str) -> None:
         backend.apply_migrations(backend.to_apply(read_migrations(str(folder))))
 
 
-class PostgresStore:
+class PostgresStore(PaperReads):
+    _mark = "%s"
+
     def __init__(self, url: str, pool_size: int = 4) -> None:
         self.url = url
         migrate(url)
@@ -171,21 +174,6 @@ class PostgresStore:
     def get_many(self, pids: Iterable[int]) -> dict[int, StoredPaper]:
         return {sp.pid: sp for sp in self._select("WHERE pid = ANY(%s)", (list(pids),))}
 
-    def find(self, key: str) -> StoredPaper | None:
-        rows = self._select("WHERE arxiv_id = %s OR local_key = %s ORDER BY pid LIMIT 1",
-                            (key, key))
-        return rows[0] if rows else None
-
-    def changed_since(self, rev: int, batch_size: int = 5000) -> Iterator[list[StoredPaper]]:
-        last_pid = 0
-        while True:
-            rows = self._select("WHERE rev > %s AND pid > %s ORDER BY pid LIMIT %s",
-                                (rev, last_pid, batch_size))
-            if not rows:
-                return
-            yield rows
-            last_pid = rows[-1].pid
-
     def max_rev(self) -> int:
         return self._value("SELECT coalesce(max(rev), 0) FROM papers")
 
@@ -197,11 +185,6 @@ class PostgresStore:
         orphans = self._value("SELECT count(*) FROM source_ids s LEFT JOIN papers p "
                               "ON p.pid = s.pid WHERE p.pid IS NULL")
         return [f"{orphans} source ids name no paper"] if orphans else []
-
-    def latest(self, limit: int, offset: int = 0) -> list[StoredPaper]:
-        return self._select(
-            "WHERE hidden = 0 ORDER BY coalesce(listed_on, published) DESC NULLS LAST, "
-            "coalesce(external_upvotes, 0) DESC, pid DESC LIMIT %s OFFSET %s", (limit, offset))
 
     def stats(self) -> StoreStats:
         row = self._rows("SELECT count(*) AS n, count(arxiv_id) AS ids, max(published) AS new, "

@@ -20,6 +20,7 @@ from paperwire.store.base import (
     VectorRow,
     WriteConflict,
 )
+from paperwire.store.paper_reads import PaperReads
 from paperwire.store.sql import SQLiteDb
 
 _COLUMNS = (
@@ -140,7 +141,9 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield items[i : i + size]
 
 
-class SQLiteStore:
+class SQLiteStore(PaperReads):
+    _mark = "?"
+
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -267,21 +270,6 @@ class SQLiteStore:
             out.update((sp.pid, sp) for sp in self._select(f"WHERE pid IN ({marks})", chunk))
         return out
 
-    def find(self, key: str) -> StoredPaper | None:
-        rows = self._select("WHERE arxiv_id = ? OR local_key = ? ORDER BY pid LIMIT 1",
-                            (key, key))
-        return rows[0] if rows else None
-
-    def changed_since(self, rev: int, batch_size: int = 5000) -> Iterator[list[StoredPaper]]:
-        last_pid = 0
-        while True:
-            rows = self._select("WHERE rev > ? AND pid > ? ORDER BY pid LIMIT ?",
-                                (rev, last_pid, batch_size))
-            if not rows:
-                return
-            yield rows
-            last_pid = rows[-1].pid
-
     def max_rev(self) -> int:
         return self.db.execute("SELECT coalesce(max(rev), 0) FROM papers").fetchone()[0]
 
@@ -292,11 +280,6 @@ class SQLiteStore:
     def integrity_problems(self) -> list[str]:
         rows = [r[0] for r in self.db.execute("PRAGMA quick_check")]
         return [] if rows == ["ok"] else rows
-
-    def latest(self, limit: int, offset: int = 0) -> list[StoredPaper]:
-        return self._select(
-            "WHERE hidden = 0 ORDER BY coalesce(listed_on, published) DESC NULLS LAST, "
-            "coalesce(external_upvotes, 0) DESC, pid DESC LIMIT ? OFFSET ?", (limit, offset))
 
     def stats(self) -> StoreStats:
         db = self.db
