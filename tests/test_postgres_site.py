@@ -60,3 +60,32 @@ def test_two_servers_share_sessions_votes_and_new_papers(pg_url, tmp_path):
             second.stop()
     finally:
         first.stop()
+
+
+def test_a_new_server_from_a_copy_of_a_siblings_index_folder_catches_up_without_a_rebuild(
+        pg_url, tmp_path, monkeypatch):
+    import shutil
+
+    from paperwire.config import Settings
+    from paperwire.services.importing import import_file
+    from paperwire.services.library import Library
+    from paperwire.services.search import search
+
+    monkeypatch.setenv("PAPERWIRE_INDEX_DIR", str(tmp_path / "index-a"))
+    first = Library(Settings(db=pg_url))
+    import_file(first, write_jsonl(tmp_path / "papers.jsonl", RECORDS))
+    first.close()
+    shutil.copytree(tmp_path / "index-a", tmp_path / "index-b")
+    marker = tmp_path / "index-b" / "lexical" / "copied"
+    marker.touch()  # a rebuild starts from an empty folder
+    later = [{"arxiv_id": "2503.00009", "title": "Kolmogorov-Arnold networks",
+              "abstract": "Learnable activations on edges.", "published": "2025-03-15"}]
+    monkeypatch.setenv("PAPERWIRE_INDEX_DIR", str(tmp_path / "index-a"))
+    import_file(Library(Settings(db=pg_url)), write_jsonl(tmp_path / "later.jsonl", later))
+
+    monkeypatch.setenv("PAPERWIRE_INDEX_DIR", str(tmp_path / "index-b"))
+    second = Library(Settings(db=pg_url))
+    assert [h.paper.paper.key for h in search(second, "kolmogorov").hits] == ["2503.00009"]
+    assert [h.paper.paper.key for h in search(second, "causality").hits] == ["2503.00002"]
+    assert marker.exists(), "caught up from the revision in the copy, not rebuilt"
+    second.close()
