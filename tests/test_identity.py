@@ -99,7 +99,8 @@ def test_scifact_imports_one_paper_per_document(library, shared):
     assert library.store.count() == 5183
 
 
-def test_a_store_made_before_the_rule_keeps_its_rows_and_keys(db):
+def test_a_store_made_before_the_rule_keeps_its_rows_and_keys(tmp_path):
+    db = tmp_path / "made-before-the-rule.db"  # the rule came while stores were SQLite
     folder = resources.files("paperwire.store") / "migrations" / "sqlite"
     backend = get_backend(f"sqlite:///{db}")
     old = read_migrations(str(folder)).filter(lambda m: m.id < "0004")

@@ -88,18 +88,33 @@ def test_an_interrupted_batch_leaves_no_half_written_paper(library):
     with pytest.raises(KeyboardInterrupt):
         ingest(library.store, records(), batch_size=10)
     assert library.store.count() == 3
-    db = sqlite3.connect(library.settings.db)
-    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert library.store.integrity_problems() == []
+    if not library.settings.is_url:
+        db = sqlite3.connect(library.settings.db)
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+POISON_TRIGGER = {
+    "sqlite": ["CREATE TRIGGER boom BEFORE INSERT ON papers WHEN NEW.title = 'Poison' "
+               "BEGIN SELECT RAISE(ABORT, 'boom'); END"],
+    "postgres": ["CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                 "IF NEW.title = 'Poison' THEN RAISE EXCEPTION 'boom'; END IF; "
+                 "RETURN NEW; END $$",
+                 "CREATE TRIGGER boom BEFORE INSERT ON papers FOR EACH ROW "
+                 "EXECUTE FUNCTION boom()"],
+}
 
 
 def test_a_failure_inside_the_write_rolls_the_whole_batch_back(library):
+    import psycopg
+
     ingest(library.store, [paper(title="Existing", arxiv_id="2101.00001")])
-    library.store.db.execute("CREATE TRIGGER boom BEFORE INSERT ON papers "
-                             "WHEN NEW.title = 'Poison' BEGIN SELECT RAISE(ABORT, 'boom'); END")
-    with pytest.raises(sqlite3.IntegrityError):
+    for statement in POISON_TRIGGER["postgres" if library.settings.is_url else "sqlite"]:
+        library.store.sql.execute(statement)
+    with pytest.raises((sqlite3.IntegrityError, psycopg.errors.RaiseException)):
         ingest(library.store, [paper(title="Fine"), paper(title="Poison")])
     assert library.store.count() == 1
+    assert library.store.find("2101.00001") is not None
 
 
 def test_external_upvotes_follow_the_latest_report(library):
@@ -119,7 +134,8 @@ def test_reopening_the_store_keeps_everything_and_migrations_run_once(db, librar
     assert again.store.find("2101.00001") is not None
     from importlib import resources
 
-    files = list((resources.files("paperwire.store") / "migrations" / "sqlite").iterdir())
-    applied = sqlite3.connect(db).execute("SELECT count(*) FROM _yoyo_migration").fetchone()[0]
+    dialect = "postgres" if again.settings.is_url else "sqlite"
+    files = list((resources.files("paperwire.store") / "migrations" / dialect).iterdir())
+    applied = again.store.sql.execute("SELECT count(*) FROM _yoyo_migration").fetchone()[0]
     assert applied == len([f for f in files if f.name.endswith(".sql")]) >= 2
     again.close()
