@@ -43,7 +43,7 @@ def _run_until_settled(db, env, rng: random.Random, at: datetime, lib: Library) 
     returns how many runs were killed."""
     kills = 0
     for _ in range(60):
-        run = subprocess.Popen([EXE, "--db", db, "digest", "send", "--now", at.isoformat()],
+        run = subprocess.Popen([EXE, "--db", str(db), "digest", "send", "--now", at.isoformat()],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if rng.random() < 0.6:
             time.sleep(rng.uniform(0.0, 2.5))
@@ -58,10 +58,9 @@ def _run_until_settled(db, env, rng: random.Random, at: datetime, lib: Library) 
     raise AssertionError(f"the outbox did not settle: {lib.mail.outbox_counts()}")
 
 
-def test_every_confirmed_subscriber_gets_each_digest_exactly_once(tmp_path):
+def test_every_confirmed_subscriber_gets_each_digest_exactly_once(db):
     rng = random.Random(8058)
     box = Mailbox()
-    db = tmp_path / "mail.db"
     lib = Library(Settings(db=db, mail=MailSettings(site_url="http://papers.test")))
     try:
         importing.import_records(lib, topical_papers(PERIODS[0].date()))
@@ -73,7 +72,7 @@ def test_every_confirmed_subscriber_gets_each_digest_exactly_once(tmp_path):
             box.once = {a: [rng.choice(FAULTS), rng.choice(FAULTS)] for a in groups["active"]}
             if n == 1:  # the server is down for the first run of the second day
                 box.down()
-                subprocess.run([EXE, "--db", db, "digest", "send", "--now", at.isoformat()],
+                subprocess.run([EXE, "--db", str(db), "digest", "send", "--now", at.isoformat()],
                                env=env, capture_output=True, timeout=120)
                 box.up()
             kills += _run_until_settled(db, env, rng, at, lib)
