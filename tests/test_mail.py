@@ -228,7 +228,9 @@ def test_the_worker_composes_and_sends_on_its_round(mail_library, mailbox):
 
     from paperwire.services.worker import MAIL, jobs_for
 
-    _confirmed(mail_library, "w@example.org")
+    sub = _confirmed(mail_library, "w@example.org")
+    # the worker asks the clock: a daily digest from midnight UTC is due at any hour it runs
+    mail_library.mail.set_schedule(sub.sid, "daily", 0, "UTC")
     (job,) = [j for j in jobs_for(mail_library) if j.name == MAIL]
     assert job.run(mail_library, threading.Event()) == 1
     assert len(mailbox.to("w@example.org")) == 1
