@@ -174,7 +174,6 @@ def in_postgres(url: str) -> dict:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f"SET hnsw.ef_search = {EF}")
         conn.execute("SET jit = off")
-        base = rss_gib()
         words = [parse_user_query(q).words for q in queries()]
         sql = ("SELECT pid FROM pg_search, to_tsquery('english', %s) q WHERE tsv @@ q "
                "ORDER BY ts_rank_cd(tsv, q) DESC LIMIT 10")
@@ -193,7 +192,7 @@ def in_postgres(url: str) -> dict:
 
         vec_ms, vec_found = timed(nearest, list(query_vectors()))
     return {"lex_ms": lex_ms, "all_ms": all_ms, "vec_ms": vec_ms, "lex_found": lex_found,
-            "vec_found": vec_found, "base_gib": base}
+            "vec_found": vec_found}
 
 
 def exact_neighbours(library: Library) -> list[list[int]]:
