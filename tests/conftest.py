@@ -85,15 +85,12 @@ def mailbox():
 def pg_server():
     """A PostgreSQL server for the session; the tests that need one skip, saying why, only
     where no server binary exists at all (.ci/run installs Debian's postgresql-15)."""
-    from tests.pg import PostgresServer, server_binaries
+    from tests.pg import server_binaries, shared_server
 
-    binaries = server_binaries()
-    if binaries is None:
+    if server_binaries() is None:
         pytest.skip("no PostgreSQL server binaries (apt-get install postgresql-15); "
                     ".ci/run installs them")
-    server = PostgresServer(binaries)
-    yield server
-    server.stop()
+    return shared_server()  # one server for the whole run, stopped when it ends
 
 
 @pytest.fixture

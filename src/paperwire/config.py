@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from paperwire.sources.http import Politeness
+from paperwire.store import is_database_url
 
 
 def default_data_dir() -> Path:
@@ -102,7 +103,7 @@ class Settings:
 
     @property
     def is_url(self) -> bool:
-        return str(self.db).startswith(("postgres://", "postgresql://"))
+        return is_database_url(self.db)
 
     @property
     def index_dir(self) -> Path:
@@ -140,9 +141,9 @@ class Settings:
     def load(cls, db: str | Path | None = None) -> Settings:
         toml = _from_toml()
         chosen = str(db or os.environ.get("PAPERWIRE_DB") or toml.get("db") or "")
-        url = chosen.startswith(("postgres://", "postgresql://"))
         return cls(
-            db=chosen if url else Path(chosen) if chosen else default_data_dir() / "paperwire.db",
+            db=(chosen if is_database_url(chosen) else Path(chosen) if chosen
+                else default_data_dir() / "paperwire.db"),
             harvest=_harvest_settings(toml),
             worker=_worker_settings(toml.get("worker", {})),
             mail=_mail_settings(toml.get("mail", {})),

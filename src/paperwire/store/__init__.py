@@ -1,6 +1,5 @@
-"""The paper store: one interface; SQLite for a file path, PostgreSQL for a database URL
-(papers, checkpoints and vectors so far: the site's, readers' and worker's tables are
-SQLite's only, see docs/design.md)."""
+"""The paper store: one interface; SQLite for a file path, PostgreSQL for a database URL.
+The site's, readers', mail and worker tables are reached through store/sql.py on either."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Subscribers and the outbox. Shares the papers store's SQLite connection.
+"""Subscribers and the outbox. Runs on the papers store's database (store/sql.py).
 
 An outbox row moves pending → sending → sent (or failed, or back to pending to retry);
 the claim is one UPDATE, so two senders never take the same row.

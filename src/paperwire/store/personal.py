@@ -1,5 +1,5 @@
 """What each reader tells the site: not interested, seen, follows, their library, notes,
-and the model trained on it. Shares the papers store's SQLite connection."""
+and the model trained on it. Runs on the papers store's database (store/sql.py)."""
 
 from __future__ import annotations
 
@@ -161,7 +161,7 @@ class PersonalStore:
 
     def save_taste(self, uid: int, taste: StoredTaste) -> None:
         # busy: it is a cache, and the next request saves it
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(*self.db.busy):
             self.db.execute(
                 "INSERT INTO tastes (uid, signals_rev, kind, weights) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (uid) DO UPDATE SET signals_rev = excluded.signals_rev, "

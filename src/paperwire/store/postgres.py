@@ -42,7 +42,7 @@ from paperwire.store.sqlite import (
 PAPERS_LOCK, VECTORS_LOCK = 7301, 7302  # advisory lock ids: one writer of each at a time
 _SELECT = f"SELECT pid, rev, hidden, local_key, added_at, {_COLUMNS} FROM papers"
 _N_COLUMNS = len(_COLUMNS.split(","))
-_NOW = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+_NOW = PostgresDb.now
 _STALE = ("FROM papers p LEFT JOIN embeddings e ON e.pid = p.pid "
           "WHERE (e.pid IS NULL OR e.model != %s OR p.rev > e.paper_rev)")
 
@@ -91,11 +91,10 @@ class PostgresStore(PaperReads):
     def lookup(self, arxiv_ids: Iterable[str], title_keys: Iterable[str],
                doi_keys: Iterable[str] = (), source_ids: Iterable[str] = ()
                ) -> list[StoredPaper]:
-        found = self._select(
+        return self._select(
             "WHERE arxiv_id = ANY(%s) OR title_key = ANY(%s) OR doi_key = ANY(%s) OR pid IN "
             "(SELECT pid FROM source_ids WHERE source_id = ANY(%s)) ORDER BY pid",
             (list(arxiv_ids), list(title_keys), list(doi_keys), list(source_ids)))
-        return found
 
     def write_batch(self, inserts: list[Paper], updates: list[tuple[int, Paper]],
                     checkpoint: HarvestCheckpoint | None = None,

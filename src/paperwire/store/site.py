@@ -1,6 +1,6 @@
 """What people add to the papers: accounts, sessions, votes, comments, collections.
 
-Shares the papers store's SQLite connection; parameterized SQL only.
+Runs on the papers store's database (store/sql.py); parameterized SQL only.
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ class SQLiteDb:
     dialect = "sqlite"
     now = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
     greatest = "max"
+    busy: tuple[type[Exception], ...] = (sqlite3.OperationalError,)  # locked, unreachable
 
     def __init__(self, connection: sqlite3.Connection, transaction) -> None:
         self.connection = connection
@@ -98,7 +99,10 @@ class PostgresDb:
     greatest = "greatest"
 
     def __init__(self, pool) -> None:
+        import psycopg
+
         self.pool = pool
+        self.busy: tuple[type[Exception], ...] = (psycopg.OperationalError,)
         self._local = threading.local()  # the connection of a transaction in progress
 
     @staticmethod

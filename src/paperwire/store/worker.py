@@ -1,5 +1,6 @@
 """What the harvesters and the worker share through the store: request pacing, job status,
-the one-worker lock. Shares the papers store's SQLite connection; parameterized SQL only."""
+the one-worker lock. Runs on the papers store's database (store/sql.py); parameterized SQL
+only."""
 
 from __future__ import annotations
 
@@ -98,7 +99,6 @@ class WorkerStore:
 
         def work(db) -> None:
             db.lock("locks")
-            db.lock("request_slots")
             now = time.time()
             row = db.execute("SELECT holder, heartbeat FROM locks WHERE name = ?",
                              (name,)).fetchone()
