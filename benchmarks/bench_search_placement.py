@@ -20,7 +20,6 @@ import importlib.util
 import json
 import os
 import re
-import statistics
 import struct
 import subprocess
 import sys
@@ -30,9 +29,9 @@ from pathlib import Path
 
 import numpy as np
 import psycopg
-from bench_search import queries
+from bench_search import percentile, queries
 from bench_semantic import fill_store, synthetic_vectors
-from common import DATA, ROOT, record
+from common import DATA, ROOT, record, rss_gib
 
 from paperwire.config import Settings
 from paperwire.embedding import DIM, MODEL_NAME
@@ -55,14 +54,8 @@ def pg_binaries() -> Path:
     return Path(spec.submodule_search_locations[0]) / "pginstall" / "bin"
 
 
-def rss_gib(field: str = "VmRSS") -> float:
-    with open("/proc/self/status") as fp:
-        return next(int(ln.split()[1]) for ln in fp if ln.startswith(field)) / 2**20
-
-
 def cuts(ms: list[float]) -> str:
-    q = statistics.quantiles(ms, n=100)
-    return f"{q[49]:.1f} / {q[98]:.1f}"
+    return f"{percentile(ms, 50):.1f} / {percentile(ms, 99):.1f}"
 
 
 def query_vectors() -> np.ndarray:

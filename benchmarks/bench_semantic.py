@@ -20,7 +20,7 @@ import sys
 import time
 
 import numpy as np
-from common import DATA, SHARED, record
+from common import DATA, SHARED, record, rss_gib
 
 from paperwire.config import Settings
 from paperwire.embedding import MODEL_NAME, OnnxEmbedder, TorchEmbedder
@@ -99,10 +99,7 @@ def serve_queries(n: int) -> None:
         search(library, q, limit=10, mode="hybrid")
         timings.append((time.perf_counter() - t) * 1000)
     cuts = statistics.quantiles(timings, n=100)
-    # VmHWM, not ru_maxrss: the latter keeps the parent's peak across fork and exec
-    with open("/proc/self/status") as fp:
-        peak_kib = next(int(line.split()[1]) for line in fp if line.startswith("VmHWM"))
-    print(f"{cuts[49]:.1f} {cuts[98]:.1f} {peak_kib / 2**20:.2f}")
+    print(f"{cuts[49]:.1f} {cuts[98]:.1f} {rss_gib('VmHWM'):.2f}")
 
 
 def main(n: int) -> None:

@@ -46,6 +46,13 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, Python {platform.python_version()}"
 
 
+def rss_gib(field: str = "VmRSS") -> float:
+    """This process's resident memory (or VmHWM, its peak) in GiB. Not ru_maxrss: that one
+    keeps the parent's peak across fork and exec."""
+    with open("/proc/self/status") as fp:
+        return next(int(ln.split()[1]) for ln in fp if ln.startswith(field)) / 2**20
+
+
 def record(section: str, command: str, figures: dict[str, object]) -> None:
     """Print the figures and replace this section of benchmarks/RESULTS.md with them."""
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
