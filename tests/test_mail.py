@@ -172,20 +172,31 @@ def test_one_click_unsubscribe_needs_no_cookie_and_only_touches_its_address(site
     lib.close()
 
 
+# each signed link of the mails, with the purpose its token is made for
+SIGNED_LINKS = [("GET", "/email/confirm", "confirm"), ("POST", "/unsubscribe", "unsubscribe"),
+                ("GET", "/unsubscribe", "unsubscribe"), ("GET", "/email/settings", "unsubscribe"),
+                ("POST", "/email/settings", "unsubscribe"),
+                ("GET", "/mail/not-interested", "dismiss"),
+                ("POST", "/mail/not-interested", "dismiss")]
+
+
 @pytest.mark.parametrize("forge", ["tampered", "expired", "other purpose", "empty"])
 def test_a_forged_or_expired_link_gets_a_clear_page_and_changes_nothing(site, forge):
     lib = Library(Settings(db=site.db))
     sub = _confirmed(lib, "c@example.org")
-    data = {"sid": sub.sid, "email": sub.email}
-    token = {"tampered": tokens.make(lib, "unsubscribe", data, 3600)[:-3] + "AAA",
-             "expired": tokens.make(lib, "unsubscribe", data, 3600, now=0),
-             "other purpose": tokens.make(lib, "dismiss", data | {"pid": 1}, 3600),
-             "empty": ""}[forge]
-    r = httpx.post(f"{site.url}/unsubscribe", params={"token": token}, timeout=10)
-    assert r.status_code == 400
-    assert "This link does not work" in r.text
-    assert ("expired" in r.text) == (forge == "expired")
+    data = {"sid": sub.sid, "email": sub.email, "pid": 1}
+    for method, path, purpose in SIGNED_LINKS:
+        other = "confirm" if purpose != "confirm" else "unsubscribe"
+        token = {"tampered": tokens.make(lib, purpose, data, 3600)[:-3] + "AAA",
+                 "expired": tokens.make(lib, purpose, data, 3600, now=0),
+                 "other purpose": tokens.make(lib, other, data, 3600),
+                 "empty": ""}[forge]
+        r = httpx.request(method, f"{site.url}{path}", params={"token": token}, timeout=10)
+        assert r.status_code == 400, (method, path)
+        assert "This link does not work" in r.text
+        assert ("expired" in r.text) == (forge == "expired")
     assert lib.mail.subscriber(sub.sid).active
+    assert lib.mail.dismissed_for(sub.sid) == set()
     lib.close()
 
 

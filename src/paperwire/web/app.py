@@ -18,6 +18,7 @@ from paperwire.config import Settings
 from paperwire.services import health
 from paperwire.services.community import Invalid, NotAllowed, NotFound
 from paperwire.services.library import Library
+from paperwire.services.tokens import BadToken
 from paperwire.web import api, feeds, pages, reader, site_files
 from paperwire.web.assets import HashedStaticFiles
 from paperwire.web.deps import CSRF_COOKIE, SignInRequired
@@ -117,6 +118,12 @@ def _install_error_handlers(app: FastAPI) -> None:
             return _error(request, 401, "sign in first")
         back = request.headers.get("referer", "/")
         return RedirectResponse(f"/signin?next={quote(back, safe='')}", 303)
+
+    @app.exception_handler(BadToken)
+    async def bad_link(request: Request, exc: BadToken):  # the signed links in mail
+        return render(request, "message.html", {"heading": "This link does not work",
+                                                "message": str(exc), "error": True},
+                      status_code=400)
 
     for kind, status in ((NotAllowed, 403), (NotFound, 404), (Invalid, 400)):
         app.add_exception_handler(kind, lambda request, exc, s=status: _error(request, s, str(exc)))

@@ -23,7 +23,6 @@ from paperwire.index.lexical import Filters
 from paperwire.services import community, export, feed, foryou, mailer, signals, subscriptions
 from paperwire.services import search as search_service
 from paperwire.services.papers import paper_json
-from paperwire.services.tokens import BadToken
 from paperwire.store.site import User
 from paperwire.web.deps import (
     RowId,
@@ -251,16 +250,9 @@ def _message(request: Request, heading: str, message: str, status_code: int = 20
                   status_code=status_code)
 
 
-def _bad_link(request: Request, e: Exception) -> Response:
-    return _message(request, "This link does not work", str(e), 400)
-
-
 @router.get("/email/confirm")
 def confirm_email(request: Request, token: str = Query("", max_length=1000)):
-    try:
-        sub = subscriptions.confirm(library(request), token)
-    except BadToken as e:
-        return _bad_link(request, e)
+    sub = subscriptions.confirm(library(request), token)
     return _message(request, "Address confirmed",
                     f"{sub.email} is confirmed: your {sub.frequency} digest comes at "
                     f"{sub.hour:02d}:00 ({sub.tz}).")
@@ -268,10 +260,7 @@ def confirm_email(request: Request, token: str = Query("", max_length=1000)):
 
 @router.get("/unsubscribe")
 def unsubscribe_form(request: Request, token: str = Query("", max_length=1000)):
-    try:
-        sub = subscriptions.subscriber_for_token(library(request), "unsubscribe", token)
-    except BadToken as e:
-        return _bad_link(request, e)
+    sub = subscriptions.subscriber_for_token(library(request), "unsubscribe", token)
     return _message(request, "Unsubscribe", f"Stop the digest to {sub.email}?",
                     action=str(request.url), button="Unsubscribe")
 
@@ -280,10 +269,7 @@ def unsubscribe_form(request: Request, token: str = Query("", max_length=1000)):
 def unsubscribe(request: Request, token: str = Query("", max_length=1000)):
     """RFC 8058 one-click: a POST with no cookie and no CSRF token; the signed token in the
     address is the authority, and it names the one address it unsubscribes."""
-    try:
-        sub = subscriptions.unsubscribe(library(request), token)
-    except BadToken as e:
-        return _bad_link(request, e)
+    sub = subscriptions.unsubscribe(library(request), token)
     return _message(request, "Unsubscribed", f"No more digests go to {sub.email}.")
 
 
@@ -297,10 +283,7 @@ def _email_settings(request: Request, token: str, sub, error: str | None = None,
 @router.get("/email/settings")
 def email_settings(request: Request, token: str = Query("", max_length=1000)):
     """An email-only subscriber's schedule, reached from the link in every digest."""
-    try:
-        sub = subscriptions.subscriber_for_token(library(request), "unsubscribe", token)
-    except BadToken as e:
-        return _bad_link(request, e)
+    sub = subscriptions.subscriber_for_token(library(request), "unsubscribe", token)
     return _email_settings(request, token, sub)
 
 
@@ -311,11 +294,9 @@ def save_email_settings(request: Request, token: str = Query("", max_length=1000
                         tz: Annotated[str, Form(max_length=64)] = "UTC"):
     # the signed token is the authority, as for one-click unsubscribe: no session here
     lib = library(request)
+    sub = subscriptions.subscriber_for_token(lib, "unsubscribe", token)
     try:
-        sub = subscriptions.subscriber_for_token(lib, "unsubscribe", token)
         subscriptions.save_schedule(lib, sub, frequency, hour, tz)
-    except BadToken as e:
-        return _bad_link(request, e)
     except community.Invalid as e:
         return _email_settings(request, token, sub, str(e), status_code=400)
     return _email_settings(request, token, lib.mail.subscriber(sub.sid), done="Saved.")
@@ -323,10 +304,7 @@ def save_email_settings(request: Request, token: str = Query("", max_length=1000
 
 @router.get("/mail/not-interested")
 def dismiss_form(request: Request, token: str = Query("", max_length=1000)):
-    try:
-        sp = subscriptions.paper_for_token(library(request), token)
-    except (BadToken, community.NotFound) as e:
-        return _bad_link(request, e)
+    sp = subscriptions.paper_for_token(library(request), token)
     # a page with a button, not an action on GET: mail scanners open links
     return _message(request, "Not interested?",
                     f"“{sp.paper.title}” and papers like it will stop coming to you.",
@@ -335,10 +313,7 @@ def dismiss_form(request: Request, token: str = Query("", max_length=1000)):
 
 @router.post("/mail/not-interested")
 def dismiss_from_mail(request: Request, token: str = Query("", max_length=1000)):
-    try:
-        sp = subscriptions.dismiss_from_mail(library(request), token)
-    except (BadToken, community.NotFound) as e:
-        return _bad_link(request, e)
+    sp = subscriptions.dismiss_from_mail(library(request), token)
     return _message(request, "Noted", f"You will not see “{sp.paper.title}” again.")
 
 
