@@ -15,6 +15,7 @@ RECORDS = [
     {"arxiv_id": "2203.07404", "title": "Respecting causality in PINNs",
      "abstract": "We minimise $\\mathcal{L}(\\theta) = \\sum_{i=1}^{N} w_i \\mathcal{L}_i(\\theta)$ "
                  "with weights $w_i = \\exp(-\\epsilon \\sum_{k<i} \\mathcal{L}_k)$.",
+     "authors": ["Sifan Wang", "Shyam Sankaran", "Paris Perdikaris"],
      "published": "2025-03-14", "upvotes": 2},
 ]
 

@@ -10,7 +10,7 @@ import pytest
 
 from paperwire.services import foryou, signals, taste
 from paperwire.services.community import set_upvote
-from paperwire.services.names import author_key
+from paperwire.services.names import author_key, same_author
 from paperwire.services.papers import find_paper
 from tests.readers import load_topical, make_user, topic_ids
 
@@ -115,6 +115,23 @@ def test_author_names_fold_accents_case_and_initials():
         == author_key("yann lecun")
     assert author_key("Jürgen Schmidhuber") == author_key("J. Schmidhuber")
     assert author_key("Yann LeCun") != author_key("Yann Dauphin")
+
+
+def test_a_written_out_first_name_tells_authors_with_one_initial_apart():
+    assert same_author("Y. LeCun", "Yann LeCun") and same_author("Yann LeCun", "LeCun, Y.")
+    assert same_author("Xiao Zhang", "xiao zhang") and same_author("X. Zhang", "Xiaowen Zhang")
+    assert not same_author("Xiao Zhang", "Xiaowen Zhang")
+    assert not same_author("Yann LeCun", "Yann Dauphin") and not same_author("Plato", "")
+
+
+def test_following_an_author_does_not_bring_another_with_the_same_initial(topical):
+    erin = make_user(topical, "erin")
+    signals.follow(topical, erin, "author", "Yves LeCun")  # the robots paper is Yann's
+    reasons = {r.paper.paper.key: r.reason for r in foryou.recommend(topical, erin, 30)}
+    assert reasons.get(topic_ids("robots")[0]) != "follows Yves LeCun"
+    signals.follow(topical, erin, "author", "Yann LeCun")
+    reasons = {r.paper.paper.key: r.reason for r in foryou.recommend(topical, erin, 30)}
+    assert reasons.get(topic_ids("robots")[0]) == "follows Yann LeCun"
 
 
 def test_my_library_papers_count_though_not_on_the_site(topical, tmp_path):

@@ -100,7 +100,8 @@ class LexicalIndex:
             self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
         except ValueError as e:
             raise IndexUnusable(f"lexical index at {path} cannot be opened: {e}") from e
-        self.index.register_tokenizer("name", _name_analyzer())
+        self._names = _name_analyzer()
+        self.index.register_tokenizer("name", self._names)
         self._writer: tantivy.IndexWriter | None = None
         self._seen_state = 0
 
@@ -257,7 +258,6 @@ class LexicalIndex:
             self.highlight(hits)
         return (result.count if count else None), hits
 
-
     def suggest(self, text: str, field_name: str, limit: int) -> list[int]:
         """Doc ids whose title (or authors) hold every typed word, the last one as a
         prefix: what a search box offers as you type. A one-letter last word is left out
@@ -275,6 +275,25 @@ class LexicalIndex:
         self.reload_if_changed()
         searcher = self.index.searcher()
         result = searcher.search(tantivy.Query.boolean_query(clauses), limit=limit)
+        addresses = [address for _, address in result.hits]
+        return searcher.fast_field_values("doc_id", addresses) if addresses else []
+
+    def by_author_words(self, surname: str, initial: str, limit: int) -> list[int]:
+        """Doc ids, newest first, whose authors hold every word of the surname and a word
+        starting with the initial: the candidates for one author (the caller checks each
+        paper's names, as a surname and an initial may come from two authors)."""
+        words = self._names.analyze(surname)
+        if not words:
+            return []
+        clauses = [tantivy.Query.term_query(self.schema, "authors", w) for w in words]
+        if first := self._names.analyze(initial):
+            clauses.append(tantivy.Query.regex_query(self.schema, "authors",
+                                                     re.escape(first[0][0]) + ".*"))
+        self.reload_if_changed()
+        searcher = self.index.searcher()
+        result = searcher.search(
+            tantivy.Query.boolean_query([(tantivy.Occur.Must, c) for c in clauses]),
+            limit=limit, order_by_field="day")
         addresses = [address for _, address in result.hits]
         return searcher.fast_field_values("doc_id", addresses) if addresses else []
 

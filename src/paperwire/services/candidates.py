@@ -30,7 +30,8 @@ class Pool:
     days: np.ndarray  # int32 days before the newest feed day (0 = newest)
     upvotes: np.ndarray  # float32, external + local at refresh time
     by_category: dict[str, list[int]] = field(default_factory=dict)  # cs.LG and cs → rows
-    by_author: dict[str, list[int]] = field(default_factory=dict)  # folded name → rows
+    # author_key → (row, the name as the paper writes it)
+    by_author: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     newest: date | None = None
     background: np.ndarray = field(default_factory=lambda: np.zeros((0, DIM), np.float32))
     row_of: dict[int, int] = field(default_factory=dict)
@@ -67,7 +68,7 @@ def build_pool(library, today: date) -> Pool:
                           for pid in pids], np.float32),
         newest=newest, row_of={pid: i for i, pid in enumerate(pids)})
     by_category: dict[str, list[int]] = defaultdict(list)
-    by_author: dict[str, list[int]] = defaultdict(list)
+    by_author: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for i, pid in enumerate(pids):
         p = papers[pid].paper
         for cat in {c.lower() for c in p.categories} | {c.split(".")[0].lower()
@@ -75,7 +76,7 @@ def build_pool(library, today: date) -> Pool:
             by_category[cat].append(i)
         for name in p.authors:
             if key := author_key(name):
-                by_author[key].append(i)
+                by_author[key].append((i, name))
     pool.by_category, pool.by_author = dict(by_category), dict(by_author)
     pool.background = background_sample(library)
     return pool

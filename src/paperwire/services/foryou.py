@@ -15,6 +15,7 @@ import numpy as np
 
 from paperwire.index.query import parse_user_query
 from paperwire.services.candidates import Pool
+from paperwire.services.names import author_key, same_author
 from paperwire.services.taste import Examples, Taste, examples, taste_of
 from paperwire.store.base import StoredPaper
 from paperwire.store.personal import Follow
@@ -59,7 +60,8 @@ def follow_matches(library, pool: Pool, follows: list[Follow]) -> dict[int, str]
         elif f.kind == "category":
             rows = pool.by_category.get(f.match_key, [])
         else:
-            rows = pool.by_author.get(f.match_key, [])
+            rows = [row for row, name in pool.by_author.get(author_key(f.value), [])
+                    if same_author(f.value, name)]
         reason = f"matches '{f.value}'" if f.kind == "query" else f"follows {f.value}"
         for row in rows:
             reasons.setdefault(row, reason)

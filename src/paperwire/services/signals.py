@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from paperwire.embedding import MODEL_NAME, paper_text
 from paperwire.services.community import Invalid, NotFound, render_comment
-from paperwire.services.names import author_key
+from paperwire.services.names import name_key, same_author
 from paperwire.sources import RecordError, SourceError, bibtex, csl_json
 from paperwire.store.base import StoredPaper
 from paperwire.store.personal import Follow, LibraryItem
@@ -40,7 +40,7 @@ def _follow_key(kind: str, value: str) -> str:
             raise Invalid(f"{value!r} is not an arXiv category (like cs.RO) or archive (like cs)")
         return value.lower()
     if kind == "author":
-        key = author_key(value)
+        key = name_key(value)
         if not key:
             raise Invalid("an author's name needs letters")
         return key
@@ -61,6 +61,12 @@ def follow(library, user: User, kind: str, value: str) -> Follow:
         raise Invalid(f"one can follow at most {MAX_FOLLOWS} things")
     fid = personal.add_follow(user.uid, kind, value, key)
     return next(f for f in personal.follows(user.uid) if f.fid == fid)
+
+
+def follows_author(library, user: User | None, name: str) -> bool:
+    """Whether this reader follows an author that this name may be."""
+    return user is not None and any(f.kind == "author" and same_author(f.value, name)
+                                    for f in library.personal.follows(user.uid))
 
 
 def unfollow(library, user: User, fid: int) -> None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paperwire.index.lexical import Filters
-from paperwire.services import accounts, community, feed, moderation, signals, similar
+from paperwire.services import accounts, authors, community, feed, moderation, signals, similar
 from paperwire.services import search as search_service
 from paperwire.services import status as status_service
 from paperwire.services.submit import SubmitError, submit
@@ -142,6 +142,21 @@ def search_page(request: Request, v: CurrentViewer, q: str = Query("", max_lengt
         "date_to": date_to, "category": category or "", "page": page, "more": more,
         "shown_from": page * PAGE_SIZE + 1, "shown_to": shown_to,
         "page_link": lambda n: str(request.url.include_query_params(page=n))})
+
+
+@router.get("/authors/{name:path}")
+def author_page(request: Request, v: CurrentViewer, name: str,
+                page: int = Query(0, ge=0, le=MAX_SEARCH_PAGE)):
+    if len(name) > signals.MAX_FOLLOW_VALUE:
+        raise HTTPException(404, "no author has a name that long")
+    lib = library(request)
+    found = authors.papers_by(lib, name, PAGE_SIZE, page * PAGE_SIZE)
+    if not found.papers:
+        raise HTTPException(404, f"no papers by {name} here")
+    return render(request, "author.html", {
+        "found": found, "page": page,
+        "items": feed.items_for(lib, lib.site, found.papers, v.user),
+        "following": signals.follows_author(lib, v.user, name)})
 
 
 @router.get("/papers/{ident}")

@@ -1,0 +1,45 @@
+"""An author's papers: every paper with an author who may be this one (names.same_author),
+so "Yann LeCun", "Y. LeCun" and "LeCun, Yann" lead to the same list, as follows match."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from paperwire.services.community import Invalid
+from paperwire.services.names import author_key, same_author
+from paperwire.store.base import StoredPaper
+
+MAX_CANDIDATES = 5000  # papers sharing the surname and the initial, newest first
+_CHUNK = 500
+
+
+@dataclass
+class AuthorPapers:
+    name: str
+    key: str
+    papers: list[StoredPaper]  # the page asked for, newest first
+    total: int | None  # None when not every candidate was looked at
+    has_more: bool
+
+
+def _by(sp: StoredPaper, wanted: str) -> bool:
+    return not sp.hidden and any(same_author(wanted, name) for name in sp.paper.authors)
+
+
+def papers_by(library, name: str, limit: int, offset: int = 0) -> AuthorPapers:
+    key = author_key(name)
+    if not key:
+        raise Invalid("an author's name needs letters")
+    surname, _, initial = key.partition(" ")
+    candidates = library.lexical.by_author_words(surname, initial, MAX_CANDIDATES)
+    wanted = offset + limit + 1  # one more than shown tells whether there is more
+    matched: list[StoredPaper] = []
+    looked = 0
+    while looked < len(candidates) and len(matched) < wanted:
+        chunk = candidates[looked:looked + _CHUNK]
+        papers = library.store.get_many(chunk)
+        matched += [papers[pid] for pid in chunk if pid in papers and _by(papers[pid], name)]
+        looked += len(chunk)
+    complete = looked == len(candidates) < MAX_CANDIDATES
+    return AuthorPapers(name, key, matched[offset:offset + limit],
+                        len(matched) if complete else None, len(matched) > offset + limit)
