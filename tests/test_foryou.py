@@ -129,7 +129,8 @@ def test_following_an_author_does_not_bring_another_with_the_same_initial(topica
     signals.follow(topical, erin, "author", "Yves LeCun")  # the robots paper is Yann's
     reasons = {r.paper.paper.key: r.reason for r in foryou.recommend(topical, erin, 30)}
     assert reasons.get(topic_ids("robots")[0]) != "follows Yves LeCun"
-    signals.follow(topical, erin, "author", "Yann LeCun")
+    yann = signals.follow(topical, erin, "author", "Yann LeCun")
+    assert signals.follow(topical, erin, "author", "LeCun, Yann") == yann  # once, not twice
     reasons = {r.paper.paper.key: r.reason for r in foryou.recommend(topical, erin, 30)}
     assert reasons.get(topic_ids("robots")[0]) == "follows Yann LeCun"
 

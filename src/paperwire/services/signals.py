@@ -57,7 +57,11 @@ def follow(library, user: User, kind: str, value: str) -> Follow:
         raise Invalid(f"what is followed has 1 to {MAX_FOLLOW_VALUE} characters")
     key = _follow_key(kind, value)
     personal = library.personal
-    if len(personal.follows(user.uid)) >= MAX_FOLLOWS:
+    follows = personal.follows(user.uid)
+    # the same author followed before, whatever key an older version saved it with
+    if same := [f for f in follows if kind == f.kind == "author" and name_key(f.value) == key]:
+        return same[0]
+    if len(follows) >= MAX_FOLLOWS:
         raise Invalid(f"one can follow at most {MAX_FOLLOWS} things")
     fid = personal.add_follow(user.uid, kind, value, key)
     return next(f for f in personal.follows(user.uid) if f.fid == fid)
