@@ -129,3 +129,11 @@ def test_suggestions_are_keyboard_navigable(browser, site):  # noqa: F811
         "Graph transformers for molecules"
     box.press("Enter")
     page.wait_for_url("**/papers/2503.00002")
+    box = page.locator("header input[name=q]")
+    box.press_sequentially("sifan wa", delay=30)
+    page.wait_for_selector("header [role=listbox] [role=option]")
+    box.press("ArrowDown")
+    assert "Sifan Wang" in page.locator("header [role=option][aria-selected=true]").inner_text()
+    box.press("Enter")
+    page.wait_for_url("**/authors/Sifan%20Wang")
+    assert page.locator("h1").inner_text() == "Sifan Wang"

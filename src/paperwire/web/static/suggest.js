@@ -1,5 +1,5 @@
-// Suggestions as you type in a search box: titles (open the paper) and authors (search
-// their name). Arrow keys move, Enter opens, Escape closes; without this script the box
+// Suggestions as you type in a search box: titles (open the paper) and authors (open
+// their page). Arrow keys move, Enter opens, Escape closes; without this script the box
 // is a plain search form.
 (function () {
   document.querySelectorAll("form[role=search] input[name=q]").forEach(function (input, n) {
@@ -35,7 +35,7 @@
     function show(data) {
       list.innerHTML = "";
       var items = data.titles.map(function (t) { return [t.title, "/papers/" + encodeURIComponent(t.id), ""]; })
-        .concat(data.authors.map(function (a) { return [a, "/search?q=" + encodeURIComponent('"' + a + '"'), "author"]; }));
+        .concat(data.authors.map(function (a) { return [a, "/authors/" + encodeURIComponent(a), "author"]; }));
       if (!items.length) { close(); return; }
       items.forEach(function (it, i) { list.appendChild(option(it[0], it[1], it[2], i)); });
       list.hidden = false; active = -1;
