@@ -278,17 +278,22 @@ class LexicalIndex:
         addresses = [address for _, address in result.hits]
         return searcher.fast_field_values("doc_id", addresses) if addresses else []
 
-    def by_author_words(self, surname: str, initial: str, limit: int) -> list[int]:
-        """Doc ids, newest first, whose authors hold every word of the surname and a word
-        starting with the initial: the candidates for one author (the caller checks each
-        paper's names, as a surname and an initial may come from two authors)."""
-        words = self._names.analyze(surname)
+    def by_author_words(self, surname: str, given: str, limit: int) -> list[int]:
+        """Doc ids, newest first, whose authors hold every word of the surname and either
+        the given name or its initial (any word with that initial when only the initial
+        is given): the candidates for one author. The caller checks each paper's names,
+        as the words may come from two authors."""
+        words, first = self._names.analyze(surname), self._names.analyze(given)
         if not words:
             return []
         clauses = [tantivy.Query.term_query(self.schema, "authors", w) for w in words]
-        if first := self._names.analyze(initial):
+        if first and len(first[0]) == 1:
             clauses.append(tantivy.Query.regex_query(self.schema, "authors",
-                                                     re.escape(first[0][0]) + ".*"))
+                                                     re.escape(first[0]) + ".*"))
+        elif first:
+            clauses.append(tantivy.Query.boolean_query([
+                (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "authors", t))
+                for t in (first[0], first[0][0])]))
         self.reload_if_changed()
         searcher = self.index.searcher()
         result = searcher.search(

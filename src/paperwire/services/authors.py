@@ -6,17 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from paperwire.services.community import Invalid
-from paperwire.services.names import author_key, same_author
+from paperwire.services.names import name_key, same_author
 from paperwire.store.base import StoredPaper
 
-MAX_CANDIDATES = 5000  # papers sharing the surname and the initial, newest first
+MAX_CANDIDATES = 5000  # papers sharing the surname and the given name, newest first
 _CHUNK = 500
 
 
 @dataclass
 class AuthorPapers:
     name: str
-    key: str
     papers: list[StoredPaper]  # the page asked for, newest first
     total: int | None  # None when not every candidate was looked at
     has_more: bool
@@ -27,11 +26,11 @@ def _by(sp: StoredPaper, wanted: str) -> bool:
 
 
 def papers_by(library, name: str, limit: int, offset: int = 0) -> AuthorPapers:
-    key = author_key(name)
+    key = name_key(name)
     if not key:
         raise Invalid("an author's name needs letters")
-    surname, _, initial = key.partition(" ")
-    candidates = library.lexical.by_author_words(surname, initial, MAX_CANDIDATES)
+    surname, _, given = key.partition(" ")
+    candidates = library.lexical.by_author_words(surname, given, MAX_CANDIDATES)
     wanted = offset + limit + 1  # one more than shown tells whether there is more
     matched: list[StoredPaper] = []
     looked = 0
@@ -41,5 +40,5 @@ def papers_by(library, name: str, limit: int, offset: int = 0) -> AuthorPapers:
         matched += [papers[pid] for pid in chunk if pid in papers and _by(papers[pid], name)]
         looked += len(chunk)
     complete = looked == len(candidates) < MAX_CANDIDATES
-    return AuthorPapers(name, key, matched[offset:offset + limit],
+    return AuthorPapers(name, matched[offset:offset + limit],
                         len(matched) if complete else None, len(matched) > offset + limit)
