@@ -20,6 +20,8 @@ _PREFIXES = re.compile(
 _PDF_SUFFIX = re.compile(r"\.pdf$", re.IGNORECASE)
 _CANONICAL_NEW_ID = re.compile(NEW_STYLE)
 _TITLE_KEY_PREFIX = "t-"
+# an arXiv category (cs.LG, hep-th, q-bio.BM) or archive (cs, math)
+CATEGORY = re.compile(r"[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?")
 
 
 @dataclass(frozen=True)

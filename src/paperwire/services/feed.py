@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from paperwire.domain import CATEGORY
 from paperwire.services import trending
 from paperwire.services.library import Library
 from paperwire.store.base import StoredPaper
@@ -18,6 +19,21 @@ _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 class BadPeriod(ValueError):
     pass
+
+
+class BadCategory(ValueError):
+    pass
+
+
+def parse_category(value: str | None) -> str | None:
+    """A feed's category ("cs.LG") or archive ("cs") as given; None for every paper."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not CATEGORY.fullmatch(value):
+        raise BadCategory(f"{value[:40]!r} is not an arXiv category (like cs.LG) or archive "
+                          "(like cs)")
+    return value
 
 
 @dataclass
@@ -113,18 +129,21 @@ def items_for(library: Library, site: SiteStore, papers: list[StoredPaper],
                      sp.pid in voted) for sp in papers]
 
 
-def latest_period(site: SiteStore, kind: str, today: date) -> Period:
-    latest = site.latest_feed_date(today) or today
+def latest_period(site: SiteStore, kind: str, today: date,
+                  category: str | None = None) -> Period:
+    latest = site.latest_feed_date(today, category=category) or today
     return PERIOD_OF[kind](latest)
 
 
-def neighbours(site: SiteStore, period: Period, today: date
+def neighbours(site: SiteStore, period: Period, today: date, category: str | None = None
                ) -> tuple[Period | None, Period | None]:
-    """The nearest periods of the same kind before and after this one that hold papers,
-    skipping empty days (weekends, holidays); never one in the future."""
+    """The nearest periods of the same kind before and after this one that hold papers
+    (of the category, if one is given), skipping empty days (weekends, holidays); never
+    one in the future."""
     make = PERIOD_OF[period.kind]
-    before = site.latest_feed_date(period.start - timedelta(days=1))
-    after = site.first_feed_date_after(period.end, today) if period.end < today else None
+    before = site.latest_feed_date(period.start - timedelta(days=1), category=category)
+    after = (site.first_feed_date_after(period.end, today, category)
+             if period.end < today else None)
     return (make(before) if before else None), (make(after) if after else None)
 
 
@@ -135,9 +154,10 @@ class CalendarDay:
     in_month: bool
 
 
-def calendar(site: SiteStore, month: Period) -> list[list[CalendarDay]]:
+def calendar(site: SiteStore, month: Period,
+             category: str | None = None) -> list[list[CalendarDay]]:
     """The month's weeks (Monday first), each day with its number of papers."""
-    counts = site.day_counts(month.start, month.end)
+    counts = site.day_counts(month.start, month.end, category)
     monday = month.start - timedelta(days=month.start.weekday())
     weeks = []
     while monday <= month.end:
@@ -151,37 +171,43 @@ def calendar(site: SiteStore, month: Period) -> list[list[CalendarDay]]:
 FULL_PAGE = 10  # a front page with fewer papers than this widens to the week, then the month
 
 
-def front_period(site: SiteStore, today: date) -> tuple[Period, str | None]:
+def front_period(site: SiteStore, today: date,
+                 category: str | None = None) -> tuple[Period, str | None]:
     """The front page's period: the latest day with papers, widened to its week and then
     its month while it holds fewer than FULL_PAGE; and a sentence saying so, if widened."""
-    latest = site.latest_feed_date(today) or today
-    n_day = site.count_between(latest, latest)
+    latest = site.latest_feed_date(today, category=category)
+    if latest is None:  # nothing yet (in this category)
+        return day(today), None
+    n_day = site.count_between(latest, latest, category)
     if n_day >= FULL_PAGE:
         return day(latest), None
     period = week_of(latest)
-    if site.count_between(period.start, period.end) < FULL_PAGE:
+    if site.count_between(period.start, period.end, category) < FULL_PAGE:
         period = month_of(latest)
+    papers = f"{category} paper" if category else "paper"
     return period, (f"The latest day, {latest.strftime('%B %-d, %Y')}, has only {n_day} "
-                    f"paper{'' if n_day == 1 else 's'}, so here is its {period.kind}.")
+                    f"{papers}{'' if n_day == 1 else 's'}, so here is its {period.kind}.")
 
 
 def period_feed(library: Library, site: SiteStore, period: Period, viewer: User | None,
-                submitter: str | None = None, limit: int = 50, offset: int = 0
-                ) -> tuple[list[FeedItem], int]:
+                submitter: str | None = None, limit: int = 50, offset: int = 0,
+                category: str | None = None) -> tuple[list[FeedItem], int]:
     """A page of the period's papers, most upvoted first, and how many there are in all."""
-    papers, total = site.feed_page(period.start, period.end, limit, offset, submitter)
+    papers, total = site.feed_page(period.start, period.end, limit, offset, submitter,
+                                   category)
     return items_for(library, site, papers, viewer), total
 
 
 def trending_feed(library: Library, site: SiteStore, viewer: User | None, limit: int = 50,
-                  offset: int = 0, now: datetime | None = None) -> list[FeedItem]:
+                  offset: int = 0, now: datetime | None = None,
+                  category: str | None = None) -> list[FeedItem]:
     """Papers of the trending window, by trending score. The window ends at the newest
     upvoted paper (so a store whose newest papers have no votes yet still has a trend),
-    else at the newest paper."""
+    else at the newest paper (of the category, if one is given)."""
     now = now or datetime.now(UTC)
-    latest = (site.latest_feed_date(now.date(), upvoted=True)
-              or site.latest_feed_date(now.date()) or now.date())
+    latest = (site.latest_feed_date(now.date(), upvoted=True, category=category)
+              or site.latest_feed_date(now.date(), category=category) or now.date())
     score = trending.sql_score(site.UPVOTES_SQL, site.FEED_DATE_SQL, dialect=site.db.dialect)
     papers = site.ranked_page(latest - timedelta(days=trending.WINDOW_DAYS), latest, score,
-                              (now.strftime("%Y-%m-%d %H:%M:%S"),), limit, offset)
+                              (now.strftime("%Y-%m-%d %H:%M:%S"),), limit, offset, category)
     return items_for(library, site, papers, viewer)

@@ -4,9 +4,9 @@ library (BibTeX or Zotero's CSL JSON), and private notes."""
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
 
+from paperwire.domain import CATEGORY
 from paperwire.embedding import MODEL_NAME, paper_text
 from paperwire.services.community import Invalid, NotFound, render_comment
 from paperwire.services.names import name_key, same_author
@@ -20,7 +20,6 @@ MAX_FOLLOWS = 100
 MAX_FOLLOW_VALUE = 120
 MAX_NOTE = 20_000
 MAX_LIBRARY_ITEMS = 5000
-_CATEGORY = re.compile(r"[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?")
 
 
 def set_not_interested(library, user: User, paper: StoredPaper, on: bool = True) -> None:
@@ -36,7 +35,7 @@ def mark_seen(library, user: User, papers: list[StoredPaper]) -> None:
 
 def _follow_key(kind: str, value: str) -> str:
     if kind == "category":
-        if not _CATEGORY.fullmatch(value):
+        if not CATEGORY.fullmatch(value):
             raise Invalid(f"{value!r} is not an arXiv category (like cs.RO) or archive (like cs)")
         return value.lower()
     if kind == "author":

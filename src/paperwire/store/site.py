@@ -223,12 +223,24 @@ class SiteStore:
     UPVOTES_SQL = ("(coalesce(external_upvotes, 0) + "
                    "(SELECT count(*) FROM votes v WHERE v.pid = papers.pid))")
 
+    @staticmethod
+    def _in_category(category: str | None) -> tuple[str, tuple]:
+        """A condition (with its parameters) for papers in a category ("cs.LG") or an
+        archive ("cs": cs.LG, cs.CV…); none for None. `categories` is space-separated."""
+        if not category:
+            return "", ()
+        c = category.lower()
+        return (" AND ((' ' || lower(categories) || ' ') LIKE ? OR "
+                "(' ' || lower(categories)) LIKE ?)", (f"% {c} %", f"% {c}.%"))
+
     def feed_page(self, start: date, end: date, limit: int, offset: int,
-                  submitter: str | None = None) -> tuple[list[StoredPaper], int]:
+                  submitter: str | None = None, category: str | None = None
+                  ) -> tuple[list[StoredPaper], int]:
         """Visible papers whose feed date (listed on, else published) lies in [start, end],
         most upvoted first; and how many there are in all."""
-        where = f"hidden = 0 AND {self.FEED_DATE_SQL} BETWEEN ? AND ?"
-        params: list = [start.isoformat(), end.isoformat()]
+        in_category, category_params = self._in_category(category)
+        where = f"hidden = 0 AND {self.FEED_DATE_SQL} BETWEEN ? AND ?{in_category}"
+        params: list = [start.isoformat(), end.isoformat(), *category_params]
         if submitter:
             where += (" AND pid IN (SELECT s.pid FROM submissions s JOIN users u "
                       "ON u.uid = s.uid WHERE lower(u.username) = lower(?))")
@@ -239,13 +251,14 @@ class SiteStore:
         return [_from_row(r) for r in rows], total[0]
 
     def ranked_page(self, start: date, end: date, score_sql: str, score_params: tuple,
-                    limit: int, offset: int) -> list[StoredPaper]:
+                    limit: int, offset: int, category: str | None = None
+                    ) -> list[StoredPaper]:
         """Visible papers of [start, end] ordered by an SQL score expression (trending)."""
-        score = score_sql
+        in_category, category_params = self._in_category(category)
         rows = self.db.execute(
-            f"{_SELECT} WHERE hidden = 0 AND {self.FEED_DATE_SQL} BETWEEN ? AND ? "
-            f"ORDER BY {score} DESC, pid DESC LIMIT ? OFFSET ?",
-            (start.isoformat(), end.isoformat(), *score_params, limit, offset))
+            f"{_SELECT} WHERE hidden = 0 AND {self.FEED_DATE_SQL} BETWEEN ? AND ?{in_category} "
+            f"ORDER BY {score_sql} DESC, pid DESC LIMIT ? OFFSET ?",
+            (start.isoformat(), end.isoformat(), *category_params, *score_params, limit, offset))
         return [_from_row(r) for r in rows]
 
     def paper_keys(self, first_pid: int, last_pid: int) -> list[tuple[str, str]]:
@@ -257,35 +270,44 @@ class SiteStore:
     def max_pid(self) -> int:
         return self.db.execute("SELECT coalesce(max(pid), 0) FROM papers").fetchone()[0]
 
-    def _feed_day(self, where: str, params: tuple, order: str) -> date | None:
+    def _feed_day(self, where: str, params: tuple, order: str,
+                  category: str | None = None) -> date | None:
         """The first feed date of visible papers meeting `where`, in `order` (ASC/DESC)."""
+        in_category, category_params = self._in_category(category)
         row = self.db.execute(f"SELECT {self.FEED_DATE_SQL} AS day FROM papers "
-                              f"WHERE hidden = 0 AND {where} ORDER BY day {order} LIMIT 1",
-                              params).fetchone()
+                              f"WHERE hidden = 0 AND {where}{in_category} "
+                              f"ORDER BY day {order} LIMIT 1",
+                              (*params, *category_params)).fetchone()
         return date.fromisoformat(row[0]) if row and row[0] else None
 
-    def latest_feed_date(self, not_after: date, upvoted: bool = False) -> date | None:
+    def latest_feed_date(self, not_after: date, upvoted: bool = False,
+                         category: str | None = None) -> date | None:
         """The newest feed date up to not_after (of an upvoted paper, if asked)."""
         votes = f" AND {self.UPVOTES_SQL} > 0" if upvoted else ""
         return self._feed_day(f"{self.FEED_DATE_SQL} <= ?{votes}", (not_after.isoformat(),),
-                              "DESC")
+                              "DESC", category)
 
-    def first_feed_date_after(self, after: date, not_after: date) -> date | None:
+    def first_feed_date_after(self, after: date, not_after: date,
+                              category: str | None = None) -> date | None:
         """The oldest feed date in (after, not_after], if any paper has one."""
         return self._feed_day(f"{self.FEED_DATE_SQL} > ? AND {self.FEED_DATE_SQL} <= ?",
-                              (after.isoformat(), not_after.isoformat()), "ASC")
+                              (after.isoformat(), not_after.isoformat()), "ASC", category)
 
-    def day_counts(self, start: date, end: date) -> dict[date, int]:
+    def day_counts(self, start: date, end: date,
+                   category: str | None = None) -> dict[date, int]:
         """Papers per feed day in [start, end]: the calendar's marks."""
+        in_category, category_params = self._in_category(category)
         return {date.fromisoformat(d): n for d, n in self.db.execute(
             f"SELECT {self.FEED_DATE_SQL} AS day, count(*) FROM papers WHERE hidden = 0 AND "
-            f"{self.FEED_DATE_SQL} BETWEEN ? AND ? GROUP BY day",
-            (start.isoformat(), end.isoformat()))}
+            f"{self.FEED_DATE_SQL} BETWEEN ? AND ?{in_category} GROUP BY day",
+            (start.isoformat(), end.isoformat(), *category_params))}
 
-    def count_between(self, start: date, end: date) -> int:
+    def count_between(self, start: date, end: date, category: str | None = None) -> int:
+        in_category, category_params = self._in_category(category)
         return self.db.execute(f"SELECT count(*) FROM papers WHERE hidden = 0 AND "
-                               f"{self.FEED_DATE_SQL} BETWEEN ? AND ?",
-                               (start.isoformat(), end.isoformat())).fetchone()[0]
+                               f"{self.FEED_DATE_SQL} BETWEEN ? AND ?{in_category}",
+                               (start.isoformat(), end.isoformat(), *category_params)
+                               ).fetchone()[0]
 
     def newest(self, since: date | None, limit: int) -> list[tuple[int, date]]:
         """(pid, feed date) of the newest visible papers, on or after `since` if given."""

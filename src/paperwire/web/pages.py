@@ -41,78 +41,95 @@ CurrentViewer = Annotated[Viewer, Depends(viewer)]
 
 # -- feeds -------------------------------------------------------------------------------
 
+def _category(category: str | None = Query(None, max_length=80)) -> str | None:
+    try:
+        return feed.parse_category(category)
+    except feed.BadCategory as e:
+        raise HTTPException(400, str(e)) from None
+
+
+FeedCategory = Annotated[str | None, Depends(_category)]
+
+
 def _feed_page(request: Request, v: Viewer, period: feed.Period, page: int,
-               note: str | None = None):
-    return cached_page(request, v, lambda: _render_feed(request, v, period, page, note))
+               note: str | None = None, category: str | None = None):
+    return cached_page(request, v,
+                       lambda: _render_feed(request, v, period, page, note, category))
 
 
 def _render_feed(request: Request, v: Viewer, period: feed.Period, page: int,
-                 note: str | None):
+                 note: str | None, category: str | None):
     lib, today = library(request), date.today()
     items, total = feed.period_feed(lib, lib.site, period, v.user, limit=PAGE_SIZE,
-                                    offset=page * PAGE_SIZE)
-    before, after = feed.neighbours(lib.site, period, today)
+                                    offset=page * PAGE_SIZE, category=category)
+    before, after = feed.neighbours(lib.site, period, today, category)
     month = feed.month_of(period.start)
     return render(request, "feed.html", {
         "period": period, "items": items, "page": page, "total": total, "note": note,
         "has_more": total > (page + 1) * PAGE_SIZE, "prev": before, "next": after,
         "today": today, "month": month, "week": feed.week_of(period.start),
-        "calendar": feed.calendar(lib.site, month)})
+        "calendar": feed.calendar(lib.site, month, category), "category": category,
+        "category_query": f"?category={category}" if category else ""})
 
 
 @router.get("/")
-def daily_latest(request: Request, v: CurrentViewer, page: int = Query(0, ge=0, le=1000)):
-    period, note = feed.front_period(library(request).site, date.today())
-    return _feed_page(request, v, period, page, note)
+def daily_latest(request: Request, v: CurrentViewer, category: FeedCategory,
+                 page: int = Query(0, ge=0, le=1000)):
+    period, note = feed.front_period(library(request).site, date.today(), category)
+    return _feed_page(request, v, period, page, note, category)
 
 
 @router.get("/papers/{kind}/{value}")
 def period_page(request: Request, v: CurrentViewer, kind: str, value: str,
-                page: int = Query(0, ge=0, le=1000)):
+                category: FeedCategory, page: int = Query(0, ge=0, le=1000)):
     if kind not in ("date", "week", "month"):
         return paper_page(request, v, f"{kind}/{value}")  # an old-style arXiv id
     try:
         period = feed.parse_period("day" if kind == "date" else kind, value)
     except feed.BadPeriod as e:
         raise HTTPException(404, str(e)) from None
-    return _feed_page(request, v, period, page)
+    return _feed_page(request, v, period, page, category=category)
 
 
 @router.get("/papers/go")
-def pick_period(date_: date | None = Query(None, alias="date"),
+def pick_period(category: FeedCategory, date_: date | None = Query(None, alias="date"),
                 week: str | None = Query(None, max_length=10),
                 month: str | None = Query(None, max_length=7)):
     """Where the day, week and month pickers lead: the period's own address."""
+    also = f"?category={category}" if category else ""  # a category has no & # or %
     try:
         if date_:
-            return RedirectResponse(f"/papers/date/{date_.isoformat()}", 303)
+            return RedirectResponse(f"/papers/date/{date_.isoformat()}{also}", 303)
         if week:
-            return RedirectResponse(f"/papers/week/{feed.parse_period('week', week).key}", 303)
+            return RedirectResponse(
+                f"/papers/week/{feed.parse_period('week', week).key}{also}", 303)
         if month:
-            return RedirectResponse(f"/papers/month/{feed.parse_period('month', month).key}",
-                                    303)
+            return RedirectResponse(
+                f"/papers/month/{feed.parse_period('month', month).key}{also}", 303)
     except feed.BadPeriod as e:
         raise HTTPException(400, str(e)) from None
     raise HTTPException(400, "choose a date, a week or a month")
 
 
 @router.get("/weekly")
-def weekly_latest(request: Request, v: CurrentViewer):
-    return _feed_page(request, v, feed.latest_period(library(request).site, "week",
-                                                     date.today()), 0)
+def weekly_latest(request: Request, v: CurrentViewer, category: FeedCategory):
+    period = feed.latest_period(library(request).site, "week", date.today(), category)
+    return _feed_page(request, v, period, 0, category=category)
 
 
 @router.get("/monthly")
-def monthly_latest(request: Request, v: CurrentViewer):
-    return _feed_page(request, v, feed.latest_period(library(request).site, "month",
-                                                     date.today()), 0)
+def monthly_latest(request: Request, v: CurrentViewer, category: FeedCategory):
+    period = feed.latest_period(library(request).site, "month", date.today(), category)
+    return _feed_page(request, v, period, 0, category=category)
 
 
 @router.get("/trending")
-def trending_page(request: Request, v: CurrentViewer):
+def trending_page(request: Request, v: CurrentViewer, category: FeedCategory):
     def make():
-        items = feed.trending_feed(library(request), library(request).site, v.user, PAGE_SIZE)
-        return render(request, "feed.html", {"items": items, "trending": True, "page": 0})
+        items = feed.trending_feed(library(request), library(request).site, v.user, PAGE_SIZE,
+                                   category=category)
+        return render(request, "feed.html", {"items": items, "trending": True, "page": 0,
+                                             "category": category})
 
     return cached_page(request, v, make)
 

@@ -1,0 +1,85 @@
+"""Feeds of one arXiv category or archive, as arXiv's lists: the daily, weekly, monthly
+and trending pages narrowed to cs.LG (or all of cs), their links keeping the choice."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import html
+
+from tests.servers import Site
+
+RECORDS = [
+    {"arxiv_id": "2503.00001", "title": "Learning A", "abstract": "A.", "upvotes": 1,
+     "categories": ["cs.LG"], "published": "2025-03-14"},
+    {"arxiv_id": "2503.00002", "title": "Learning B", "abstract": "B.", "upvotes": 5,
+     "categories": ["stat.ML", "cs.LG"], "published": "2025-03-14"},
+    {"arxiv_id": "2503.00003", "title": "Vision C", "abstract": "C.", "upvotes": 9,
+     "categories": ["cs.CV"], "published": "2025-03-14"},
+    {"arxiv_id": "2503.00004", "title": "Geometry D", "abstract": "D.", "upvotes": 2,
+     "categories": ["math.AG"], "published": "2025-03-14"},
+    {"arxiv_id": "2503.00005", "title": "Learning E", "abstract": "E.",
+     "categories": ["cs.LG"], "published": "2025-03-13"},
+    {"arxiv_id": "2503.00006", "title": "Strings F", "abstract": "F.",
+     "categories": ["hep-th"], "published": "2025-03-10"},
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    with Site.with_papers(tmp_path_factory.mktemp("categories"), RECORDS) as running:
+        yield running
+
+
+def _listed(page) -> list[str]:
+    return [h.rpartition("/")[2] for h in html.fromstring(page.text).xpath(
+        "//article//h2/a/@href")]
+
+
+def test_a_day_narrowed_to_a_category_or_an_archive(site):
+    with site.client() as c:
+        day = "/papers/date/2025-03-14"
+        assert _listed(c.get(day)) == ["2503.00003", "2503.00002", "2503.00004", "2503.00001"]
+        assert _listed(c.get(day, params={"category": "cs.LG"})) == ["2503.00002", "2503.00001"]
+        assert _listed(c.get(day, params={"category": "cs.lg"})) == ["2503.00002", "2503.00001"]
+        assert _listed(c.get(day, params={"category": "cs"})) == [
+            "2503.00003", "2503.00002", "2503.00001"]
+        assert _listed(c.get(day, params={"category": "stat"})) == ["2503.00002"]
+        empty = c.get(day, params={"category": "hep-th"})
+        assert empty.status_code == 200 and "No hep-th papers here." in empty.text
+        assert _listed(c.get("/papers/date/2025-03-10", params={"category": "hep-th"})) == [
+            "2503.00006"]
+
+
+def test_links_of_a_narrowed_feed_keep_the_category(site):
+    with site.client() as c:
+        page = html.fromstring(c.get("/papers/date/2025-03-14?category=cs.LG").text)
+        assert page.xpath("//a[@rel='prev']/@href") == ["/papers/date/2025-03-13?category=cs.LG"]
+        assert "/papers/week/2025-W11?category=cs.LG" in page.xpath("//nav//a/@href")
+        calendar_days = page.xpath("//section[@class='calendar']//a/@href")
+        assert calendar_days == ["/papers/date/2025-03-13?category=cs.LG",
+                                 "/papers/date/2025-03-14?category=cs.LG"]
+        picked = c.get("/papers/go", params={"date": "2025-03-13", "category": "cs.LG"})
+        assert picked.headers["location"] == "/papers/date/2025-03-13?category=cs.LG"
+        (clear,) = page.xpath("//a[text()='All categories']/@href")
+        assert clear == "/papers/date/2025-03-14"
+
+
+def test_the_front_page_trending_and_a_paper_page_by_category(site):
+    with site.client() as c:
+        front = c.get("/", params={"category": "cs.LG"})
+        assert _listed(front) == ["2503.00002", "2503.00001", "2503.00005"]
+        assert "cs.LG" in html.fromstring(front.text).xpath("string(//h1)")
+        assert _listed(c.get("/trending", params={"category": "math"})) == ["2503.00004"]
+        assert _listed(c.get("/weekly", params={"category": "hep-th"})) == ["2503.00006"]
+        paper = html.fromstring(c.get("/papers/2503.00002").text)
+        links = paper.xpath("//p[@class='meta']//a[@class='category']/@href")
+        assert links == ["/?category=stat.ML", "/?category=cs.LG"]
+
+
+@pytest.mark.parametrize("bad", ["cs.L%", "cs LG", "' OR 1=1 --", "x" * 81, "CS"])
+def test_a_malformed_category_is_refused_clearly(site, bad):
+    with site.client() as c:
+        for path in ("/", "/weekly", "/trending", "/papers/date/2025-03-14", "/papers/go"):
+            r = c.get(path, params={"category": bad})
+            assert r.status_code in (400, 422), (path, r.status_code)
+            assert "category" in r.text
