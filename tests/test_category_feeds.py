@@ -4,7 +4,7 @@ and trending pages narrowed to cs.LG (or all of cs), their links keeping the cho
 from __future__ import annotations
 
 import pytest
-from lxml import html
+from lxml import etree, html
 
 from tests.servers import Site
 
@@ -76,10 +76,26 @@ def test_the_front_page_trending_and_a_paper_page_by_category(site):
         assert links == ["/?category=stat.ML", "/?category=cs.LG"]
 
 
+def test_rss_and_atom_of_a_category(site):
+    with site.client() as c:
+        page = html.fromstring(c.get("/papers/date/2025-03-14?category=cs").text)
+        assert "/feeds/daily.rss?category=cs" in page.xpath("//nav//a/@href")
+        rss = etree.fromstring(c.get("/feeds/daily.rss", params={"category": "cs"}).content)
+        assert rss.findtext("channel/title") == \
+            "paperwire: Daily papers in cs, Friday, March 14, 2025"
+        assert [t.text for t in rss.iterfind("channel/item/title")] == [
+            "Vision C", "Learning B", "Learning A"]
+        atom = etree.fromstring(c.get("/feeds/trending.atom?category=math").content)
+        ns = {"a": "http://www.w3.org/2005/Atom"}
+        assert [t.text for t in atom.iterfind("a:entry/a:title", ns)] == ["Geometry D"]
+        assert c.get("/feeds/daily.rss", params={"category": "cs.%"}).status_code == 400
+
+
 @pytest.mark.parametrize("bad", ["cs.L%", "cs LG", "' OR 1=1 --", "x" * 81, "CS"])
 def test_a_malformed_category_is_refused_clearly(site, bad):
     with site.client() as c:
-        for path in ("/", "/weekly", "/trending", "/papers/date/2025-03-14", "/papers/go"):
+        for path in ("/", "/weekly", "/trending", "/papers/date/2025-03-14", "/papers/go",
+                     "/feeds/daily.rss"):
             r = c.get(path, params={"category": bad})
             assert r.status_code in (400, 422), (path, r.status_code)
             assert "category" in r.text

@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import Form, HTTPException, Path, Request
+from fastapi import Depends, Form, HTTPException, Path, Query, Request
 
-from paperwire.services import accounts
+from paperwire.services import accounts, feed
 from paperwire.services.library import Library
 from paperwire.services.papers import find_paper
 from paperwire.store.base import StoredPaper
@@ -101,3 +101,14 @@ def back_to(request: Request, default: str = "/") -> str:
     ref = request.headers.get("referer", "")
     base = str(request.base_url)
     return ref[len(base) - 1:] if ref.startswith(base) else default
+
+
+def _feed_category(category: str | None = Query(None, max_length=80)) -> str | None:
+    try:
+        return feed.parse_category(category)
+    except feed.BadCategory as e:
+        raise HTTPException(400, str(e)) from None
+
+
+# ?category=cs.LG (or an archive, cs) on a feed: None for every paper
+FeedCategory = Annotated[str | None, Depends(_feed_category)]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from feedgen.feed import FeedGenerator
 
 from paperwire.services import feed
-from paperwire.web.deps import library
+from paperwire.web.deps import FeedCategory, library
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # XML 1.0 forbids these
@@ -48,13 +48,16 @@ def _build(request: Request, title: str, items: list[feed.FeedItem], page: str,
 
 
 @router.get("/{name}.{fmt}", summary="RSS or Atom feed: daily or trending")
-def feed_file(request: Request, name: str, fmt: str) -> Response:
+def feed_file(request: Request, name: str, fmt: str, category: FeedCategory) -> Response:
+    """?category=cs.LG (or cs) narrows either feed to a category or an archive."""
     if fmt not in MEDIA or name not in ("daily", "trending"):
         raise HTTPException(404, "feeds are daily.rss, daily.atom, trending.rss, trending.atom")
     lib = library(request)
+    where, query = (f" in {category}", f"?category={category}") if category else ("", "")
     if name == "daily":
-        period = feed.latest_period(lib.site, "day", date.today())
-        return _build(request, f"Daily papers, {period.label}",
-                      feed.period_feed(lib, lib.site, period, None)[0], "/", fmt)
-    return _build(request, "Trending papers", feed.trending_feed(lib, lib.site, None),
-                  "/trending", fmt)
+        period = feed.latest_period(lib.site, "day", date.today(), category)
+        items = feed.period_feed(lib, lib.site, period, None, category=category)[0]
+        return _build(request, f"Daily papers{where}, {period.label}", items, "/" + query, fmt)
+    return _build(request, f"Trending papers{where}",
+                  feed.trending_feed(lib, lib.site, None, category=category),
+                  "/trending" + query, fmt)

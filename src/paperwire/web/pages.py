@@ -16,6 +16,7 @@ from paperwire.services.submit import SubmitError, submit
 from paperwire.web import reader
 from paperwire.web.deps import (
     SESSION_COOKIE,
+    FeedCategory,
     FormRowId,
     RowId,
     Viewer,
@@ -40,16 +41,6 @@ CurrentViewer = Annotated[Viewer, Depends(viewer)]
 
 
 # -- feeds -------------------------------------------------------------------------------
-
-def _category(category: str | None = Query(None, max_length=80)) -> str | None:
-    try:
-        return feed.parse_category(category)
-    except feed.BadCategory as e:
-        raise HTTPException(400, str(e)) from None
-
-
-FeedCategory = Annotated[str | None, Depends(_category)]
-
 
 def _feed_page(request: Request, v: Viewer, period: feed.Period, page: int,
                note: str | None = None, category: str | None = None):
