@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree, html
 
-from tests.servers import Site
+from tests.servers import Site, csrf_of, sign_up
 
 RECORDS = [
     {"arxiv_id": "2503.00001", "title": "Learning A", "abstract": "A.", "upvotes": 1,
@@ -21,6 +21,8 @@ RECORDS = [
      "categories": ["cs.LG"], "published": "2025-03-13"},
     {"arxiv_id": "2503.00006", "title": "Strings F", "abstract": "F.",
      "categories": ["hep-th"], "published": "2025-03-10"},
+    {"arxiv_id": "2504.00007", "title": "Markets G", "abstract": "G.",
+     "categories": ["q-fin.ST"], "published": "2025-04-20"},
 ]
 
 
@@ -99,3 +101,14 @@ def test_a_malformed_category_is_refused_clearly(site, bad):
             r = c.get(path, params={"category": bad})
             assert r.status_code in (400, 422), (path, r.status_code)
             assert "category" in r.text
+
+
+def test_trending_ends_at_the_newest_upvoted_paper_external_or_local(site):
+    with site.client() as c:
+        # the April paper has no votes: trending is the month up to March 14's upvoted papers
+        assert _listed(c.get("/trending"))[:2] == ["2503.00003", "2503.00002"]
+        assert "2504.00007" not in _listed(c.get("/trending"))
+        sign_up(c, "voter")
+        pid = site.query("SELECT pid FROM papers WHERE arxiv_id = '2504.00007'")[0][0]
+        assert c.post(f"/p/{pid}/upvote", data={"csrf": csrf_of(c, "/")}).status_code == 303
+        assert _listed(c.get("/trending")) == ["2504.00007"]  # March 14 is past its window

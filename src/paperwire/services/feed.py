@@ -205,8 +205,8 @@ def trending_feed(library: Library, site: SiteStore, viewer: User | None, limit:
     upvoted paper (so a store whose newest papers have no votes yet still has a trend),
     else at the newest paper (of the category, if one is given)."""
     now = now or datetime.now(UTC)
-    latest = (site.latest_feed_date(now.date(), upvoted=True, category=category)
-              or site.latest_feed_date(now.date(), category=category) or now.date())
+    latest = (site.latest_upvoted_feed_date(now.date(), category)
+              or site.latest_feed_date(now.date(), category) or now.date())
     score = trending.sql_score(site.UPVOTES_SQL, site.FEED_DATE_SQL, dialect=site.db.dialect)
     papers = site.ranked_page(latest - timedelta(days=trending.WINDOW_DAYS), latest, score,
                               (now.strftime("%Y-%m-%d %H:%M:%S"),), limit, offset, category)

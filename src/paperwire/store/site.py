@@ -280,12 +280,26 @@ class SiteStore:
                               (*params, *category_params)).fetchone()
         return date.fromisoformat(row[0]) if row and row[0] else None
 
-    def latest_feed_date(self, not_after: date, upvoted: bool = False,
-                         category: str | None = None) -> date | None:
-        """The newest feed date up to not_after (of an upvoted paper, if asked)."""
-        votes = f" AND {self.UPVOTES_SQL} > 0" if upvoted else ""
-        return self._feed_day(f"{self.FEED_DATE_SQL} <= ?{votes}", (not_after.isoformat(),),
+    def latest_feed_date(self, not_after: date, category: str | None = None) -> date | None:
+        """The newest feed date up to not_after."""
+        return self._feed_day(f"{self.FEED_DATE_SQL} <= ?", (not_after.isoformat(),),
                               "DESC", category)
+
+    def latest_upvoted_feed_date(self, not_after: date,
+                                 category: str | None = None) -> date | None:
+        """The newest feed date up to not_after of a paper with an upvote, from its source
+        or here: read from the upvoted papers alone (index papers_upvoted and the votes
+        table), not by walking back through every paper of a store nobody votes in."""
+        in_category, category_params = self._in_category(category)
+        where = f"hidden = 0 AND {self.FEED_DATE_SQL} <= ?{in_category}"
+        params = (not_after.isoformat(), *category_params)
+        row = self.db.execute(
+            f"SELECT max(day) FROM (SELECT {self.FEED_DATE_SQL} AS day FROM papers "
+            f"WHERE external_upvotes > 0 AND {where} UNION ALL "
+            f"SELECT {self.FEED_DATE_SQL} FROM papers "
+            f"WHERE pid IN (SELECT pid FROM votes) AND {where}) AS upvoted",
+            (*params, *params)).fetchone()
+        return date.fromisoformat(row[0]) if row and row[0] else None
 
     def first_feed_date_after(self, after: date, not_after: date,
                               category: str | None = None) -> date | None:
