@@ -50,6 +50,9 @@ def test_a_day_narrowed_to_a_category_or_an_archive(site):
         assert empty.status_code == 200 and "No hep-th papers here." in empty.text
         assert _listed(c.get("/papers/date/2025-03-10", params={"category": "hep-th"})) == [
             "2503.00006"]
+        for path in ("/", "/trending", day, "/feeds/daily.rss"):  # a category no paper has
+            missing = c.get(path, params={"category": "cs.XX"})
+            assert missing.status_code == 404 and "no paper here is in cs.XX" in missing.text
 
 
 def test_links_of_a_narrowed_feed_keep_the_category(site):

@@ -278,6 +278,14 @@ class LexicalIndex:
         addresses = [address for _, address in result.hits]
         return searcher.fast_field_values("doc_id", addresses) if addresses else []
 
+    def has_category(self, category: str) -> bool:
+        """Whether any paper is in this category (cs.LG) or archive (cs), in any case:
+        a few ms, where the store has no index to tell."""
+        pattern = "(?i)" + re.escape(category) + ("" if "." in category else r"(\..*)?")
+        self.reload_if_changed()
+        query = tantivy.Query.regex_query(self.schema, "categories", pattern)
+        return bool(self.index.searcher().search(query, limit=1).hits)
+
     def by_author_words(self, surname: str, given: str, limit: int) -> list[int]:
         """Doc ids, newest first, whose authors hold every word of the surname and either
         the given name or its initial (any word with that initial when only the initial

@@ -103,11 +103,16 @@ def back_to(request: Request, default: str = "/") -> str:
     return ref[len(base) - 1:] if ref.startswith(base) else default
 
 
-def _feed_category(category: str | None = Query(None, max_length=80)) -> str | None:
+def _feed_category(request: Request,
+                   category: str | None = Query(None, max_length=80)) -> str | None:
     try:
-        return feed.parse_category(category)
+        category = feed.parse_category(category)
     except feed.BadCategory as e:
         raise HTTPException(400, str(e)) from None
+    # a category no paper has would walk every paper's row in SQL before saying so
+    if category and not library(request).lexical.has_category(category):
+        raise HTTPException(404, f"no paper here is in {category}")
+    return category
 
 
 # ?category=cs.LG (or an archive, cs) on a feed: None for every paper
