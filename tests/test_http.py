@@ -123,6 +123,29 @@ def test_search_pages_through_every_match_and_counts_them(tmp_path):
         assert "1 paper matches" in one
 
 
+def test_search_sorts_newest_first_and_exports_what_the_page_shows(tmp_path):
+    papers = [{"arxiv_id": f"2504.{i:05d}", "title": f"Graph study {i}",
+               "abstract": "Graphs." + " graph" * (9 - i), "published": f"2025-04-0{i + 1}",
+               "categories": ["cs.LG" if i % 2 else "cs.CV"]} for i in range(9)]
+    with Site.with_papers(tmp_path, papers) as running, running.client() as c:
+        def shown(page: str) -> list[str]:
+            return [h.rpartition("/")[2] for h in
+                    etree.HTML(page).xpath("//article//h2/a/@href")]
+
+        newest = c.get("/search", params={"q": "graph", "sort": "date"}).text
+        assert shown(newest) == [f"2504.{i:05d}" for i in range(8, -1, -1)]
+        assert '<option value="date" selected>' in newest
+        narrowed = c.get("/search", params={"q": "graph", "category": "cs.LG",
+                                            "from": "2025-04-03", "sort": "date"}).text
+        assert shown(narrowed) == ["2504.00007", "2504.00005", "2504.00003"]
+        (bibtex,) = etree.HTML(narrowed).xpath("//a[text()='BibTeX']/@href")
+        exported = c.get(bibtex)
+        assert exported.status_code == 200
+        assert [line.split("/")[-1].strip('},') for line in exported.text.splitlines()
+                if "arxiv.org/abs/" in line] == ["2504.00007", "2504.00005", "2504.00003"]
+        assert c.get("/search", params={"q": "graph", "sort": "upvotes"}).status_code == 422
+
+
 def test_previous_and_next_skip_empty_days_and_never_reach_the_future(tmp_path):
     from datetime import date, timedelta
 

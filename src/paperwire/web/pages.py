@@ -133,12 +133,14 @@ def search_page(request: Request, v: CurrentViewer, q: str = Query("", max_lengt
                 date_to: date | None = Query(None, alias="to"),
                 category: str | None = Query(None, max_length=40),
                 mode: str | None = Query(None, pattern="^(lexical|semantic|hybrid)$"),
+                sort: str = Query("relevance", pattern="^(relevance|date)$"),
                 page: int = Query(0, ge=0, le=MAX_SEARCH_PAGE)):
     results, items = None, []
     if q.strip():
         filters = Filters(date_from, date_to, category or None)
         results = search_service.search(library(request), q, filters, PAGE_SIZE,
-                                        offset=page * PAGE_SIZE, mode=mode, count=True)
+                                        offset=page * PAGE_SIZE, sort=sort, mode=mode,
+                                        count=True)
         found = feed.items_for(library(request), library(request).site,
                                [h.paper for h in results.hits], v.user)
         items = list(zip(results.hits, found, strict=True))
@@ -148,7 +150,9 @@ def search_page(request: Request, v: CurrentViewer, q: str = Query("", max_lengt
     return render(request, "search.html", {
         "q": q, "results": results, "items": items, "date_from": date_from,
         "date_to": date_to, "category": category or "", "page": page, "more": more,
-        "shown_from": page * PAGE_SIZE + 1, "shown_to": shown_to,
+        "sort": sort, "shown_from": page * PAGE_SIZE + 1, "shown_to": shown_to,
+        # the export gives what the page shows: same words, filters and order
+        "export_query": str(request.url.remove_query_params(["page"]).query),
         "page_link": lambda n: str(request.url.include_query_params(page=n))})
 
 
