@@ -123,6 +123,21 @@ def test_search_pages_through_every_match_and_counts_them(tmp_path):
         assert "1 paper matches" in one
 
 
+@pytest.mark.parametrize("arxiv_id", ["2203.07404", None])
+def test_a_paper_page_offers_its_bibtex_entry_to_copy(site, arxiv_id):
+    import bibtexparser
+
+    ident = arxiv_id or site.query("SELECT local_key FROM papers WHERE arxiv_id IS NULL")[0][0]
+    with site.client() as c:
+        page = etree.HTML(c.get(f"/papers/{ident}").text)
+        (link,) = page.xpath("//p[@class='links']/a[text()='BibTeX']/@href")
+        r = c.get(link)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+        (entry,) = bibtexparser.parse_string(r.text).entries
+        assert entry["title"].strip("{}") == page.xpath("string(//h1)")
+        assert c.get("/bibtex/9999.99999").status_code == 404
+
+
 def test_search_sorts_newest_first_and_exports_what_the_page_shows(tmp_path):
     papers = [{"arxiv_id": f"2504.{i:05d}", "title": f"Graph study {i}",
                "abstract": "Graphs." + " graph" * (9 - i), "published": f"2025-04-0{i + 1}",

@@ -34,6 +34,7 @@ from paperwire.web.deps import (
     library,
     limits,
     paper_by_pid,
+    paper_or_404,
     signed_in,
     viewer,
 )
@@ -324,6 +325,13 @@ def _download(papers, fmt: str, name: str, reasons: list[str] | None = None) -> 
     media, ext = export.FORMATS[fmt]
     return Response(export.export(papers, fmt, reasons), media_type=f"{media}; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}.{ext}"'})
+
+
+@router.get("/bibtex/{ident:path}")
+def paper_bibtex(request: Request, ident: str) -> Response:
+    """One paper's BibTeX entry as text to copy, like arXiv's /bibtex/<id>."""
+    return Response(export.to_bibtex([paper_or_404(request, ident)]),
+                    media_type="text/plain; charset=utf-8")
 
 
 @router.get("/collections/{coll_id}/export")
