@@ -62,6 +62,7 @@ def test_filters_by_date_category_and_author(corpus):
     assert found(date_to=date(2022, 12, 31)) == {"2203.07404", corpus.store.find(
         Paper(title=RECORDS[3]["title"]).key).paper.key}
     assert found(category="cs.LG") == {"2203.07404", "2305.00002"}
+    assert found(category="cs.lg") == {"2203.07404", "2305.00002"}  # as the feeds take it
     assert found(category="q-bio") == {"2301.00001"}
     assert found(author="perdikaris") == {"2203.07404"}
     assert found(author="Jose Muller") == {"2305.00002"}  # accents folded

@@ -186,10 +186,7 @@ class LexicalIndex:
                 _day(f.date_from) if f.date_from else None,
                 _day(f.date_to) if f.date_to else None))
         if f.category:
-            cat = f.category.strip()
-            clauses.append(tantivy.Query.term_query(self.schema, "categories", cat) if "." in cat
-                           or "/" in cat else tantivy.Query.regex_query(
-                               self.schema, "categories", re.escape(cat) + r"(\..*)?"))
+            clauses.append(self._category_query(f.category.strip()))
         if f.author:
             words = _NAME_WORD.findall(f.author)
             clauses.append(self.index.parse_query(f'"{" ".join(words)}"', ["authors"])
@@ -278,12 +275,17 @@ class LexicalIndex:
         addresses = [address for _, address in result.hits]
         return searcher.fast_field_values("doc_id", addresses) if addresses else []
 
+    def _category_query(self, category: str) -> tantivy.Query:
+        """Papers in a category (cs.LG) or an archive (cs: cs.LG, cs.CV…), in any case."""
+        whole = "." in category or "/" in category
+        pattern = "(?i)" + re.escape(category) + ("" if whole else r"(\..*)?")
+        return tantivy.Query.regex_query(self.schema, "categories", pattern)
+
     def has_category(self, category: str) -> bool:
-        """Whether any paper is in this category (cs.LG) or archive (cs), in any case:
-        a few ms, where the store has no index to tell."""
-        pattern = "(?i)" + re.escape(category) + ("" if "." in category else r"(\..*)?")
+        """Whether any paper is in this category or archive: a few ms, where the store
+        has no index to tell."""
         self.reload_if_changed()
-        query = tantivy.Query.regex_query(self.schema, "categories", pattern)
+        query = self._category_query(category)
         return bool(self.index.searcher().search(query, limit=1).hits)
 
     def by_author_words(self, surname: str, given: str, limit: int) -> list[int]:
