@@ -240,6 +240,22 @@ def test_hostile_ids_and_queries_never_break_the_site(site):
         assert len(c.get("/api/daily_papers", params={"date": "2025-03-14"}).json()) == 2
 
 
+def test_the_search_api_takes_the_filters_and_order_of_the_page(site):
+    with site.client() as c:
+        def ids(**params) -> list[str]:
+            r = c.get("/api/papers/search", params={"q": "graph OR causality OR proteins",
+                                                    "mode": "lexical", **params})
+            assert r.status_code == 200, r.text
+            return [item["paper"]["id"] for item in r.json()]
+
+        assert ids(category="cs.LG") == ["2203.07404"]
+        assert ids(author="Paris Perdikaris") == ["2203.07404"]
+        assert set(ids(**{"from": "2025-03-14"})) == {"2203.07404", "2503.00002"}
+        assert ids(**{"to": "2025-03-13"}) == ["2503.00003"]
+        assert ids(sort="date")[-1] == "2503.00003"
+        assert c.get("/api/papers/search", params={"q": "x", "sort": "random"}).status_code == 422
+
+
 def test_daily_papers_api_follows_hugging_face(site):
     with site.client() as c:
         items = c.get("/api/daily_papers", params={"date": "2025-03-14"}).json()

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from paperwire.index.lexical import Filters
 from paperwire.services import community, feed, hf_details, similar, suggest
 from paperwire.services import search as search_service
 from paperwire.services.feed import FeedItem
@@ -101,10 +102,17 @@ def suggestions(request: Request, q: str = Query("", max_length=100)) -> dict:
 @router.get("/papers/search", summary="Search papers (hybrid once papers are embedded)")
 def search_papers(request: Request, v: CurrentViewer,
                   q: str = Query(..., max_length=250), limit: int = Query(20, ge=1, le=100),
-                  mode: str | None = Query(None, pattern="^(lexical|semantic|hybrid)$")
+                  mode: str | None = Query(None, pattern="^(lexical|semantic|hybrid)$"),
+                  date_from: date | None = Query(None, alias="from"),
+                  date_to: date | None = Query(None, alias="to"),
+                  category: str | None = Query(None, max_length=40,
+                                               description="cs.LG, or an archive: cs"),
+                  author: str | None = Query(None, max_length=120),
+                  sort: str = Query("relevance", pattern="^(relevance|date)$")
                   ) -> list[dict]:
     lib = library(request)
-    results = search_service.search(lib, q, limit=limit, mode=mode)
+    filters = Filters(date_from, date_to, category or None, author or None)
+    results = search_service.search(lib, q, filters, limit=limit, sort=sort, mode=mode)
     items = feed.items_for(lib, lib.site, [h.paper for h in results.hits], v.user)
     return [{"paper": paper_json(i), "title": i.paper.paper.title,
              "summary": i.paper.paper.abstract, "score": h.score}
