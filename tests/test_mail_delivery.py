@@ -41,21 +41,26 @@ def _subscribers(lib: Library, rng: random.Random) -> dict[str, list[str]]:
 def _run_until_settled(db, env, rng: random.Random, at: datetime, lib: Library) -> int:
     """Run `digest send` for this moment until its outbox is empty, killing runs at random;
     returns how many runs were killed."""
-    kills = 0
+    kills, said = 0, ""
     for _ in range(60):
         run = subprocess.Popen([EXE, "--db", str(db), "digest", "send", "--now", at.isoformat()],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         if rng.random() < 0.6:
             time.sleep(rng.uniform(0.0, 2.5))
             if run.poll() is None:
                 run.send_signal(signal.SIGKILL)
                 kills += 1
-        run.wait(timeout=120)
+        said = run.communicate(timeout=120)[0].decode(errors="replace")[-600:]
         counts = lib.mail.outbox_counts()
         if not counts.get("pending") and not counts.get("sending") and run.returncode == 0:
             return kills
         time.sleep(0.3)  # the retries' delay
-    raise AssertionError(f"the outbox did not settle: {lib.mail.outbox_counts()}")
+    unsent = [tuple(r) for r in lib.store.sql.execute(
+        "SELECT state, attempts, next_attempt_at, last_error, claimed_by FROM outbox "
+        "WHERE state NOT IN ('sent', 'failed') ORDER BY mid LIMIT 3")]
+    raise AssertionError(f"the outbox did not settle: {lib.mail.outbox_counts()}; "
+                         f"at {time.time():.0f} the first unsent: {unsent}; "
+                         f"the last run (exit {run.returncode}) said: {said!r}")
 
 
 def test_every_confirmed_subscriber_gets_each_digest_exactly_once(db):
