@@ -61,6 +61,12 @@ def _day(d: date) -> int:
     return (d - _EPOCH).days
 
 
+def _doc_ids(searcher: tantivy.Searcher, result: tantivy.SearchResult) -> list[int]:
+    """The doc_id of each hit, in the hits' order."""
+    addresses = [address for _, address in result.hits]
+    return searcher.fast_field_values("doc_id", addresses) if addresses else []
+
+
 def _schema(text_tokenizer: str) -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_integer_field("doc_id", stored=True, indexed=True, fast=True)
@@ -247,8 +253,7 @@ class LexicalIndex:
         searcher = self.index.searcher()
         by_date = {"order_by_field": "day"} if sort == "date" else {}
         result = searcher.search(q, limit=limit, offset=offset, count=count, **by_date)
-        addresses = [address for _, address in result.hits]
-        doc_ids = searcher.fast_field_values("doc_id", addresses) if addresses else []
+        doc_ids = _doc_ids(searcher, result)
         hits = [LexicalHit(doc_id, float(score), found_by=(searcher, text_query, address))
                 for doc_id, (score, address) in zip(doc_ids, result.hits, strict=True)]
         if snippets:
@@ -272,8 +277,7 @@ class LexicalIndex:
         self.reload_if_changed()
         searcher = self.index.searcher()
         result = searcher.search(tantivy.Query.boolean_query(clauses), limit=limit)
-        addresses = [address for _, address in result.hits]
-        return searcher.fast_field_values("doc_id", addresses) if addresses else []
+        return _doc_ids(searcher, result)
 
     def _category_query(self, category: str) -> tantivy.Query:
         """Papers in a category (cs.LG) or an archive (cs: cs.LG, cs.CV…), in any case."""
@@ -309,8 +313,7 @@ class LexicalIndex:
         result = searcher.search(
             tantivy.Query.boolean_query([(tantivy.Occur.Must, c) for c in clauses]),
             limit=limit, order_by_field="day")
-        addresses = [address for _, address in result.hits]
-        return searcher.fast_field_values("doc_id", addresses) if addresses else []
+        return _doc_ids(searcher, result)
 
     def highlight(self, hits: list[LexicalHit]) -> None:
         """Fill in highlighted title and abstract snippets (HTML, escaped) for these hits."""
