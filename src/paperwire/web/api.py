@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from paperwire.index.lexical import Filters
 from paperwire.services import community, feed, hf_details, similar, suggest
 from paperwire.services import search as search_service
 from paperwire.services.feed import FeedItem
 from paperwire.web.deps import (
     RowId,
+    SearchChoices,
     Viewer,
     check_csrf,
     client_key,
@@ -101,18 +102,13 @@ def suggestions(request: Request, q: str = Query("", max_length=100)) -> dict:
 
 @router.get("/papers/search", summary="Search papers (hybrid once papers are embedded)")
 def search_papers(request: Request, v: CurrentViewer,
-                  q: str = Query(..., max_length=250), limit: int = Query(20, ge=1, le=100),
-                  mode: str | None = Query(None, pattern="^(lexical|semantic|hybrid)$"),
-                  date_from: date | None = Query(None, alias="from"),
-                  date_to: date | None = Query(None, alias="to"),
-                  category: str | None = Query(None, max_length=40,
-                                               description="cs.LG, or an archive: cs"),
-                  author: str | None = Query(None, max_length=120),
-                  sort: str = Query("relevance", pattern="^(relevance|date)$")
-                  ) -> list[dict]:
+                  options: SearchChoices, q: str = Query(..., max_length=250),
+                  limit: int = Query(20, ge=1, le=100),
+                  author: str | None = Query(None, max_length=120)) -> list[dict]:
     lib = library(request)
-    filters = Filters(date_from, date_to, category or None, author or None)
-    results = search_service.search(lib, q, filters, limit=limit, sort=sort, mode=mode)
+    filters = replace(options.filters, author=author or None)
+    results = search_service.search(lib, q, filters, limit=limit, sort=options.sort,
+                                    mode=options.mode)
     items = feed.items_for(lib, lib.site, [h.paper for h in results.hits], v.user)
     return [{"paper": paper_json(i), "title": i.paper.paper.title,
              "summary": i.paper.paper.abstract, "score": h.score}

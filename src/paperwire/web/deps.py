@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Form, HTTPException, Path, Query, Request
 
+from paperwire.index.lexical import Filters
 from paperwire.services import accounts, feed
 from paperwire.services.library import Library
 from paperwire.services.papers import find_paper
@@ -117,3 +120,30 @@ def _feed_category(request: Request,
 
 # ?category=cs.LG (or an archive, cs) on a feed: None for every paper
 FeedCategory = Annotated[str | None, Depends(_feed_category)]
+
+
+@dataclass
+class SearchOptions:
+    filters: Filters
+    mode: str | None
+    sort: str
+
+
+def _search_options(date_from: date | None = Query(None, alias="from"),
+                    date_to: date | None = Query(None, alias="to"),
+                    category: str | None = Query(None, max_length=40,
+                                                 description="cs.LG, or an archive: cs"),
+                    mode: str | None = Query(None, pattern="^(lexical|semantic|hybrid)$"),
+                    sort: str = Query("relevance", pattern="^(relevance|date)$")
+                    ) -> SearchOptions:
+    return SearchOptions(Filters(date_from, date_to, category or None), mode, sort)
+
+
+# what narrows and orders a search, the same for its page, its export and the API
+SearchChoices = Annotated[SearchOptions, Depends(_search_options)]
+
+
+def category_query(category: str | None) -> str:
+    """The query string that keeps a feed's category on its links ('' for every paper);
+    a category's shape (domain.CATEGORY) needs no escaping."""
+    return f"?category={category}" if category else ""

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from feedgen.feed import FeedGenerator
 
 from paperwire.services import feed
-from paperwire.web.deps import FeedCategory, library
+from paperwire.web.deps import FeedCategory, category_query, library
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # XML 1.0 forbids these
@@ -53,7 +53,7 @@ def feed_file(request: Request, name: str, fmt: str, category: FeedCategory) -> 
     if fmt not in MEDIA or name not in ("daily", "trending"):
         raise HTTPException(404, "feeds are daily.rss, daily.atom, trending.rss, trending.atom")
     lib = library(request)
-    where, query = (f" in {category}", f"?category={category}") if category else ("", "")
+    where, query = (f" in {category}" if category else ""), category_query(category)
     if name == "daily":
         period = feed.latest_period(lib.site, "day", date.today(), category)
         items = feed.period_feed(lib, lib.site, period, None, category=category)[0]

@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from paperwire.index.lexical import Filters
 from paperwire.services import accounts, authors, community, feed, moderation, signals, similar
 from paperwire.services import search as search_service
 from paperwire.services import status as status_service
@@ -19,8 +18,10 @@ from paperwire.web.deps import (
     FeedCategory,
     FormRowId,
     RowId,
+    SearchChoices,
     Viewer,
     back_to,
+    category_query,
     check_csrf,
     client_key,
     library,
@@ -60,7 +61,7 @@ def _render_feed(request: Request, v: Viewer, period: feed.Period, page: int,
         "has_more": total > (page + 1) * PAGE_SIZE, "prev": before, "next": after,
         "today": today, "month": month, "week": feed.week_of(period.start),
         "calendar": feed.calendar(lib.site, month, category), "category": category,
-        "category_query": f"?category={category}" if category else ""})
+        "category_query": category_query(category)})
 
 
 @router.get("/")
@@ -87,7 +88,7 @@ def pick_period(category: FeedCategory, date_: date | None = Query(None, alias="
                 week: str | None = Query(None, max_length=10),
                 month: str | None = Query(None, max_length=7)):
     """Where the day, week and month pickers lead: the period's own address."""
-    also = f"?category={category}" if category else ""  # a category has no & # or %
+    also = category_query(category)
     try:
         if date_:
             return RedirectResponse(f"/papers/date/{date_.isoformat()}{also}", 303)
@@ -120,7 +121,8 @@ def trending_page(request: Request, v: CurrentViewer, category: FeedCategory):
         items = feed.trending_feed(library(request), library(request).site, v.user, PAGE_SIZE,
                                    category=category)
         return render(request, "feed.html", {"items": items, "trending": True, "page": 0,
-                                             "category": category})
+                                             "category": category,
+                                             "category_query": category_query(category)})
 
     return cached_page(request, v, make)
 
@@ -128,19 +130,15 @@ def trending_page(request: Request, v: CurrentViewer, category: FeedCategory):
 # -- search and papers -------------------------------------------------------------------
 
 @router.get("/search")
-def search_page(request: Request, v: CurrentViewer, q: str = Query("", max_length=250),
-                date_from: date | None = Query(None, alias="from"),
-                date_to: date | None = Query(None, alias="to"),
-                category: str | None = Query(None, max_length=40),
-                mode: str | None = Query(None, pattern="^(lexical|semantic|hybrid)$"),
-                sort: str = Query("relevance", pattern="^(relevance|date)$"),
+def search_page(request: Request, v: CurrentViewer, options: SearchChoices,
+                q: str = Query("", max_length=250),
                 page: int = Query(0, ge=0, le=MAX_SEARCH_PAGE)):
     results, items = None, []
+    filters = options.filters
     if q.strip():
-        filters = Filters(date_from, date_to, category or None)
         results = search_service.search(library(request), q, filters, PAGE_SIZE,
-                                        offset=page * PAGE_SIZE, sort=sort, mode=mode,
-                                        count=True)
+                                        offset=page * PAGE_SIZE, sort=options.sort,
+                                        mode=options.mode, count=True)
         found = feed.items_for(library(request), library(request).site,
                                [h.paper for h in results.hits], v.user)
         items = list(zip(results.hits, found, strict=True))
@@ -148,9 +146,10 @@ def search_page(request: Request, v: CurrentViewer, q: str = Query("", max_lengt
     more = results is not None and (shown_to < results.total if results.total is not None
                                     else len(items) == PAGE_SIZE and page < MAX_SEARCH_PAGE)
     return render(request, "search.html", {
-        "q": q, "results": results, "items": items, "date_from": date_from,
-        "date_to": date_to, "category": category or "", "page": page, "more": more,
-        "sort": sort, "shown_from": page * PAGE_SIZE + 1, "shown_to": shown_to,
+        "q": q, "results": results, "items": items, "date_from": filters.date_from,
+        "date_to": filters.date_to, "category": filters.category or "", "page": page,
+        "more": more, "sort": options.sort, "shown_from": page * PAGE_SIZE + 1,
+        "shown_to": shown_to,
         # the export gives what the page shows: same words, filters and order
         "export_query": str(request.url.remove_query_params(["page"]).query),
         "page_link": lambda n: str(request.url.include_query_params(page=n))})

@@ -3,7 +3,6 @@ settings, the signed links from mail, and exports. Thin routes over services."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import (
@@ -20,13 +19,13 @@ from fastapi import (
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from paperwire.index.lexical import Filters
 from paperwire.services import community, export, feed, foryou, mailer, signals, subscriptions
 from paperwire.services import search as search_service
 from paperwire.services.papers import paper_json
 from paperwire.store.site import User
 from paperwire.web.deps import (
     RowId,
+    SearchChoices,
     Viewer,
     back_to,
     check_csrf,
@@ -350,17 +349,11 @@ def export_for_you(request: Request, v: CurrentViewer, fmt: str = ExportFormat):
 
 
 @router.get("/search/export")
-def export_search(request: Request, q: str = Query("", max_length=250),
-                  date_from: date | None = Query(None, alias="from"),
-                  date_to: date | None = Query(None, alias="to"),
-                  category: str | None = Query(None, max_length=40),
-                  mode: str | None = Query(None, pattern="^(lexical|semantic|hybrid)$"),
-                  sort: str = Query("relevance", pattern="^(relevance|date)$"),
-                  fmt: str = ExportFormat):
+def export_search(request: Request, options: SearchChoices,
+                  q: str = Query("", max_length=250), fmt: str = ExportFormat):
     """The best 100 of a search, with the filters and order its page had."""
     if not q.strip():
         raise HTTPException(400, "say what to search for: ?q=…")
-    found = search_service.search(library(request), q,
-                                  Filters(date_from, date_to, category or None), limit=100,
-                                  sort=sort, mode=mode)
+    found = search_service.search(library(request), q, options.filters, limit=100,
+                                  sort=options.sort, mode=options.mode)
     return _download([h.paper for h in found.hits], fmt, "search")
