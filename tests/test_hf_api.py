@@ -9,6 +9,7 @@ import os
 import pytest
 
 from tests.servers import Site
+from tests.test_browser import browser  # noqa: F401 - the shared Chromium fixture
 
 
 def _same_shape(theirs: object, ours: object, where: str) -> list[str]:
@@ -64,3 +65,29 @@ def test_cards_and_paper_pages_show_what_hugging_face_shows(hf_site, shared):
         assert f"★ {item['paper']['githubStars']}" in html
         assert item["paper"]["ai_keywords"][0] in html
         assert item["thumbnail"] in html
+
+
+def test_a_thumbnail_that_cannot_load_leaves_no_empty_frame(hf_site, shared, browser):  # noqa: F811
+    from playwright.sync_api import expect
+
+    fixture = json.loads((shared / "fixtures/hf-papers/daily_papers.json").read_text())
+    day = "2026-06-10"
+    on_day = [i for i in fixture if i["publishedAt"].startswith(day) and i["thumbnail"]]
+    page = browser.new_page(viewport={"width": 1280, "height": 700})
+    png = page.screenshot()  # a real image for the one thumbnail the "CDN" still has
+    kept = on_day[-1]["thumbnail"]
+    page.route("https://cdn-thumbnails.huggingface.co/**", lambda route: route.fulfill(
+        status=200, content_type="image/png", body=png) if route.request.url == kept
+        else route.abort("internetdisconnected"))
+    page.goto(hf_site.url + f"/papers/date/{day}")
+    page.mouse.wheel(0, 20000)  # the thumbnails load lazily, as the reader scrolls
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("a.thumb")).to_have_count(1)
+    assert page.locator("a.thumb img").get_attribute("src") == kept
+    page.goto(hf_site.url + f"/papers/{on_day[0]['paper']['id']}")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("img.paper-thumb")).to_have_count(0)
+    assert page.locator("h1").inner_text() == on_day[0]["paper"]["title"]
+    page.goto(hf_site.url + f"/papers/{on_day[-1]['paper']['id']}")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("img.paper-thumb").evaluate("img => img.naturalWidth") > 0
