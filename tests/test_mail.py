@@ -177,7 +177,7 @@ SIGNED_LINKS = [("GET", "/email/confirm", "confirm"), ("POST", "/unsubscribe", "
                 ("GET", "/unsubscribe", "unsubscribe"), ("GET", "/email/settings", "unsubscribe"),
                 ("POST", "/email/settings", "unsubscribe"),
                 ("GET", "/mail/not-interested", "dismiss"),
-                ("POST", "/mail/not-interested", "dismiss")]
+                ("POST", "/mail/not-interested", "dismiss"), ("GET", "/password/reset", "reset")]
 
 
 @pytest.mark.parametrize("forge", ["tampered", "expired", "other purpose", "empty"])

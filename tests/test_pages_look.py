@@ -18,7 +18,7 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 PAGES = ["/", "/weekly", "/monthly", "/trending", "/papers/date/2025-03-14",
          "/papers/2203.07404", "/papers/2503.00002", "/authors/Sifan%20Wang",
          "/search?q=graph", "/search",
-         "/signin", "/signup", "/submit", "/users/ada", "/settings", "/docs",
+         "/signin", "/signup", "/password/forgot", "/submit", "/users/ada", "/settings", "/docs",
          "/admin/status", "/papers/9999.99999"]
 
 

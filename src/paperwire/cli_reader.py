@@ -54,6 +54,19 @@ def register(main: click.Group, user_group: click.Group, library_of) -> None:
         click.echo(f"created {username}" + (f"; confirmation mail queued for {email}"
                                             if email else ""))
 
+    @user_group.command(name="password")
+    @click.argument("username")
+    @click.pass_context
+    def user_password(ctx: click.Context, username: str) -> None:
+        """Set a new password (read from standard input); signs the account out everywhere."""
+        library = library_of(ctx.parent)
+        user = _user(library, username)
+        try:
+            accounts.set_password(library.site, user, sys.stdin.readline().rstrip("\r\n"))
+        except accounts.AccountError as e:
+            _fail(str(e))
+        click.echo(f"new password set for {user.username}; their sessions have ended")
+
     @main.command()
     @click.argument("username")
     @click.argument("ident")

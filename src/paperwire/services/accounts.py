@@ -54,9 +54,14 @@ def sign_in(site: SiteStore, username: str, password: str) -> User | None:
 def change_password(site: SiteStore, user: User, old: str, new: str) -> None:
     if sign_in(site, user.username, old) is None:
         raise AccountError("the current password is not right")
+    set_password(site, user, new)
+
+
+def set_password(site: SiteStore, user: User, new: str) -> None:
+    """A new password (changed, reset or set by an admin): every device signs in again."""
     _check_password(new)
     site.set_password(user.uid, _hasher.hash(new))
-    site.delete_sessions_of(user.uid)  # every other device signs in again
+    site.delete_sessions_of(user.uid)
 
 
 def _token_hash(token: str) -> str:

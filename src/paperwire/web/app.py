@@ -19,7 +19,7 @@ from paperwire.services import health
 from paperwire.services.community import Invalid, NotAllowed, NotFound
 from paperwire.services.library import Library
 from paperwire.services.tokens import BadToken
-from paperwire.web import api, feeds, pages, reader, site_files
+from paperwire.web import accounts, api, feeds, pages, reader, site_files
 from paperwire.web.assets import HashedStaticFiles
 from paperwire.web.deps import CSRF_COOKIE, SignInRequired
 from paperwire.web.page_cache import PageCache
@@ -165,6 +165,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(feeds.router)
     app.include_router(site_files.router)
     app.include_router(reader.router, include_in_schema=False)
+    app.include_router(accounts.router, include_in_schema=False)
     app.include_router(pages.router, include_in_schema=False)
     return app
 

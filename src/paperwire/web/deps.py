@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Form, HTTPException, Path, Query, Request
+from fastapi import BackgroundTasks, Depends, Form, HTTPException, Path, Query, Request
 
 from paperwire.index.lexical import Filters
-from paperwire.services import accounts, feed
+from paperwire.services import accounts, feed, mailer
 from paperwire.services.library import Library
 from paperwire.services.papers import find_paper
 from paperwire.store.base import StoredPaper
@@ -147,3 +147,10 @@ def category_query(category: str | None) -> str:
     """The query string that keeps a feed's category on its links ('' for every paper);
     a category's shape (domain.CATEGORY) needs no escaping."""
     return f"?category={category}" if category else ""
+
+
+def send_soon(tasks: BackgroundTasks, request: Request, mid: int | None) -> None:
+    """Send a mail just queued (a confirmation, a reset link) right after the response,
+    not at the worker's next round."""
+    if mid is not None and library(request).settings.mail.can_send:
+        tasks.add_task(mailer.send_due, library(request), None, mid)

@@ -17,6 +17,7 @@ RULES = {
     "submit": parse("10/minute"),
     "collection": parse("30/minute"),
     "subscribe": parse("5/hour"),  # each may send a mail to someone else's address
+    "reset": parse("5/hour"),  # so may a password reset
 }
 
 

@@ -19,7 +19,7 @@ from fastapi import (
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from paperwire.services import community, export, feed, foryou, mailer, signals, subscriptions
+from paperwire.services import community, export, feed, foryou, signals, subscriptions
 from paperwire.services import search as search_service
 from paperwire.services.papers import paper_json
 from paperwire.store.site import User
@@ -34,6 +34,7 @@ from paperwire.web.deps import (
     limits,
     paper_by_pid,
     paper_or_404,
+    send_soon,
     signed_in,
     viewer,
 )
@@ -46,12 +47,6 @@ MAX_LIBRARY_BYTES = 5_000_000
 Csrf = Annotated[str | None, Form(alias="csrf")]
 CurrentViewer = Annotated[Viewer, Depends(viewer)]
 ExportFormat = Query("bibtex", alias="format", pattern="^(bibtex|csv|json)$")
-
-
-def _send_soon(tasks: BackgroundTasks, request: Request, mid: int | None) -> None:
-    """Send a confirmation right after the response, not at the worker's next round."""
-    if mid is not None and library(request).settings.mail.can_send:
-        tasks.add_task(mailer.send_due, library(request), None, mid)
 
 
 # -- for you ---------------------------------------------------------------------------------
@@ -172,7 +167,7 @@ def set_email(request: Request, v: CurrentViewer, tasks: BackgroundTasks, csrf: 
         sub, mid = subscriptions.set_account_email(library(request), user, email)
     except community.Invalid as e:
         return settings_page(request, user, str(e), status_code=400)
-    _send_soon(tasks, request, mid)
+    send_soon(tasks, request, mid)
     done = None if sub.confirmed_at else f"We mailed a confirmation link to {sub.email}."
     return settings_page(request, user, done=done)
 
@@ -237,7 +232,7 @@ def subscribe(request: Request, v: CurrentViewer, tasks: BackgroundTasks, csrf: 
     except community.Invalid as e:
         return render(request, "subscribe.html", {"error": str(e), "email": email},
                       status_code=400)
-    _send_soon(tasks, request, mid)
+    send_soon(tasks, request, mid)
     # the same answer whether or not the address was known: it reveals nothing
     return _message(request, "Check your inbox",
                     f"If {sub.email} is yours, a mail with a confirmation link is on its way. "

@@ -1,0 +1,145 @@
+"""Accounts: sign up, sign in and out, change a password, and a forgotten one reset by a
+link mailed to the account's confirmed address. Thin routes over services."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from paperwire.services import accounts, recovery
+from paperwire.web import reader
+from paperwire.web.deps import (
+    SESSION_COOKIE,
+    Viewer,
+    check_csrf,
+    client_key,
+    library,
+    limits,
+    send_soon,
+    signed_in,
+    viewer,
+)
+from paperwire.web.rendering import render
+
+router = APIRouter(default_response_class=HTMLResponse)
+Csrf = Annotated[str | None, Form(alias="csrf")]
+CurrentViewer = Annotated[Viewer, Depends(viewer)]
+Token = Annotated[str, Query(max_length=1000)]
+
+
+def _same_site_path(url: str) -> bool:
+    """A path on this site: not //host, not /\\host (browsers read \\ as /), no scheme."""
+    return url.startswith("/") and not url.startswith(("//", "/\\")) and "\\" not in url \
+        and not any(ord(c) < 32 for c in url)
+
+
+def _signed_in_response(request: Request, user, next_url: str) -> RedirectResponse:
+    token = accounts.new_session(library(request).site, user)
+    target = next_url if _same_site_path(next_url) else "/"
+    response = RedirectResponse(target, 303)
+    response.set_cookie(SESSION_COOKIE, token, max_age=accounts.SESSION_DAYS * 86400,
+                        httponly=True, samesite="lax", secure=request.url.scheme == "https")
+    return response
+
+
+@router.get("/signup")
+def signup_form(request: Request):
+    return render(request, "signup.html", {})
+
+
+@router.post("/signup")
+def signup(request: Request, v: CurrentViewer, csrf: Csrf = None,
+           username: Annotated[str, Form(max_length=100)] = "",
+           password: Annotated[str, Form(max_length=1000)] = ""):
+    check_csrf(v, csrf)
+    limits(request).hit("signup", client_key(request, v))
+    try:
+        user = accounts.sign_up(library(request).site, username, password)
+    except accounts.AccountError as e:
+        return render(request, "signup.html", {"error": str(e), "username": username},
+                      status_code=400)
+    return _signed_in_response(request, user, "/")
+
+
+@router.get("/signin")
+def signin_form(request: Request, next: str = Query("/", max_length=500)):
+    return render(request, "signin.html", {"next": next})
+
+
+@router.post("/signin")
+def signin(request: Request, v: CurrentViewer, csrf: Csrf = None,
+           username: Annotated[str, Form(max_length=100)] = "",
+           password: Annotated[str, Form(max_length=1000)] = "",
+           next: Annotated[str, Form(max_length=500)] = "/"):
+    check_csrf(v, csrf)
+    limits(request).hit("signin", f"{client_key(request, v)}:{username.lower()}")
+    user = accounts.sign_in(library(request).site, username, password)
+    if user is None:
+        return render(request, "signin.html", {"error": "wrong username or password",
+                                               "username": username, "next": next},
+                      status_code=401)
+    return _signed_in_response(request, user, next)
+
+
+@router.post("/signout")
+def signout(request: Request, v: CurrentViewer, csrf: Csrf = None):
+    check_csrf(v, csrf)
+    accounts.sign_out(library(request).site, request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse("/", 303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.post("/settings/password")
+def change_password(request: Request, v: CurrentViewer, csrf: Csrf = None,
+                    old: Annotated[str, Form(max_length=1000)] = "",
+                    new: Annotated[str, Form(max_length=1000)] = ""):
+    check_csrf(v, csrf)
+    user = signed_in(v)
+    limits(request).hit("signin", client_key(request, v))
+    try:
+        accounts.change_password(library(request).site, user, old, new)
+    except accounts.AccountError as e:
+        return reader.settings_page(request, user, str(e), status_code=400)
+    return _signed_in_response(request, user, "/settings")
+
+
+@router.get("/password/forgot")
+def forgot_form(request: Request):
+    return render(request, "forgot.html", {})
+
+
+@router.post("/password/forgot")
+def forgot(request: Request, v: CurrentViewer, tasks: BackgroundTasks, csrf: Csrf = None,
+           who: Annotated[str, Form(max_length=320)] = ""):
+    check_csrf(v, csrf)
+    limits(request).hit("reset", client_key(request, v))
+    send_soon(tasks, request, recovery.request_reset(library(request), who))
+    # the same answer for every name and address: it reveals nothing about accounts
+    return render(request, "message.html", {
+        "heading": "Check your inbox",
+        "message": "If that account has a confirmed email address, a link to choose a new "
+                   "password is on its way. It works for an hour."})
+
+
+@router.get("/password/reset")
+def reset_form(request: Request, token: Token = ""):
+    user = recovery.user_for_token(library(request), token)
+    return render(request, "reset.html", {"token": token, "who": user})
+
+
+@router.post("/password/reset")
+def reset(request: Request, v: CurrentViewer, token: Token = "", csrf: Csrf = None,
+          new: Annotated[str, Form(max_length=1000)] = ""):
+    check_csrf(v, csrf)
+    limits(request).hit("signin", client_key(request, v))
+    lib = library(request)
+    try:
+        user = recovery.reset_password(lib, token, new)
+    except accounts.AccountError as e:
+        return render(request, "reset.html", {"token": token, "error": str(e),
+                                              "who": recovery.user_for_token(lib, token)},
+                      status_code=400)
+    return _signed_in_response(request, user, "/settings")
