@@ -184,6 +184,59 @@ def test_comments_are_markdown_rendered_and_sanitized(site):
     c.close()
 
 
+def _thread_of(html: str, cid: int) -> tuple[str, list[str]]:
+    """(the thread's first comment's id, its replies' ids) for the thread holding cid."""
+    from lxml import html as lhtml
+
+    page = lhtml.fromstring(html)
+    (thread,) = page.xpath(f'//div[@class="thread"][.//*[@id="comment-{cid}"]]')
+    first = thread.xpath('./div[contains(@class, "comment")]')[0].get("id")
+    return first, [d.get("id") for d in thread.xpath('./div[@class="replies"]/div')]
+
+
+def test_replies_thread_under_the_comment_they_answer(site):
+    ada, bea = signed_in(site, "ada"), signed_in(site, "bea")
+
+    def post(client, body: str, reply_to: int | None = None, pid: int = 1) -> int:
+        data = {"csrf": csrf_of(client, "/"), "body": body}
+        r = client.post(f"/p/{pid}/comments", data=data | ({"reply_to": reply_to}
+                                                          if reply_to else {}))
+        assert r.status_code == 303, r.text
+        return int(r.headers["location"].rsplit("#comment-", 1)[1])
+
+    question = post(ada, "Does the causal weight need tuning?")
+    answer = post(bea, "Only $\\epsilon$; see section 4.", reply_to=question)
+    thanks = post(ada, "Thanks!", reply_to=answer)  # a reply to a reply joins the thread
+    other = post(bea, "A separate point.")
+    page = ada.get("/papers/2203.07404").text
+    assert _thread_of(page, thanks) == (f"comment-{question}",
+                                        [f"comment-{answer}", f"comment-{thanks}"])
+    assert _thread_of(page, other) == (f"comment-{other}", [])
+    assert "Comments (4)" in page and page.count('name="reply_to"') == 2
+    elsewhere = post(bea, "On another paper.", pid=3)
+    for bad in (elsewhere, 99999):
+        r = bea.post("/p/1/comments", data={"csrf": csrf_of(bea, "/"), "body": "x",
+                                            "reply_to": bad})
+        assert r.status_code == 404
+    assert bea.post("/p/1/comments", data={"csrf": csrf_of(bea, "/"), "body": "x",
+                                           "reply_to": "abc"}).status_code == 422
+
+    ada.post(f"/comments/{question}/delete", data={"csrf": csrf_of(ada, "/")})
+    page = bea.get("/papers/2203.07404").text
+    assert "Does the causal weight" not in page and "This comment was deleted." in page
+    assert _thread_of(page, answer)[1] == [f"comment-{answer}", f"comment-{thanks}"]
+    assert "Comments (3)" in page
+    post(bea, "Still answerable.", reply_to=answer)
+    for cid in (answer,):
+        bea.post(f"/comments/{cid}/delete", data={"csrf": csrf_of(bea, "/")})
+    ada.post(f"/comments/{thanks}/delete", data={"csrf": csrf_of(ada, "/")})
+    page = bea.get("/papers/2203.07404").text
+    assert "Still answerable." in page and "Thanks!" not in page
+    bea.post(f"/comments/{other}/delete", data={"csrf": csrf_of(bea, "/")})
+    assert ada.get("/api/papers/2203.07404").json()["numComments"] == 1
+    ada.close(), bea.close()
+
+
 def test_collections_private_to_their_owner(site):
     owner = signed_in(site, "owner")
     token = csrf_of(owner, "/")

@@ -186,7 +186,8 @@ def test_db_copy_moves_a_store_and_a_second_run_changes_nothing(tmp_path, pg_url
     for pid in (1, 2, 3):
         people.site.set_vote(ada.uid, pid, True)
     people.site.set_vote(grace.uid, 1, True)
-    people.site.add_comment(2, grace.uid, "**Nice**")
+    nice = people.site.add_comment(2, grace.uid, "**Nice**")
+    people.site.add_comment(2, ada.uid, "Thanks", parent=nice)
     coll = people.site.create_collection(ada.uid, "Reading", True)
     people.site.set_item(coll, 5, True)
     people.personal.set_dismissed(ada.uid, 9, True)
@@ -204,7 +205,8 @@ def test_db_copy_moves_a_store_and_a_second_run_changes_nothing(tmp_path, pg_url
     try:
         assert accounts.session_for(copy.site, token)[0].username == "ada", "still signed in"
         assert copy.site.vote_counts([1, 2, 3]) == {1: 2, 2: 1, 3: 1}
-        assert [c.body for c in copy.site.comments(2)] == ["**Nice**"]
+        assert [(c.body, c.parent) for c in copy.site.comments(2)] == [("**Nice**", None),
+                                                                       ("Thanks", nice)]
         assert copy.site.items(coll) == [5]
         assert copy.personal.dismissed(ada.uid) == [9]
         assert copy.mail.subscriber_of(ada.uid).active

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -40,13 +42,44 @@ def set_upvote(site: SiteStore, user: User, paper: StoredPaper, up: bool) -> int
     return site.vote_counts([paper.pid]).get(paper.pid, 0)
 
 
-def add_comment(site: SiteStore, user: User, paper: StoredPaper, body: str) -> int:
+@dataclass
+class Thread:
+    """A top-level comment and its replies, oldest first. A deleted first comment with live
+    replies stays as a placeholder so the replies keep what they answer."""
+    comment: Comment
+    replies: list[Comment] = field(default_factory=list)
+
+    def live(self) -> list[Comment]:
+        return ([] if self.comment.deleted else [self.comment]) + self.replies
+
+
+def add_comment(site: SiteStore, user: User, paper: StoredPaper, body: str,
+                reply_to: int | None = None) -> int:
+    """A comment on the paper, or a reply in the thread of comment reply_to (a reply to a
+    reply joins the same thread: threads are one level deep)."""
     body = body.strip()
     if not body:
         raise Invalid("a comment cannot be empty")
     if len(body) > MAX_COMMENT:
         raise Invalid(f"a comment has at most {MAX_COMMENT} characters")
-    return site.add_comment(paper.pid, user.uid, body)
+    parent = None
+    if reply_to is not None:
+        answered = site.comment(reply_to)
+        if answered is None or answered.pid != paper.pid:
+            raise NotFound(f"no comment {reply_to} on this paper to reply to")
+        parent = answered.parent or answered.cid
+    return site.add_comment(paper.pid, user.uid, body, parent)
+
+
+def threads(site: SiteStore, pid: int) -> list[Thread]:
+    """The paper's discussion: threads in the order they began."""
+    found: dict[int, Thread] = {}
+    for c in site.comments(pid, with_deleted=True):
+        if c.parent is None:
+            found[c.cid] = Thread(c)
+        elif not c.deleted and c.parent in found:
+            found[c.parent].replies.append(c)
+    return [t for t in found.values() if not t.comment.deleted or t.replies]
 
 
 def delete_comment(site: SiteStore, user: User, cid: int) -> Comment:

@@ -52,7 +52,9 @@ def _copy_vectors(source: Store, target: Store) -> int:
 
 
 def _copy_table(source: Store, target: Store, table: str) -> int:
-    rows = list(source.sql.execute(f"SELECT * FROM {table}"))
+    key = SERIAL_KEYS.get(table)  # in id order: a reply's comment is copied before it
+    rows = list(source.sql.execute(f"SELECT * FROM {table}" + (f" ORDER BY {key}" if key
+                                                                  else "")))
     if not rows:
         return 0
     columns = list(rows[0].keys())
@@ -64,7 +66,6 @@ def _copy_table(source: Store, target: Store, table: str) -> int:
         nonlocal written
         for row in rows:
             written += db.execute(sql, tuple(row)).rowcount
-        key = SERIAL_KEYS.get(table)
         if key and db.dialect == "postgres":  # the next new row continues after the copied
             db.execute(f"SELECT setval(pg_get_serial_sequence('{table}', '{key}'), "
                        f"(SELECT max({key}) FROM {table}))")

@@ -33,6 +33,8 @@ class Comment:
     username: str
     body: str
     created_at: str
+    parent: int | None = None  # the top-level comment this one answers
+    deleted: bool = False
 
 
 @dataclass
@@ -43,6 +45,11 @@ class Collection:
     name: str
     is_public: bool
     size: int
+
+
+def _comment(row) -> Comment:
+    cid, pid, username, body, created_at, parent, deleted = row
+    return Comment(cid, pid, username, body, created_at, parent, bool(deleted))
 
 
 def _user(row) -> User | None:
@@ -143,22 +150,25 @@ class SiteStore:
 
     # -- comments ------------------------------------------------------------------------
 
-    def add_comment(self, pid: int, uid: int, body: str) -> int:
-        return self._write("INSERT INTO comments (pid, uid, body) VALUES (?, ?, ?) "
-                           "RETURNING cid", (pid, uid, body)).fetchone()[0]
+    def add_comment(self, pid: int, uid: int, body: str, parent: int | None = None) -> int:
+        return self._write("INSERT INTO comments (pid, uid, body, parent_cid) "
+                           "VALUES (?, ?, ?, ?) RETURNING cid",
+                           (pid, uid, body, parent)).fetchone()[0]
 
-    def comments(self, pid: int) -> list[Comment]:
-        rows = self.db.execute(
-            "SELECT c.cid, c.pid, u.username, c.body, c.created_at FROM comments c "
-            "JOIN users u ON u.uid = c.uid WHERE c.pid = ? AND c.deleted = 0 ORDER BY c.cid",
-            (pid,))
-        return [Comment(*r) for r in rows]
+    _COMMENT = ("SELECT c.cid, c.pid, u.username, c.body, c.created_at, c.parent_cid, "
+                "c.deleted FROM comments c JOIN users u ON u.uid = c.uid")
+
+    def comments(self, pid: int, with_deleted: bool = False) -> list[Comment]:
+        """A paper's comments, oldest first; deleted ones too when asked (a thread keeps its
+        place when its first comment is gone)."""
+        live = "" if with_deleted else " AND c.deleted = 0"
+        rows = self.db.execute(f"{self._COMMENT} WHERE c.pid = ?{live} ORDER BY c.cid", (pid,))
+        return [_comment(r) for r in rows]
 
     def comment(self, cid: int) -> Comment | None:
-        row = self.db.execute(
-            "SELECT c.cid, c.pid, u.username, c.body, c.created_at FROM comments c "
-            "JOIN users u ON u.uid = c.uid WHERE c.cid = ? AND c.deleted = 0", (cid,)).fetchone()
-        return Comment(*row) if row else None
+        row = self.db.execute(f"{self._COMMENT} WHERE c.cid = ? AND c.deleted = 0",
+                              (cid,)).fetchone()
+        return _comment(row) if row else None
 
     def delete_comment(self, cid: int) -> bool:
         return self._write("UPDATE comments SET deleted = 1 WHERE cid = ? AND deleted = 0",

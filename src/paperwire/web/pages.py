@@ -13,6 +13,7 @@ from paperwire.services import search as search_service
 from paperwire.services import status as status_service
 from paperwire.services.submit import SubmitError, submit
 from paperwire.web.deps import (
+    MAX_ROW_ID,
     FeedCategory,
     FormRowId,
     RowId,
@@ -176,8 +177,10 @@ def paper_page(request: Request, v: CurrentViewer, ident: str):
     neighbours = similar.similar_to_paper(lib, sp, 8) if lib.has_vectors() else []
     if v.user:
         signals.mark_seen(lib, v.user, [sp])
+    discussion = community.threads(lib.site, sp.pid)
     return render(request, "paper.html", {
-        "item": item, "p": sp.paper, "comments": lib.site.comments(sp.pid),
+        "item": item, "p": sp.paper, "threads": discussion,
+        "comments": [c for thread in discussion for c in thread.live()],
         "note": signals.note_html(lib, v.user, sp),
         "similar": neighbours,
         "collections": lib.site.collections_of(v.user.uid, False) if v.user else []})
@@ -195,13 +198,14 @@ def upvote(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
 
 @router.post("/p/{pid}/comments")
 def comment(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
-            body: Annotated[str, Form(max_length=20000)] = ""):
+            body: Annotated[str, Form(max_length=20000)] = "",
+            reply_to: Annotated[int | None, Form(ge=1, le=MAX_ROW_ID)] = None):
     check_csrf(v, csrf)
     user = signed_in(v)
     limits(request).hit("comment", client_key(request, v))
     sp = paper_by_pid(request, pid)
-    community.add_comment(library(request).site, user, sp, body)
-    return RedirectResponse(f"/papers/{sp.paper.key}#comments", 303)
+    cid = community.add_comment(library(request).site, user, sp, body, reply_to)
+    return RedirectResponse(f"/papers/{sp.paper.key}#comment-{cid}", 303)
 
 
 @router.post("/comments/{cid}/delete")
