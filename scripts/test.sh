@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up, then run the whole test suite and the linter; then every test that goes through
 # the store once more on PostgreSQL instead of SQLite: the site (pages, browser, security,
-# fuzzing, author pages, password resets), for-you, mail and its delivery under kill -9, the worker,
+# fuzzing, author pages, password resets, API tokens), for-you, mail and its delivery under kill -9, the worker,
 # harvesting, search, the CLI, ingest and identity.
 # Left to the first pass: tests with no store (domain, sources, wheel), SQLite's own bulk
 # path, and the store contract and two-server tests, which run on both stores already.
@@ -20,6 +20,7 @@ elif [ $# -eq 0 ]; then
     tests/test_reader_journey.py tests/test_foryou.py tests/test_mail.py tests/test_worker.py \
     tests/test_harvest.py tests/test_search.py tests/test_first_impression.py tests/test_hf_api.py \
     tests/test_authors.py tests/test_category_feeds.py tests/test_password_reset.py \
+    tests/test_api_tokens.py \
     tests/test_cli.py tests/test_ingest.py tests/test_identity.py tests/test_integrity.py \
     tests/test_semantic.py tests/test_harvest_processes.py tests/test_mail_delivery.py
 fi

@@ -183,6 +183,7 @@ def test_db_copy_moves_a_store_and_a_second_run_changes_nothing(tmp_path, pg_url
     ada = accounts.sign_up(people.site, "ada", "correct horse 1")
     grace = accounts.sign_up(people.site, "Grace", "correct horse 2")
     token = accounts.new_session(people.site, ada)
+    api_token = accounts.new_api_token(people.site, ada, "script")
     for pid in (1, 2, 3):
         people.site.set_vote(ada.uid, pid, True)
     people.site.set_vote(grace.uid, 1, True)
@@ -204,6 +205,7 @@ def test_db_copy_moves_a_store_and_a_second_run_changes_nothing(tmp_path, pg_url
     copy = Library(Settings(db=pg_url))
     try:
         assert accounts.session_for(copy.site, token)[0].username == "ada", "still signed in"
+        assert accounts.user_for_api_token(copy.site, api_token).username == "ada"
         assert copy.site.vote_counts([1, 2, 3]) == {1: 2, 2: 1, 3: 1}
         assert [(c.body, c.parent) for c in copy.site.comments(2)] == [("**Nice**", None),
                                                                        ("Thanks", nice)]

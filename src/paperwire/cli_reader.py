@@ -67,6 +67,19 @@ def register(main: click.Group, user_group: click.Group, library_of) -> None:
             _fail(str(e))
         click.echo(f"new password set for {user.username}; their sessions have ended")
 
+    @user_group.command(name="token")
+    @click.argument("username")
+    @click.option("--name", "label", default="command line", show_default=True,
+                  help="What the token is for, as its owner sees it in Settings.")
+    @click.pass_context
+    def user_token(ctx: click.Context, username: str, label: str) -> None:
+        """Make an API token for an account and print it (it is not shown again)."""
+        library = library_of(ctx.parent)
+        try:
+            click.echo(accounts.new_api_token(library.site, _user(library, username), label))
+        except accounts.AccountError as e:
+            _fail(str(e))
+
     @main.command()
     @click.argument("username")
     @click.argument("ident")

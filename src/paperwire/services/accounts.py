@@ -1,4 +1,5 @@
-"""Accounts and sessions: argon2id password hashes, random session tokens stored hashed."""
+"""Accounts, sessions and API tokens: argon2id password hashes; session and API tokens are
+random and stored only as their SHA-256."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from paperwire.store.site import NameTaken, SiteStore, User
+from paperwire.store.site import ApiToken, NameTaken, SiteStore, User
 
 SESSION_DAYS = 30
 USERNAME = re.compile(r"[A-Za-z0-9_-]{3,32}")
@@ -90,3 +91,33 @@ def session_for(site: SiteStore, token: str | None) -> tuple[User, str] | None:
 def sign_out(site: SiteStore, token: str | None) -> None:
     if token:
         site.delete_session(_token_hash(token))
+
+
+API_TOKEN_PREFIX = "pw_"
+MAX_API_TOKENS = 20
+
+
+def new_api_token(site: SiteStore, user: User, name: str) -> str:
+    """A personal API token, named by its owner; shown once, only its hash is stored."""
+    name = name.strip()
+    if not 1 <= len(name) <= 80:
+        raise AccountError("name the token (1 to 80 characters), e.g. the script that uses it")
+    if len(site.api_tokens_of(user.uid)) >= MAX_API_TOKENS:
+        raise AccountError(f"an account has at most {MAX_API_TOKENS} tokens; revoke one first")
+    token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    site.create_api_token(_token_hash(token), user.uid, name)
+    return token
+
+
+def user_for_api_token(site: SiteStore, token: str) -> User | None:
+    if not token.startswith(API_TOKEN_PREFIX) or len(token) > 100:
+        return None
+    return site.api_token_user(_token_hash(token))
+
+
+def api_tokens(site: SiteStore, user: User) -> list[ApiToken]:
+    return site.api_tokens_of(user.uid)
+
+
+def revoke_api_token(site: SiteStore, user: User, tid: int) -> bool:
+    return site.delete_api_token(user.uid, tid)

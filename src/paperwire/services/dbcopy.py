@@ -13,12 +13,12 @@ from paperwire.store.base import Store
 
 BATCH = 2000
 # what people and the worker added, in an order that keeps every reference satisfied
-TABLES = ("harvest_state", "users", "sessions", "votes", "comments", "collections",
-          "collection_items", "submissions", "dismissals", "seen", "follows", "library_items",
-          "notes", "tastes", "subscribers", "outbox", "mailed", "subscriber_dismissals",
-          "site_secrets", "jobs")
-SERIAL_KEYS = {"users": "uid", "comments": "cid", "collections": "coll_id",
-               "follows": "fid", "subscribers": "sid", "outbox": "mid"}
+TABLES = ("harvest_state", "users", "sessions", "api_tokens", "votes", "comments",
+          "collections", "collection_items", "submissions", "dismissals", "seen", "follows",
+          "library_items", "notes", "tastes", "subscribers", "outbox", "mailed",
+          "subscriber_dismissals", "site_secrets", "jobs")
+SERIAL_KEYS = {"users": "uid", "api_tokens": "tid", "comments": "cid",
+               "collections": "coll_id", "follows": "fid", "subscribers": "sid", "outbox": "mid"}
 
 
 class CopyMismatch(Exception):

@@ -27,6 +27,13 @@ class User:
 
 
 @dataclass
+class ApiToken:
+    tid: int
+    name: str
+    created_at: str
+
+
+@dataclass
 class Comment:
     cid: int
     pid: int
@@ -125,6 +132,25 @@ class SiteStore:
 
     def delete_sessions_of(self, uid: int) -> None:
         self._write("DELETE FROM sessions WHERE uid = ?", (uid,))
+
+    # -- API tokens ----------------------------------------------------------------------
+
+    def create_api_token(self, token_hash: str, uid: int, name: str) -> int:
+        return self._write("INSERT INTO api_tokens (token_hash, uid, name) VALUES (?, ?, ?) "
+                           "RETURNING tid", (token_hash, uid, name)).fetchone()[0]
+
+    def api_token_user(self, token_hash: str) -> User | None:
+        return _user(self.db.execute(
+            "SELECT u.* FROM api_tokens t JOIN users u ON u.uid = t.uid "
+            "WHERE t.token_hash = ?", (token_hash,)).fetchone())
+
+    def api_tokens_of(self, uid: int) -> list[ApiToken]:
+        return [ApiToken(*r) for r in self.db.execute(
+            "SELECT tid, name, created_at FROM api_tokens WHERE uid = ? ORDER BY tid", (uid,))]
+
+    def delete_api_token(self, uid: int, tid: int) -> bool:
+        return self._write("DELETE FROM api_tokens WHERE uid = ? AND tid = ?",
+                           (uid, tid)).rowcount == 1
 
     # -- votes ---------------------------------------------------------------------------
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Form, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paperwire.services import accounts, recovery
 from paperwire.web import reader
 from paperwire.web.deps import (
     SESSION_COOKIE,
+    RowId,
     Viewer,
     check_csrf,
     client_key,
@@ -143,3 +144,24 @@ def reset(request: Request, v: CurrentViewer, token: Token = "", csrf: Csrf = No
                                               "who": recovery.user_for_token(lib, token)},
                       status_code=400)
     return _signed_in_response(request, user, "/settings")
+
+
+@router.post("/settings/tokens")
+def create_api_token(request: Request, v: CurrentViewer, csrf: Csrf = None,
+                     name: Annotated[str, Form(max_length=200)] = ""):
+    check_csrf(v, csrf)
+    user = signed_in(v)
+    limits(request).hit("token", client_key(request, v))
+    try:
+        token = accounts.new_api_token(library(request).site, user, name)
+    except accounts.AccountError as e:
+        return reader.settings_page(request, user, str(e), status_code=400)
+    return reader.settings_page(request, user, new_token=token)
+
+
+@router.post("/settings/tokens/{tid}/delete")
+def revoke_api_token(request: Request, v: CurrentViewer, tid: RowId, csrf: Csrf = None):
+    check_csrf(v, csrf)
+    if not accounts.revoke_api_token(library(request).site, signed_in(v), tid):
+        raise HTTPException(404, f"you have no token {tid}")
+    return RedirectResponse("/settings#api", 303)

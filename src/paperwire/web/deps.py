@@ -33,8 +33,9 @@ class Viewer:
     else an anonymous double-submit cookie, made only when a page needs one."""
 
     def __init__(self, user: User | None, csrf: str | None = None,
-                 request: Request | None = None) -> None:
+                 request: Request | None = None, by_token: bool = False) -> None:
         self.user, self._csrf, self._request = user, csrf, request
+        self.by_token = by_token  # an API token in the Authorization header, no cookies
 
     @property
     def csrf(self) -> str:
@@ -61,7 +62,22 @@ def limits(request: Request) -> RateLimits:
     return request.app.state.limits
 
 
+def _bearer_token(request: Request) -> str | None:
+    """An API token, honoured on /api/ only: the pages go on with cookies and CSRF."""
+    if not request.url.path.startswith("/api/"):
+        return None
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
 def viewer(request: Request) -> Viewer:
+    token = _bearer_token(request)
+    if token is not None:
+        user = accounts.user_for_api_token(library(request).site, token)
+        if user is None:
+            raise HTTPException(401, "that API token is not valid: revoked, or not copied whole",
+                                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        return Viewer(user, csrf="", by_token=True)
     found = accounts.session_for(library(request).site, request.cookies.get(SESSION_COOKIE))
     if found:
         return Viewer(found[0], found[1])
@@ -69,6 +85,11 @@ def viewer(request: Request) -> Viewer:
 
 
 def check_csrf(viewer: Viewer, token: str | None) -> None:
+    """A browser sends cookies by itself, so a write by cookie must carry the token; a
+    browser never adds an Authorization header by itself (and no CORS lets a page add one),
+    so a write by API token needs none."""
+    if viewer.by_token:
+        return
     if not token or not secrets.compare_digest(token.encode(), viewer.csrf.encode()):
         raise HTTPException(403, "the form's CSRF token is missing or wrong; reload the page")
 

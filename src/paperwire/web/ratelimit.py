@@ -18,6 +18,7 @@ RULES = {
     "collection": parse("30/minute"),
     "subscribe": parse("5/hour"),  # each may send a mail to someone else's address
     "reset": parse("5/hour"),  # so may a password reset
+    "token": parse("10/hour"),
 }
 
 

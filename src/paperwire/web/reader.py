@@ -19,7 +19,7 @@ from fastapi import (
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from paperwire.services import community, export, feed, foryou, signals, subscriptions
+from paperwire.services import accounts, community, export, feed, foryou, signals, subscriptions
 from paperwire.services import search as search_service
 from paperwire.services.papers import paper_json
 from paperwire.store.site import User
@@ -144,12 +144,15 @@ def remove_follow(request: Request, v: CurrentViewer, fid: RowId, csrf: Csrf = N
 # -- settings --------------------------------------------------------------------------------
 
 def settings_page(request: Request, user: User, error: str | None = None,
-                  done: str | None = None, status_code: int = 200):
+                  done: str | None = None, status_code: int = 200,
+                  new_token: str | None = None):
     lib = library(request)
     return render(request, "settings.html", {
         "error": error, "done": done, "sub": lib.mail.subscriber_of(user.uid),
         "zones": subscriptions.time_zones(), "hide_seen": lib.personal.hide_seen(user.uid),
-        "library_count": lib.personal.library_count(user.uid)}, status_code=status_code)
+        "library_count": lib.personal.library_count(user.uid),
+        "tokens": accounts.api_tokens(lib.site, user), "new_token": new_token},
+        status_code=status_code)
 
 
 @router.get("/settings")
