@@ -382,6 +382,9 @@ def test_openapi_schema_lists_the_api(site):
                 "/api/collections"} <= set(schema["paths"])
         docs = c.get("/docs")
         assert docs.status_code == 200 and "/openapi.json" in docs.text
+        assert "Authorization: Bearer" in docs.text
+        assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+        assert {"HTTPBearer": []} in schema["paths"]["/api/for-you"]["get"]["security"]
     json.dumps(schema)
 
 

@@ -9,10 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from paperwire.services import community, feed, hf_details, similar, suggest
+from paperwire.services import community, feed, foryou, hf_details, similar, suggest
 from paperwire.services import search as search_service
 from paperwire.services.feed import FeedItem
+from paperwire.services.papers import paper_json as stored_paper_json
 from paperwire.web.deps import (
+    API_TOKEN,
     RowId,
     SearchChoices,
     Viewer,
@@ -25,7 +27,7 @@ from paperwire.web.deps import (
     viewer,
 )
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(API_TOKEN)])
 CurrentViewer = Annotated[Viewer, Depends(viewer)]
 CsrfHeader = Annotated[str | None, Header(alias="X-CSRF-Token")]
 
@@ -98,6 +100,16 @@ def daily_papers(
 @router.get("/suggest", summary="Titles and authors for what is being typed in a search box")
 def suggestions(request: Request, q: str = Query("", max_length=100)) -> dict:
     return suggest.suggest(library(request), q).as_json()
+
+
+@router.get("/for-you", summary="New papers ranked for you, each with why it is there")
+def for_you(request: Request, v: CurrentViewer, limit: int = Query(30, ge=1, le=200),
+            offset: int = Query(0, ge=0, le=1000)) -> dict:
+    """What /for-you shows, for the signed-in reader or the owner of the API token."""
+    recs = foryou.recommend(library(request), signed_in(v), limit, offset=offset)
+    return {"results": [stored_paper_json(r.paper) | {"reason": r.reason,
+                                                      "score": round(r.score, 4)}
+                        for r in recs]}
 
 
 @router.get("/papers/search", summary="Search papers (hybrid once papers are embedded)")

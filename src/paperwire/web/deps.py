@@ -8,6 +8,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends, Form, HTTPException, Path, Query, Request
+from fastapi.security import HTTPBearer
 
 from paperwire.index.lexical import Filters
 from paperwire.services import accounts, feed, mailer
@@ -60,6 +61,11 @@ def library(request: Request) -> Library:
 
 def limits(request: Request) -> RateLimits:
     return request.app.state.limits
+
+
+# Declares the API token in the OpenAPI document (viewer() reads the header itself)
+API_TOKEN = HTTPBearer(auto_error=False, description="A personal API token from Settings → "
+                       "API tokens: the API as its owner, writes without a CSRF token.")
 
 
 def _bearer_token(request: Request) -> str | None:

@@ -16,12 +16,11 @@ from fastapi import (
     Request,
     UploadFile,
 )
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from paperwire.services import accounts, community, export, feed, foryou, signals, subscriptions
 from paperwire.services import search as search_service
-from paperwire.services.papers import paper_json
 from paperwire.store.site import User
 from paperwire.web.deps import (
     RowId,
@@ -72,17 +71,6 @@ def _render_for_you(request: Request, user: User, page: int):
         "items": items, "reasons": [r.reason for r in shown], "page": page,
         "has_more": len(recs) > PAGE_SIZE, "cold": cold,
         "hide_seen": lib.personal.hide_seen(user.uid)})
-
-
-@router.get("/api/for-you", response_class=JSONResponse, tags=["api"])
-def for_you_api(request: Request, v: CurrentViewer, limit: int = Query(30, ge=1, le=200),
-                offset: int = Query(0, ge=0, le=1000)):
-    """New papers ranked for the signed-in user, each with the reason it is there."""
-    user = signed_in(v)
-    recs = foryou.recommend(library(request), user, limit, offset=offset)
-    return JSONResponse({"results": [
-        paper_json(r.paper) | {"reason": r.reason, "score": round(r.score, 4)}
-        for r in recs]})
 
 
 @router.post("/p/{pid}/not-interested")
