@@ -302,3 +302,37 @@ def test_a_mail_claimed_by_a_sender_on_a_lost_host_is_sent_once_its_claim_is_old
     lib.mail.mark_retry(later.mid, "handed back to the sender", now)
     assert mailer.send_due(lib).sent == 1
     assert len(mailbox.to("waiting@example.org")) == 1
+
+
+def test_a_digest_tells_of_replies_in_discussions_the_reader_took_part_in(mail_library):
+    from paperwire.services import community
+    from paperwire.services.papers import find_paper
+    from tests.readers import make_user, topic_ids
+
+    lib = mail_library
+    ivy, jan, kim = (make_user(lib, name) for name in ("ivy", "jan", "kim"))
+    for user in (ivy, jan, kim):
+        sub = lib.mail.set_account_email(user.uid, f"{user.username}@example.org")
+        lib.mail.confirm(sub.sid)
+        lib.mail.set_schedule(sub.sid, "daily", 0, "UTC")
+    paper, other = (find_paper(lib, i) for i in topic_ids("robots")[:2])
+    asked = community.add_comment(lib.site, ivy, paper, "Which gait do they use?")
+    community.add_comment(lib.site, jan, paper, "The trot; see figure 3.", reply_to=asked)
+    community.add_comment(lib.site, ivy, paper, "Thanks!", reply_to=asked)
+    community.add_comment(lib.site, kim, other, "A comment of my own.")
+
+    def replies(day: datetime) -> dict[str, list[tuple[str, str]]]:
+        composed = {c.mail.to_addr: c for c in digest.compose_due(lib, day)}
+        return {a: [(r.who, r.excerpt) for r in composed[a].replies] if a in composed else []
+                for a in ("ivy@example.org", "jan@example.org", "kim@example.org")}, composed
+
+    tomorrow = datetime.now(UTC) + timedelta(days=1)  # today's replies, in tomorrow's digest
+    told, composed = replies(tomorrow)
+    assert told == {"ivy@example.org": [("jan", "The trot; see figure 3.")],
+                    "jan@example.org": [("ivy", "Thanks!")], "kim@example.org": []}
+    mail = composed["ivy@example.org"].mail
+    assert "== Replies to your comments ==" in mail.body_text
+    assert f"/papers/{paper.paper.key}#comment-{asked + 1}" in mail.body_text
+    assert "jan</strong> on" in mail.body_html and paper.paper.title in mail.body_html
+    told, _ = replies(tomorrow + timedelta(days=1))
+    assert not any(told.values()), "each reply is told once"

@@ -1,10 +1,11 @@
-"""The digest: trending papers, for-you papers and follow matches the reader has not seen,
-composed once per subscriber and period into the outbox (its mail_key is unique)."""
+"""The digest: replies in discussions the reader took part in, then trending papers, for-you
+papers and follow matches the reader has not seen, composed once per subscriber and period
+into the outbox (its mail_key is unique)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from paperwire.store.mail import Mail, Subscriber
 TRENDING = 5
 FOR_YOU = 5
 ALERTS = 10
+REPLIES = 20
 ABSTRACT_CHARS = 300
 
 
@@ -39,10 +41,20 @@ class Section:
 
 
 @dataclass
+class Reply:
+    """Someone answered in a discussion the reader took part in."""
+    who: str
+    paper_title: str
+    excerpt: str  # the reply's Markdown, cut, shown as text
+    url: str  # to the reply on the paper's page
+
+
+@dataclass
 class Composed:
     mail: Mail
     pids: list[int]
     sections: list[Section]
+    replies: list[Reply] = field(default_factory=list)
 
 
 def period_of(sub: Subscriber, now: datetime) -> tuple[str, bool]:
@@ -53,6 +65,36 @@ def period_of(sub: Subscriber, now: datetime) -> tuple[str, bool]:
         year, week, weekday = local.isocalendar()
         return f"{year}-W{week:02d}", weekday > 1 or local.hour >= sub.hour
     return local.date().isoformat(), local.hour >= sub.hour
+
+
+def _period_window(sub: Subscriber, now: datetime) -> tuple[datetime, datetime]:
+    """[start of the previous period, start of this one): what this digest looks back on.
+    Consecutive digests' windows meet, so each reply is told once."""
+    local = now.astimezone(ZoneInfo(sub.tz))
+    start = local.replace(hour=sub.hour, minute=0, second=0, microsecond=0)
+    step = timedelta(days=1)
+    if sub.frequency == "weekly":
+        start -= timedelta(days=local.weekday())
+        step = timedelta(days=7)
+    return (start - step).astimezone(UTC), start.astimezone(UTC)
+
+
+def replies_for(library, sub: Subscriber, now: datetime) -> list[Reply]:
+    if sub.uid is None:
+        return []
+    since, until = (t.strftime("%Y-%m-%dT%H:%M:%SZ") for t in _period_window(sub, now))
+    found = library.site.replies_to(sub.uid, since, until, REPLIES)
+    papers = library.store.get_many(list({c.pid for c in found}))
+    out = []
+    for c in found:
+        sp = papers.get(c.pid)
+        if sp is None or sp.hidden:
+            continue
+        excerpt = c.body if len(c.body) <= ABSTRACT_CHARS else \
+            c.body[:ABSTRACT_CHARS].rsplit(" ", 1)[0] + "…"
+        out.append(Reply(c.username, sp.paper.title, excerpt,
+                         link(library, f"/papers/{sp.paper.key}") + f"#comment-{c.cid}"))
+    return out
 
 
 def digest_key(sub: Subscriber, period: str) -> str:
@@ -104,8 +146,8 @@ def sections_for(library, sub: Subscriber, now: datetime) -> list[Section]:
 
 def compose(library, sub: Subscriber, now: datetime, period: str) -> Composed | None:
     """This period's digest for a subscriber, or None when there is nothing new for them."""
-    sections = sections_for(library, sub, now)
-    if not sections:
+    sections, replies = sections_for(library, sub, now), replies_for(library, sub, now)
+    if not sections and not replies:
         return None
     key = digest_key(sub, period)
     kind = "weekly" if sub.frequency == "weekly" else "daily"
@@ -114,7 +156,8 @@ def compose(library, sub: Subscriber, now: datetime, period: str) -> Composed | 
              else f"Your papers for {day.strftime('%A, %B %-d')}")
     unsubscribe = unsubscribe_url(library, sub)
     text, html = render_mail("digest", {
-        "title": title, "sections": sections, "frequency": kind, "email": sub.email,
+        "title": title, "sections": sections, "replies": replies, "frequency": kind,
+        "email": sub.email,
         "site": urlsplit(library.settings.mail.site_url).netloc,
         "settings_url": (link(library, "/settings") if sub.uid
                          else unsubscribe_url(library, sub, "/email/settings")),
@@ -122,7 +165,7 @@ def compose(library, sub: Subscriber, now: datetime, period: str) -> Composed | 
     mail = Mail(0, key, sub.sid, "digest", message_id(library, key), sub.email, title, text,
                 html, unsubscribe, "pending", 0)
     pids = [e.paper.pid for s in sections for e in s.entries]
-    return Composed(mail, pids, sections)
+    return Composed(mail, pids, sections, replies)
 
 
 def compose_due(library, now: datetime | None = None, dry_run: bool = False

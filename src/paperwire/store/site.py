@@ -196,6 +196,17 @@ class SiteStore:
                               (cid,)).fetchone()
         return _comment(row) if row else None
 
+    def replies_to(self, uid: int, since: str, until: str, limit: int = 20) -> list[Comment]:
+        """Others' live replies, created in [since, until), in threads this user had taken
+        part in (begun, or replied in) before each reply."""
+        rows = self.db.execute(
+            f"{self._COMMENT} WHERE c.parent_cid IS NOT NULL AND c.deleted = 0 "
+            "AND c.uid <> ? AND c.created_at >= ? AND c.created_at < ? AND EXISTS ("
+            "SELECT 1 FROM comments m WHERE m.uid = ? AND m.cid < c.cid AND "
+            "(m.cid = c.parent_cid OR m.parent_cid = c.parent_cid)) ORDER BY c.cid LIMIT ?",
+            (uid, since, until, uid, limit))
+        return [_comment(r) for r in rows]
+
     def delete_comment(self, cid: int) -> bool:
         return self._write("UPDATE comments SET deleted = 1 WHERE cid = ? AND deleted = 0",
                            (cid,)).rowcount == 1

@@ -1,6 +1,5 @@
-"""Accounts: sign up, sign in and out, change a password, and a forgotten one reset by a
-link mailed to the account's confirmed address. Thin routes over services."""
-
+"""Accounts: sign up, sign in and out, passwords (changed, or reset by a link mailed to the
+confirmed address) and personal API tokens. Thin routes over services."""
 from __future__ import annotations
 
 from typing import Annotated
