@@ -14,6 +14,7 @@ from paperwire.web.deps import (
     RowId,
     Viewer,
     check_csrf,
+    check_write,
     client_key,
     library,
     limits,
@@ -53,8 +54,7 @@ def signup_form(request: Request):
 def signup(request: Request, v: CurrentViewer, csrf: Csrf = None,
            username: Annotated[str, Form(max_length=100)] = "",
            password: Annotated[str, Form(max_length=1000)] = ""):
-    check_csrf(v, csrf)
-    limits(request).hit("signup", client_key(request, v))
+    check_write(request, v, csrf, "signup")
     try:
         user = accounts.sign_up(library(request).site, username, password)
     except accounts.AccountError as e:
@@ -96,9 +96,8 @@ def signout(request: Request, v: CurrentViewer, csrf: Csrf = None):
 def change_password(request: Request, v: CurrentViewer, csrf: Csrf = None,
                     old: Annotated[str, Form(max_length=1000)] = "",
                     new: Annotated[str, Form(max_length=1000)] = ""):
-    check_csrf(v, csrf)
+    check_write(request, v, csrf, "signin")
     user = signed_in(v)
-    limits(request).hit("signin", client_key(request, v))
     try:
         accounts.change_password(library(request).site, user, old, new)
     except accounts.AccountError as e:
@@ -114,8 +113,7 @@ def forgot_form(request: Request):
 @router.post("/password/forgot")
 def forgot(request: Request, v: CurrentViewer, tasks: BackgroundTasks, csrf: Csrf = None,
            who: Annotated[str, Form(max_length=320)] = ""):
-    check_csrf(v, csrf)
-    limits(request).hit("reset", client_key(request, v))
+    check_write(request, v, csrf, "reset")
     send_soon(tasks, request, recovery.request_reset(library(request), who))
     # the same answer for every name and address: it reveals nothing about accounts
     return render(request, "message.html", {
@@ -133,8 +131,7 @@ def reset_form(request: Request, token: Token = ""):
 @router.post("/password/reset")
 def reset(request: Request, v: CurrentViewer, token: Token = "", csrf: Csrf = None,
           new: Annotated[str, Form(max_length=1000)] = ""):
-    check_csrf(v, csrf)
-    limits(request).hit("signin", client_key(request, v))
+    check_write(request, v, csrf, "signin")
     lib = library(request)
     try:
         user = recovery.reset_password(lib, token, new)
@@ -148,9 +145,8 @@ def reset(request: Request, v: CurrentViewer, token: Token = "", csrf: Csrf = No
 @router.post("/settings/tokens")
 def create_api_token(request: Request, v: CurrentViewer, csrf: Csrf = None,
                      name: Annotated[str, Form(max_length=200)] = ""):
-    check_csrf(v, csrf)
+    check_write(request, v, csrf, "token")
     user = signed_in(v)
-    limits(request).hit("token", client_key(request, v))
     try:
         token = accounts.new_api_token(library(request).site, user, name)
     except accounts.AccountError as e:

@@ -18,10 +18,8 @@ from paperwire.web.deps import (
     RowId,
     SearchChoices,
     Viewer,
-    check_csrf,
-    client_key,
+    check_write,
     library,
-    limits,
     paper_or_404,
     signed_in,
     viewer,
@@ -147,8 +145,7 @@ class Vote(BaseModel):
 def upvote(request: Request, v: CurrentViewer, ident: str, vote: Vote,
            csrf: CsrfHeader = None) -> dict:
     user = signed_in(v)
-    check_csrf(v, csrf)
-    limits(request).hit("vote", client_key(request, v))
+    check_write(request, v, csrf, "vote")
     sp = paper_or_404(request, ident)
     local = community.set_upvote(library(request).site, user, sp, vote.up)
     return {"id": sp.paper.key, "upvoted": vote.up,
@@ -186,8 +183,7 @@ def _collection_json(request: Request, v: Viewer, coll_id: int) -> dict:
 def create_collection(request: Request, v: CurrentViewer, body: NewCollection,
                       csrf: CsrfHeader = None) -> dict:
     user = signed_in(v)
-    check_csrf(v, csrf)
-    limits(request).hit("collection", client_key(request, v))
+    check_write(request, v, csrf, "collection")
     coll_id = community.create_collection(library(request).site, user, body.name, body.public)
     return _collection_json(request, v, coll_id)
 
@@ -202,8 +198,7 @@ def get_collection(request: Request, v: CurrentViewer, coll_id: RowId) -> dict:
 def collect(request: Request, v: CurrentViewer, coll_id: RowId, body: CollectionItem,
             csrf: CsrfHeader = None) -> dict:
     user = signed_in(v)
-    check_csrf(v, csrf)
-    limits(request).hit("collection", client_key(request, v))
+    check_write(request, v, csrf, "collection")
     community.set_in_collection(library(request).site, user, coll_id,
                                 paper_or_404(request, body.paper), body.present)
     return _collection_json(request, v, coll_id)

@@ -100,6 +100,13 @@ def check_csrf(viewer: Viewer, token: str | None) -> None:
         raise HTTPException(403, "the form's CSRF token is missing or wrong; reload the page")
 
 
+def check_write(request: Request, viewer: Viewer, csrf: str | None, action: str) -> None:
+    """What every write does first: its CSRF token checked, then it counts against the
+    action's rate limit (ratelimit.RULES)."""
+    check_csrf(viewer, csrf)
+    limits(request).hit(action, client_key(request, viewer))
+
+
 def signed_in(viewer: Viewer) -> User:
     if viewer.user is None:
         raise SignInRequired

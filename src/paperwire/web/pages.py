@@ -22,9 +22,8 @@ from paperwire.web.deps import (
     back_to,
     category_query,
     check_csrf,
-    client_key,
+    check_write,
     library,
-    limits,
     paper_by_pid,
     paper_or_404,
     signed_in,
@@ -189,9 +188,8 @@ def paper_page(request: Request, v: CurrentViewer, ident: str):
 @router.post("/p/{pid}/upvote")
 def upvote(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
            up: Annotated[bool, Form()] = True):
-    check_csrf(v, csrf)
+    check_write(request, v, csrf, "vote")
     user = signed_in(v)
-    limits(request).hit("vote", client_key(request, v))
     community.set_upvote(library(request).site, user, paper_by_pid(request, pid), up)
     return RedirectResponse(back_to(request), 303)
 
@@ -200,9 +198,8 @@ def upvote(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
 def comment(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
             body: Annotated[str, Form(max_length=20000)] = "",
             reply_to: Annotated[int | None, Form(ge=1, le=MAX_ROW_ID)] = None):
-    check_csrf(v, csrf)
+    check_write(request, v, csrf, "comment")
     user = signed_in(v)
-    limits(request).hit("comment", client_key(request, v))
     sp = paper_by_pid(request, pid)
     cid = community.add_comment(library(request).site, user, sp, body, reply_to)
     return RedirectResponse(f"/papers/{sp.paper.key}#comment-{cid}", 303)
@@ -218,9 +215,8 @@ def delete_comment(request: Request, v: CurrentViewer, cid: RowId, csrf: Csrf = 
 @router.post("/p/{pid}/collect")
 def collect(request: Request, v: CurrentViewer, pid: RowId, collection: FormRowId,
             csrf: Csrf = None, present: Annotated[bool, Form()] = True):
-    check_csrf(v, csrf)
+    check_write(request, v, csrf, "collection")
     user = signed_in(v)
-    limits(request).hit("collection", client_key(request, v))
     community.set_in_collection(library(request).site, user, collection,
                                 paper_by_pid(request, pid), present)
     return RedirectResponse(back_to(request), 303)
@@ -244,9 +240,8 @@ def submit_form(request: Request, v: CurrentViewer):
 @router.post("/submit")
 def submit_paper(request: Request, v: CurrentViewer, csrf: Csrf = None,
                  paper: Annotated[str, Form(max_length=300)] = ""):
-    check_csrf(v, csrf)
+    check_write(request, v, csrf, "submit")
     user = signed_in(v)
-    limits(request).hit("submit", client_key(request, v))
     lib = library(request)
     try:
         sp = submit(lib, lib.site, lib.arxiv, user, paper)
@@ -276,9 +271,8 @@ def user_page(request: Request, v: CurrentViewer, username: str):
 def create_collection(request: Request, v: CurrentViewer, csrf: Csrf = None,
                       name: Annotated[str, Form(max_length=200)] = "",
                       public: Annotated[bool, Form()] = False):
-    check_csrf(v, csrf)
+    check_write(request, v, csrf, "collection")
     user = signed_in(v)
-    limits(request).hit("collection", client_key(request, v))
     coll_id = community.create_collection(library(request).site, user, name, public)
     return RedirectResponse(f"/collections/{coll_id}", 303)
 

@@ -28,9 +28,8 @@ from paperwire.web.deps import (
     Viewer,
     back_to,
     check_csrf,
-    client_key,
+    check_write,
     library,
-    limits,
     paper_by_pid,
     paper_or_404,
     send_soon,
@@ -76,9 +75,8 @@ def _render_for_you(request: Request, user: User, page: int):
 @router.post("/p/{pid}/not-interested")
 def not_interested(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
                    undo: Annotated[bool, Form()] = False):
-    check_csrf(v, csrf)
+    check_write(request, v, csrf, "vote")
     user = signed_in(v)
-    limits(request).hit("vote", client_key(request, v))
     signals.set_not_interested(library(request), user, paper_by_pid(request, pid), not undo)
     return RedirectResponse(back_to(request, "/for-you"), 303)
 
@@ -86,9 +84,8 @@ def not_interested(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = 
 @router.post("/p/{pid}/note")
 def save_note(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
               note: Annotated[str, Form(max_length=40000)] = ""):
-    check_csrf(v, csrf)
+    check_write(request, v, csrf, "comment")
     user = signed_in(v)
-    limits(request).hit("comment", client_key(request, v))
     sp = paper_by_pid(request, pid)
     signals.save_note(library(request), user, sp, note)
     return RedirectResponse(f"/papers/{sp.paper.key}#note", 303)
@@ -112,9 +109,8 @@ def following_page(request: Request, v: CurrentViewer):
 def add_follow(request: Request, v: CurrentViewer, csrf: Csrf = None,
                kind: Annotated[str, Form(max_length=20)] = "",
                value: Annotated[str, Form(max_length=500)] = ""):
-    check_csrf(v, csrf)
+    check_write(request, v, csrf, "collection")
     user = signed_in(v)
-    limits(request).hit("collection", client_key(request, v))
     try:
         signals.follow(library(request), user, kind, value)
     except community.Invalid as e:
@@ -151,9 +147,8 @@ def settings_form(request: Request, v: CurrentViewer):
 @router.post("/settings/email")
 def set_email(request: Request, v: CurrentViewer, tasks: BackgroundTasks, csrf: Csrf = None,
               email: Annotated[str, Form(max_length=320)] = ""):
-    check_csrf(v, csrf)
+    check_write(request, v, csrf, "subscribe")
     user = signed_in(v)
-    limits(request).hit("subscribe", client_key(request, v))
     try:
         sub, mid = subscriptions.set_account_email(library(request), user, email)
     except community.Invalid as e:
@@ -192,9 +187,8 @@ def set_hide_seen(request: Request, v: CurrentViewer, csrf: Csrf = None,
 @router.post("/settings/library")
 async def import_library(request: Request, v: CurrentViewer, csrf: Csrf = None,
                          file: Annotated[UploadFile | None, File()] = None):
-    check_csrf(v, csrf)
+    check_write(request, v, csrf, "submit")
     user = signed_in(v)
-    limits(request).hit("submit", client_key(request, v))
     data = await file.read(MAX_LIBRARY_BYTES + 1) if file else b""
     if not data or len(data) > MAX_LIBRARY_BYTES:
         return settings_page(request, user, "choose a BibTeX or CSL JSON file of at most 5 MB",
@@ -216,8 +210,7 @@ def subscribe_form(request: Request):
 @router.post("/subscribe")
 def subscribe(request: Request, v: CurrentViewer, tasks: BackgroundTasks, csrf: Csrf = None,
               email: Annotated[str, Form(max_length=320)] = ""):
-    check_csrf(v, csrf)
-    limits(request).hit("subscribe", client_key(request, v))
+    check_write(request, v, csrf, "subscribe")
     try:
         sub, mid = subscriptions.subscribe(library(request), email)
     except community.Invalid as e:
