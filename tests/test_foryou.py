@@ -4,6 +4,7 @@ reasons, cold starts, and incremental training — on a real store with real vec
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -164,3 +165,53 @@ def test_cli_scripts_the_same_reader(topical, cli, db):
     assert {r["reason"] for r in results} >= {"follows astro-ph.GA"}
     bad = cli("follow", "hana", "category", "not a category!")
     assert bad.exit_code == 1 and "not an arXiv category" in bad.output
+
+
+def test_a_collection_brings_new_papers_like_its_own(topical):
+    dora, eve = make_user(topical, "dora"), make_user(topical, "eve")
+    robots = topic_ids("robots")
+    coll = topical.site.create_collection(dora.uid, "Legged robots", False)
+    for ident in robots[:3]:
+        topical.site.set_item(coll, find_paper(topical, ident).pid, True)
+    items = topical.site.items(coll)
+    recs = foryou.for_collection(topical, items, dora, 5)
+    assert len(recs) == 5 and set(_ids(recs)) <= set(robots[3:]), _ids(recs)
+    titles = {find_paper(topical, i).paper.title for i in robots[:3]}
+    assert all(r.reason[6:-1] in titles for r in recs), "each says which of its papers"
+    signals.set_not_interested(topical, dora, recs[0].paper)
+    assert recs[0].paper.pid not in {r.paper.pid for r in
+                                     foryou.for_collection(topical, items, dora, 50)}
+    assert recs[0].paper.pid in {r.paper.pid for r in
+                                 foryou.for_collection(topical, items, eve, 5)}
+    one = foryou.for_collection(topical, [find_paper(topical, topic_ids("galaxies")[0]).pid],
+                                dora, 3)
+    assert set(_ids(one)) <= set(topic_ids("galaxies")), "one paper is enough to start"
+    assert foryou.for_collection(topical, [], dora) == []
+
+
+def test_a_collection_page_and_the_api_show_papers_like_it(topical):
+    import os
+
+    import httpx
+
+    from tests.servers import Site
+
+    owner = make_user(topical, "fay")
+    proteins = topic_ids("proteins")
+    public = topical.site.create_collection(owner.uid, "Enzymes", True)
+    private = topical.site.create_collection(owner.uid, "Secret", False)
+    for coll in (public, private):
+        for ident in proteins[:2]:
+            topical.site.set_item(coll, find_paper(topical, ident).pid, True)
+    with Site(topical.settings.db, dict(os.environ)) as site, \
+            httpx.Client(base_url=site.url, timeout=30) as anyone:
+        page = anyone.get(f"/collections/{public}").text
+        assert "New papers like these" in page
+        like = page.split("New papers like these")[1]
+        shown = list(dict.fromkeys(re.findall(r'href="/papers/(2611\.\d+)"', like)))
+        assert len(shown) == 10 and set(shown[:8]) == set(proteins[2:]), shown
+        api = anyone.get(f"/api/collections/{public}/recommendations", params={"limit": 4})
+        assert api.status_code == 200
+        assert {r["id"] for r in api.json()["results"]} <= set(proteins[2:])
+        assert all(r["reason"].startswith("like “") for r in api.json()["results"])
+        assert anyone.get(f"/api/collections/{private}/recommendations").status_code == 404

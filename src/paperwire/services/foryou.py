@@ -13,10 +13,12 @@ from datetime import date
 
 import numpy as np
 
+from paperwire.embedding import DIM, MODEL_NAME
 from paperwire.index.query import parse_user_query
+from paperwire.index.vectors import as_matrix
 from paperwire.services.candidates import Pool
 from paperwire.services.names import author_key, same_author
-from paperwire.services.taste import Examples, Taste, examples, taste_of
+from paperwire.services.taste import MAX_POSITIVES, Examples, Taste, examples, taste_of, train
 from paperwire.store.base import StoredPaper
 from paperwire.store.personal import Follow
 from paperwire.store.site import User
@@ -127,7 +129,13 @@ def recommend(library, user: User, limit: int = 30, offset: int = 0,
     taste = taste_of(library, user.uid, pool.background, found)
     exclude = excluded(library, user, found) | (extra_exclude or set())
     ranked = rank(library, pool, exclude, taste, library.personal.follows(user.uid))
-    rows = ranked.rows[offset:offset + limit]
+    return _recommendations(library, pool, ranked, ranked.rows[offset:offset + limit], found)
+
+
+def _recommendations(library, pool: Pool, ranked: Ranked, rows: list[int], found: Examples
+                     ) -> list[Recommendation]:
+    """The ranked rows as papers, each with its reason (a follow, or the liked paper it is
+    nearest to)."""
     papers = library.store.get_many([int(pool.pids[r]) for r in rows]
                                     + [p for p in found.positive_pids if p])
     titles = {pid: sp.paper.title for pid, sp in papers.items()}
@@ -143,3 +151,24 @@ def recommend(library, user: User, limit: int = 30, offset: int = 0,
         out.append(Recommendation(sp, float(ranked.scores[row]), reason, follow is not None,
                                   int(pool.days[row])))
     return out
+
+
+def for_collection(library, pids: list[int], reader: User | None, limit: int = 10,
+                   today: date | None = None) -> list[Recommendation]:
+    """New papers like a collection's (arxiv-sanity's recommendations per tag): the same
+    model as for you, trained on the collection's papers alone. Its papers, and what the
+    reader marked not interested, are left out. Empty until the collection's papers are
+    embedded."""
+    vectors = library.store.vectors_of(MODEL_NAME, pids[-MAX_POSITIVES:])
+    known = [pid for pid in pids if pid in vectors]
+    if not known:
+        return []
+    empty = np.zeros((0, DIM), np.float32)
+    found = Examples(known, as_matrix([vectors[p] for p in known], DIM), [""] * len(known),
+                     empty)
+    pool = library.candidates.current(today)
+    taste = train(found.positives, empty, pool.background)
+    exclude = set(pids) | (set(library.personal.dismissed(reader.uid)) if reader else set())
+    ranked = rank(library, pool, exclude, taste, [])
+    return _recommendations(library, pool, ranked, ranked.rows[:max(1, min(limit, MAX_LIMIT))],
+                            found)

@@ -105,9 +105,12 @@ def for_you(request: Request, v: CurrentViewer, limit: int = Query(30, ge=1, le=
             offset: int = Query(0, ge=0, le=1000)) -> dict:
     """What /for-you shows, for the signed-in reader or the owner of the API token."""
     recs = foryou.recommend(library(request), signed_in(v), limit, offset=offset)
-    return {"results": [stored_paper_json(r.paper) | {"reason": r.reason,
-                                                      "score": round(r.score, 4)}
-                        for r in recs]}
+    return {"results": _recommendations_json(recs)}
+
+
+def _recommendations_json(recs: list[foryou.Recommendation]) -> list[dict]:
+    return [stored_paper_json(r.paper) | {"reason": r.reason, "score": round(r.score, 4)}
+            for r in recs]
 
 
 @router.get("/papers/search", summary="Search papers (hybrid once papers are embedded)")
@@ -191,6 +194,16 @@ def create_collection(request: Request, v: CurrentViewer, body: NewCollection,
 @router.get("/collections/{coll_id}", summary="A collection (private ones only to their owner)")
 def get_collection(request: Request, v: CurrentViewer, coll_id: RowId) -> dict:
     return _collection_json(request, v, coll_id)
+
+
+@router.get("/collections/{coll_id}/recommendations",
+            summary="New papers like a collection's, each with the paper it is nearest to")
+def collection_recommendations(request: Request, v: CurrentViewer, coll_id: RowId,
+                               limit: int = Query(10, ge=1, le=200)) -> dict:
+    lib = library(request)
+    community.visible_collection(lib.site, v.user, coll_id)
+    recs = foryou.for_collection(lib, lib.site.items(coll_id), v.user, limit)
+    return {"results": _recommendations_json(recs)}
 
 
 @router.post("/collections/{coll_id}/papers", summary="Add a paper to (or remove it from) a "

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from paperwire.services import authors, community, feed, moderation, signals, similar
+from paperwire.services import authors, community, feed, foryou, moderation, signals, similar
 from paperwire.services import search as search_service
 from paperwire.services import status as status_service
 from paperwire.services.submit import SubmitError, submit
@@ -35,6 +35,7 @@ from paperwire.web.rendering import render
 router = APIRouter(default_response_class=HTMLResponse)
 PAGE_SIZE = 30
 MAX_SEARCH_PAGE = 32  # a thousand results is as deep as a reader goes
+COLLECTION_LIKE = 10  # new papers like a collection's, under it
 Csrf = Annotated[str | None, Form(alias="csrf")]
 CurrentViewer = Annotated[Viewer, Depends(viewer)]
 
@@ -282,9 +283,12 @@ def collection_page(request: Request, v: CurrentViewer, coll_id: RowId):
     lib = library(request)
     coll = community.visible_collection(lib.site, v.user, coll_id)
     shown = community.collection_papers(lib.site, coll_id)
+    like = foryou.for_collection(lib, lib.site.items(coll_id), v.user, COLLECTION_LIKE)
     return render(request, "collection.html", {
         "coll": coll, "items": feed.items_for(lib, lib.site, shown, v.user),
-        "own": v.user is not None and v.user.uid == coll.uid})
+        "own": v.user is not None and v.user.uid == coll.uid,
+        "like": feed.items_for(lib, lib.site, [r.paper for r in like], v.user),
+        "like_reasons": [r.reason for r in like]})
 
 
 # -- administration --------------------------------------------------------------------------
