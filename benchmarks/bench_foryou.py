@@ -1,8 +1,9 @@
 """For you at scale: N papers (default 100,000) with vectors, 1,000 readers with 200
 signals each (150 upvotes near a topic of their own, 50 "not interested"); the latency of
 a for-you list (30 papers with reasons) with each reader's model stored, and right after a
-new vote (retrained), in-process; then, with --load, the signed-in feed and /for-you
-under wrk (64 connections, 2 workers) as bench_web.py runs the anonymous pages.
+new vote (retrained), and of the papers like a collection of 10, 100 or 500, in-process;
+then, with --load, the signed-in feed and /for-you under wrk (64 connections, 2 workers)
+as bench_web.py runs the anonymous pages.
 
 Usage: python benchmarks/bench_foryou.py [N] [--load]
 """
@@ -70,11 +71,18 @@ def in_process(library: Library, readers: list, rng: np.random.Generator) -> dic
     for u in readers[:300]:
         library.site.set_vote(u.uid, int(rng.choice(pool.pids)), True)
         changed.append(timed(lambda u=u: foryou.recommend(library, u, 30)))
+    collections = {}
+    for size in (10, 100, 500):  # a collection's "new papers like these" (trains each time)
+        pids = [int(p) for p in rng.choice(pool.pids, size, replace=False)]
+        collections[f"papers like a collection of {size} (10 shown)"] = percentiles(
+            [timed(lambda pids=pids: foryou.for_collection(library, pids, None, 10))
+             for _ in range(100)])
     return {"pool": f"{len(pool):,} candidate papers (the newest month), built in "
                     f"{pool_s:.1f} s once per store change per process",
             "first list of each reader (trains and stores the model)": percentiles(first),
             "list with the model stored (target p99 ≤ 50 ms)": percentiles(warm),
-            "list right after a new vote (retrains that reader only)": percentiles(changed)}
+            "list right after a new vote (retrains that reader only)": percentiles(changed),
+            **collections}
 
 
 def rotating_cookies(library: Library, readers: list) -> str:

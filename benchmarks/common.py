@@ -68,7 +68,7 @@ def record(section: str, command: str, figures: dict[str, object]) -> None:
     start = text.find(f"## {section}\n")
     if start >= 0:
         end = text.find("\n## ", start + 1)
-        text = text[:start] + block + (text[end + 1:] if end >= 0 else "")
+        text = text[:start] + block + ("\n" + text[end + 1:] if end >= 0 else "")
     else:
         text = text.rstrip("\n") + "\n\n" + block
     RESULTS.write_text(text)
