@@ -141,3 +141,17 @@ def test_a_moderator_sets_a_password_from_the_command_line(cli, library):
     refused = cli("user", "password", "dan", input="short\n")
     assert refused.exit_code != 0 and "8 to 256 characters" in refused.output
     assert cli("user", "password", "nobody", input=NEW + "\n").exit_code != 0
+
+
+def test_without_a_mail_server_the_page_says_who_resets_instead(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERWIRE_SMTP")}
+    with Site(tmp_path / "site.db", env) as site, site.client() as c:
+        lib = Library(Settings(db=site.db))
+        _account(lib, "eve", "eve@example.org")
+        page = c.get("/password/forgot")
+        assert page.status_code == 200 and "paperwire user password NAME" in page.text
+        assert 'name="who"' not in page.text, "no form that would promise a mail"
+        r = c.post("/password/forgot", data={"csrf": csrf_of(c, "/signin"), "who": "eve"})
+        assert r.status_code == 503 and "sends no mail" in r.text
+        assert lib.mail.outbox_counts() == {}, "nothing queued that could never leave"
+        lib.close()

@@ -105,15 +105,21 @@ def change_password(request: Request, v: CurrentViewer, csrf: Csrf = None,
     return _signed_in_response(request, user, "/settings")
 
 
+def _sends_mail(request: Request) -> bool:
+    return library(request).settings.mail.can_send
+
+
 @router.get("/password/forgot")
 def forgot_form(request: Request):
-    return render(request, "forgot.html", {})
+    return render(request, "forgot.html", {"sends_mail": _sends_mail(request)})
 
 
 @router.post("/password/forgot")
 def forgot(request: Request, v: CurrentViewer, tasks: BackgroundTasks, csrf: Csrf = None,
            who: Annotated[str, Form(max_length=320)] = ""):
     check_write(request, v, csrf, "reset")
+    if not _sends_mail(request):  # a link queued for an hour's use would never leave
+        return render(request, "forgot.html", {"sends_mail": False}, status_code=503)
     send_soon(tasks, request, recovery.request_reset(library(request), who))
     # the same answer for every name and address: it reveals nothing about accounts
     return render(request, "message.html", {
