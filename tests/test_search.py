@@ -69,6 +69,23 @@ def test_filters_by_date_category_and_author(corpus):
     assert found(author="Nobody Here") == set()
 
 
+def test_arxiv_field_prefixes_in_the_query_become_filters(corpus):
+    assert ids(search(corpus, "au:perdikaris networks")) == ["2203.07404"]
+    assert ids(search(corpus, 'networks author:"Sifan Wang"')) == ["2203.07404"]
+    assert ids(search(corpus, "au:Perdikaris_P")) == ["2203.07404"], "arXiv's surname_initial"
+    assert set(ids(search(corpus, "cat:cs.LG networks transformers"))) == {"2203.07404",
+                                                                           "2305.00002"}
+    # only fields: every paper of theirs, newest first, whatever the mode asked
+    assert ids(search(corpus, "cat:cs.LG", mode="hybrid")) == ["2305.00002", "2203.07404"]
+    assert ids(search(corpus, "au:Nobody")) == []
+    assert ids(search(corpus, "cat:cs.LG", Filters(category="q-bio"))) == ["2301.00001"], \
+        "a filter chosen on the page wins over the query's"
+    # not fields: cat: with no category, an empty au:, a word that merely ends in a colon
+    assert ids(search(corpus, "cat:!! causality"))[0] == "2203.07404"
+    assert ids(search(corpus, 'au:"" molecules')) == ["2301.00001"]
+    assert search(corpus, "au: cat:").hits == []
+
+
 def test_sort_by_date_puts_newest_first(corpus):
     results = search(corpus, "networks transformers operator", sort="date")
     dates = [h.paper.paper.published for h in results.hits]
@@ -84,7 +101,8 @@ def test_snippets_highlight_terms_and_escape_markup(corpus):
 HOSTILE = ['"unbalanced', 'a "b', "AND OR NOT", "title:x", "NEAR(a b)", "*", "-", "- -",
            "(((", ")))", "[1 TO 2]", "a^2", "~", "\\", "\x00\x01\x1b[31m", "x" * 10_000,
            "causality " * 2000, "ü∂∫ 漢字 🙂", "", "   ", "'; DROP TABLE papers; --",
-           "field:(a OR b)", "\"\"", "a*b*c", "-causality", "🙂*", "_"]
+           "field:(a OR b)", "\"\"", "a*b*c", "-causality", "🙂*", "_", "au:", 'au:"',
+           "cat:" + "x" * 5000, "au:*", "au:-x", 'au:"a" au:"b" cat:cs cat:q-bio', "au:_"]
 
 
 @pytest.mark.parametrize("query", HOSTILE)

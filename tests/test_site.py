@@ -307,6 +307,9 @@ def test_the_search_api_takes_the_filters_and_order_of_the_page(site):
         assert ids(**{"to": "2025-03-13"}) == ["2503.00003"]
         assert ids(sort="date")[-1] == "2503.00003"
         assert c.get("/api/papers/search", params={"q": "x", "sort": "random"}).status_code == 422
+        assert ids(q="causality OR proteins au:Perdikaris") == ["2203.07404"]
+        page = c.get("/search", params={"q": "cat:cs.LG"}).text
+        assert 'href="/papers/2203.07404"' in page and 'href="/papers/2503.00002"' not in page
 
 
 def test_daily_papers_api_follows_hugging_face(site):

@@ -242,10 +242,13 @@ class LexicalIndex:
         Counting visits every match and so defeats BM25's top-k pruning: ask only when the
         number is shown. Without snippets, call highlight() on the hits that will be shown.
         """
-        if query.is_empty:
+        narrowed = filters is not None and bool(filters.author or filters.category)
+        if query.is_empty and not narrowed:
             return 0, []
         self.reload_if_changed()
-        text_query = self._text_query(query)
+        # no words but an author or a category: every paper of theirs (by date, the caller's)
+        text_query = self._text_query(query) if not query.is_empty else \
+            tantivy.Query.all_query()
         clauses = [(tantivy.Occur.Must, text_query)]
         clauses += [(tantivy.Occur.MustNot, self._fields_query(w)) for w in query.excluded]
         clauses += [(tantivy.Occur.Must, c) for c in self._filter_clauses(filters or Filters())]

@@ -1,7 +1,8 @@
 """Turn any user query string into a safe query for the lexical engine.
 
-Understood: plain words, "quoted phrases", word* prefixes and -word exclusions. Everything
-else (operators, brackets, control characters, unbalanced quotes) is treated as text, so no
+Understood: plain words, "quoted phrases", word* prefixes and -word exclusions, and, as on
+arXiv, au:Name / au:"Full Name" and cat:cs.LG, lifted out as filters. Everything else
+(operators, brackets, control characters, unbalanced quotes) is treated as text, so no
 input can make the engine's query parser fail.
 """
 
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from paperwire.domain import CATEGORY
 
 MAX_QUERY_CHARS = 2000
 # Lucene's classic English stop set. Dropped from plain words only (never from phrases),
@@ -19,6 +22,9 @@ STOP_WORDS = frozenset(
 MAX_CLAUSES = 64
 _TOKEN = re.compile(r'(?P<neg>(?<!\S)-)?(?:"(?P<phrase>[^"]*)"|(?P<word>\w+)(?P<star>\*)?)')
 _WORD = re.compile(r"\w+")
+_FIELD = re.compile(r'(?<!\S)(?P<key>au|author|cat|category):'
+                    r'(?:"(?P<quoted>[^"]*)"|(?P<bare>[^\s"]+))', re.IGNORECASE)
+MAX_FIELD_CHARS = 200
 
 
 @dataclass
@@ -67,3 +73,34 @@ def parse_user_query(text: str) -> UserQuery:
     if content or q.phrases or q.prefixes:
         q.words = content
     return q
+
+
+@dataclass
+class QueryFields:
+    """What a query asked for besides its words: arXiv's au: and cat:."""
+    text: str  # the query without them
+    author: str | None = None
+    category: str | None = None
+
+
+def lift_fields(text: str) -> QueryFields:
+    """Take au:/author: and cat:/category: out of a query, the first of each kind. A bare
+    au:LeCun_Y (arXiv's surname_initial) keeps the surname; a field that is not one (an
+    empty value, cat: with no arXiv category) stays in the text as words."""
+    found: dict[str, str] = {}
+
+    def take(m: re.Match) -> str:
+        key = "author" if m["key"].lower() in ("au", "author") else "category"
+        if m["quoted"] is not None:
+            value = m["quoted"].strip()
+        else:
+            value = m["bare"].split("_")[0] if key == "author" else m["bare"]
+        if (not value or key in found or len(value) > MAX_FIELD_CHARS
+                or (key == "category" and not CATEGORY.fullmatch(value))
+                or (key == "author" and not _WORD.search(value))):
+            return m.group(0)
+        found[key] = value
+        return " "
+
+    rest = _FIELD.sub(take, text[:MAX_QUERY_CHARS])
+    return QueryFields(rest if found else text, found.get("author"), found.get("category"))

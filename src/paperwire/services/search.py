@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from html import escape
 
 from paperwire.index.hybrid import score_fusion
 from paperwire.index.lexical import SNIPPET_CHARS, Filters, LexicalHit
-from paperwire.index.query import parse_user_query
+from paperwire.index.query import lift_fields, parse_user_query
 from paperwire.services.library import Library
 from paperwire.store.base import StoredPaper
 
@@ -63,6 +63,16 @@ def semantic_ranking(library: Library, text: str, filters: Filters | None,
     return [(pid, score) for pid, score in near if score >= SEMANTIC_FLOOR]
 
 
+def _with_fields(text: str, filters: Filters | None) -> tuple[str, Filters | None]:
+    """The query's au: and cat: as filters; a filter chosen on the page wins."""
+    fields = lift_fields(text)
+    if fields.author is None and fields.category is None:
+        return text, filters
+    base = filters or Filters()
+    return fields.text, replace(base, author=base.author or fields.author,
+                                category=base.category or fields.category)
+
+
 def _plain_snippet(abstract: str) -> str:
     return escape(abstract if len(abstract) <= SNIPPET_CHARS
                   else abstract[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …")
@@ -77,7 +87,10 @@ def search(library: Library, text: str, filters: Filters | None = None, limit: i
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}")
     limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
-    query = parse_user_query(text)
+    words, filters = _with_fields(text, filters)
+    query = parse_user_query(words)
+    if query.is_empty and filters is not None and (filters.author or filters.category):
+        mode, sort = "lexical", "date"  # only au:/cat: asked: their papers, newest first
     if mode == "lexical":
         total, lexical = library.lexical.search(query, filters, limit, offset, sort, count)
         ranked = [(h.doc_id, h.score) for h in lexical]
@@ -85,7 +98,7 @@ def search(library: Library, text: str, filters: Filters | None = None, limit: i
         k = max(CANDIDATES, offset + limit)
         lexical = (library.lexical.search(query, filters, k, snippets=False)[1]
                    if mode == "hybrid" else [])
-        semantic = semantic_ranking(library, text, filters, k)
+        semantic = semantic_ranking(library, words, filters, k)
         if mode == "hybrid" and (query.phrases or query.excluded or query.prefixes):
             # "a phrase", -word and prefix* ask for exact matches: meaning only reorders them
             matching = {h.doc_id for h in lexical}
