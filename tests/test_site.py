@@ -237,6 +237,33 @@ def test_replies_thread_under_the_comment_they_answer(site):
     ada.close(), bea.close()
 
 
+def test_only_its_author_edits_a_comment_and_the_page_says_so(site):
+    ada, bea = signed_in(site, "ada"), signed_in(site, "bea")
+    site.cli("user", "admin", "bea")
+    paper = "/papers/2203.07404"
+    r = ada.post("/p/1/comments", data={"csrf": csrf_of(ada, paper), "body": "Frist!"})
+    cid = int(r.headers["location"].rsplit("#comment-", 1)[1])
+    assert "edited" not in ada.get(paper).text.split(f'id="comment-{cid}"')[1][:400]
+
+    def edit(client, body: str):
+        return client.post(f"/comments/{cid}/edit", data={"csrf": csrf_of(client, paper),
+                                                           "body": body},
+                           headers={"referer": site.url + paper})
+
+    done = edit(ada, "First, *with* a fix")
+    assert done.status_code == 303 and done.headers["location"] == f"{paper}#comment-{cid}"
+    page = ada.get(paper).text
+    assert "<em>with</em>" in page and "Frist!" not in page
+    assert ">edited</span>" in page.split(f'id="comment-{cid}"')[1][:400]
+    assert edit(bea, "words put in ada's mouth").status_code == 403, "not even a moderator"
+    assert edit(ada, "   ").status_code == 400
+    assert "<em>with</em>" in bea.get(paper).text
+    assert f'action="/comments/{cid}/edit"' not in bea.get(paper).text
+    ada.post(f"/comments/{cid}/delete", data={"csrf": csrf_of(ada, paper)})
+    assert edit(ada, "back from the dead").status_code == 404
+    ada.close(), bea.close()
+
+
 def test_collections_private_to_their_owner(site):
     owner = signed_in(site, "owner")
     token = csrf_of(owner, "/")

@@ -53,15 +53,20 @@ class Thread:
         return ([] if self.comment.deleted else [self.comment]) + self.replies
 
 
-def add_comment(site: SiteStore, user: User, paper: StoredPaper, body: str,
-                reply_to: int | None = None) -> int:
-    """A comment on the paper, or a reply in the thread of comment reply_to (a reply to a
-    reply joins the same thread: threads are one level deep)."""
+def _comment_body(body: str) -> str:
     body = body.strip()
     if not body:
         raise Invalid("a comment cannot be empty")
     if len(body) > MAX_COMMENT:
         raise Invalid(f"a comment has at most {MAX_COMMENT} characters")
+    return body
+
+
+def add_comment(site: SiteStore, user: User, paper: StoredPaper, body: str,
+                reply_to: int | None = None) -> int:
+    """A comment on the paper, or a reply in the thread of comment reply_to (a reply to a
+    reply joins the same thread: threads are one level deep)."""
+    body = _comment_body(body)
     parent = None
     if reply_to is not None:
         answered = site.comment(reply_to)
@@ -80,6 +85,18 @@ def threads(site: SiteStore, pid: int) -> list[Thread]:
         elif not c.deleted and c.parent in found:
             found[c.parent].replies.append(c)
     return [t for t in found.values() if not t.comment.deleted or t.replies]
+
+
+def edit_comment(site: SiteStore, user: User, cid: int, body: str) -> Comment:
+    """Only its author rewrites a comment (a moderator deletes, never puts words in
+    someone's mouth); the page then says it was edited."""
+    comment = site.comment(cid)
+    if comment is None:
+        raise NotFound(f"no comment {cid}")
+    if comment.username != user.username:
+        raise NotAllowed("only its author may edit a comment")
+    site.edit_comment(cid, _comment_body(body))
+    return comment
 
 
 def delete_comment(site: SiteStore, user: User, cid: int) -> Comment:

@@ -42,6 +42,7 @@ class Comment:
     created_at: str
     parent: int | None = None  # the top-level comment this one answers
     deleted: bool = False
+    edited_at: str | None = None
 
 
 @dataclass
@@ -55,8 +56,8 @@ class Collection:
 
 
 def _comment(row) -> Comment:
-    cid, pid, username, body, created_at, parent, deleted = row
-    return Comment(cid, pid, username, body, created_at, parent, bool(deleted))
+    cid, pid, username, body, created_at, parent, deleted, edited_at = row
+    return Comment(cid, pid, username, body, created_at, parent, bool(deleted), edited_at)
 
 
 def _user(row) -> User | None:
@@ -182,7 +183,7 @@ class SiteStore:
                            (pid, uid, body, parent)).fetchone()[0]
 
     _COMMENT = ("SELECT c.cid, c.pid, u.username, c.body, c.created_at, c.parent_cid, "
-                "c.deleted FROM comments c JOIN users u ON u.uid = c.uid")
+                "c.deleted, c.edited_at FROM comments c JOIN users u ON u.uid = c.uid")
 
     def comments(self, pid: int, with_deleted: bool = False) -> list[Comment]:
         """A paper's comments, oldest first; deleted ones too when asked (a thread keeps its
@@ -206,6 +207,10 @@ class SiteStore:
             "(m.cid = c.parent_cid OR m.parent_cid = c.parent_cid)) ORDER BY c.cid LIMIT ?",
             (uid, since, until, uid, limit))
         return [_comment(r) for r in rows]
+
+    def edit_comment(self, cid: int, body: str) -> bool:
+        return self._write(f"UPDATE comments SET body = ?, edited_at = {self.db.now} "
+                           "WHERE cid = ? AND deleted = 0", (body, cid)).rowcount == 1
 
     def delete_comment(self, cid: int) -> bool:
         return self._write("UPDATE comments SET deleted = 1 WHERE cid = ? AND deleted = 0",

@@ -206,6 +206,14 @@ def comment(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
     return RedirectResponse(f"/papers/{sp.paper.key}#comment-{cid}", 303)
 
 
+@router.post("/comments/{cid}/edit")
+def edit_comment(request: Request, v: CurrentViewer, cid: RowId, csrf: Csrf = None,
+                 body: Annotated[str, Form(max_length=20000)] = ""):
+    check_write(request, v, csrf, "comment")
+    community.edit_comment(library(request).site, signed_in(v), cid, body)
+    return RedirectResponse(f"{back_to(request)}#comment-{cid}", 303)
+
+
 @router.post("/comments/{cid}/delete")
 def delete_comment(request: Request, v: CurrentViewer, cid: RowId, csrf: Csrf = None):
     check_csrf(v, csrf)
