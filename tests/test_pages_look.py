@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import Site, sign_up
+from tests.servers import Site, csrf_of, sign_up
 from tests.test_browser import ARTIFACTS, RECORDS, browser  # noqa: F401 - the fixture
 
 MISSING = {"/papers/9999.99999"}  # a 404 page: the browser logs the status itself
@@ -28,6 +28,11 @@ def site(tmp_path_factory):
     with running.client() as c:
         sign_up(c, "ada")
         cookies = dict(c.cookies)
+        # a thread on a paper page: its reply and edit forms are looked at too
+        r = c.post("/p/2/comments", data={"csrf": csrf_of(c, "/"), "body": "Which $w_i$?"})
+        first = r.headers["location"].rsplit("#comment-", 1)[1]
+        c.post("/p/2/comments", data={"csrf": csrf_of(c, "/"), "body": "The causal weights.",
+                                      "reply_to": first})
     running.cli("user", "admin", "ada")
     running.session_cookies = cookies
     yield running
