@@ -47,6 +47,11 @@ class Filters:
     category: str | None = None
     author: str | None = None
 
+    @property
+    def names_papers(self) -> bool:
+        """An author or a category: enough to list papers without any words."""
+        return bool(self.author or self.category)
+
 
 @dataclass
 class LexicalHit:
@@ -242,8 +247,7 @@ class LexicalIndex:
         Counting visits every match and so defeats BM25's top-k pruning: ask only when the
         number is shown. Without snippets, call highlight() on the hits that will be shown.
         """
-        narrowed = filters is not None and bool(filters.author or filters.category)
-        if query.is_empty and not narrowed:
+        if query.is_empty and not (filters and filters.names_papers):
             return 0, []
         self.reload_if_changed()
         # no words but an author or a category: every paper of theirs (by date, the caller's)

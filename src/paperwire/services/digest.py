@@ -90,9 +90,7 @@ def replies_for(library, sub: Subscriber, now: datetime) -> list[Reply]:
         sp = papers.get(c.pid)
         if sp is None or sp.hidden:
             continue
-        excerpt = c.body if len(c.body) <= ABSTRACT_CHARS else \
-            c.body[:ABSTRACT_CHARS].rsplit(" ", 1)[0] + "…"
-        out.append(Reply(c.username, sp.paper.title, excerpt,
+        out.append(Reply(c.username, sp.paper.title, _cut(c.body),
                          link(library, f"/papers/{sp.paper.key}") + f"#comment-{c.cid}"))
     return out
 
@@ -100,6 +98,12 @@ def replies_for(library, sub: Subscriber, now: datetime) -> list[Reply]:
 def digest_key(sub: Subscriber, period: str) -> str:
     """The outbox's unique key for one subscriber's digest of one period."""
     return f"digest:{sub.sid}:{period}"
+
+
+def _cut(text: str) -> str:
+    """At most ABSTRACT_CHARS, ending on a whole word."""
+    return text if len(text) <= ABSTRACT_CHARS else \
+        text[:ABSTRACT_CHARS].rsplit(" ", 1)[0] + "…"
 
 
 def _authors(sp: StoredPaper) -> str:
@@ -110,8 +114,7 @@ def _authors(sp: StoredPaper) -> str:
 def _entry(library, sub: Subscriber, sp: StoredPaper, reason: str = "", upvotes: int = 0
            ) -> Entry:
     p = sp.paper
-    abstract = p.abstract if len(p.abstract) <= ABSTRACT_CHARS else \
-        p.abstract[:ABSTRACT_CHARS].rsplit(" ", 1)[0] + "…"
+    abstract = _cut(p.abstract)
     return Entry(sp, p.title, _authors(sp), abstract, link(library, f"/papers/{p.key}"),
                  dismiss_url(library, sub, sp), reason, upvotes)
 

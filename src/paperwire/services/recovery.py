@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from paperwire.services import accounts, subscriptions, tokens
-from paperwire.services.mailtext import render_mail
-from paperwire.store.mail import Mail, Subscriber
+from paperwire.store.mail import Subscriber
 from paperwire.store.site import User
 
 RESET_SECONDS = 3600
@@ -43,17 +41,12 @@ def request_reset(library, name_or_email: str, now: datetime | None = None) -> i
         return None
     user, sub = found
     hour = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H")
-    key = f"reset:{user.uid}:{hour}"
     token = tokens.make(library, "reset", {"uid": user.uid, "email": sub.email,
                                            "pw": _fingerprint(user)}, RESET_SECONDS)
-    text, html = render_mail("reset", {
-        "site": urlsplit(library.settings.mail.site_url).netloc, "username": user.username,
-        "reset_url": subscriptions.link(library, "/password/reset", token=token)})
-    mail = Mail(0, key, sub.sid, "reset", subscriptions.message_id(library, key), sub.email,
-                "Choose a new paperwire password", text, html, None, "pending", 0)
-    if not library.mail.enqueue(mail, [], None):
-        return None
-    return library.mail.mail_id(key)
+    return subscriptions.queue_once(
+        library, sub, f"reset:{user.uid}:{hour}", "reset", "Choose a new paperwire password",
+        {"username": user.username,
+         "reset_url": subscriptions.link(library, "/password/reset", token=token)})
 
 
 def user_for_token(library, token: str) -> User:

@@ -89,7 +89,7 @@ def search(library: Library, text: str, filters: Filters | None = None, limit: i
     limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
     words, filters = _with_fields(text, filters)
     query = parse_user_query(words)
-    if query.is_empty and filters is not None and (filters.author or filters.category):
+    if query.is_empty and filters and filters.names_papers:
         mode, sort = "lexical", "date"  # only au:/cat: asked: their papers, newest first
     if mode == "lexical":
         total, lexical = library.lexical.search(query, filters, limit, offset, sort, count)

@@ -47,20 +47,28 @@ def unsubscribe_url(library, sub: Subscriber, path: str = "/unsubscribe") -> str
     return link(library, path, token=token)
 
 
-def _queue_confirmation(library, sub: Subscriber, what: str) -> int | None:
-    """A confirmation mail, at most one per address and day; its outbox id if queued."""
-    day = datetime.now(UTC).date().isoformat()
-    key = f"confirm:{sub.sid}:{sub.email.lower()}:{day}"
-    token = tokens.make(library, "confirm", {"sid": sub.sid, "email": sub.email},
-                        tokens.CONFIRM_SECONDS)
-    text, html = render_mail("confirm", {
-        "site": urlsplit(library.settings.mail.site_url).netloc, "what": what,
-        "email": sub.email, "confirm_url": link(library, "/email/confirm", token=token)})
-    mail = Mail(0, key, sub.sid, "confirm", message_id(library, key), sub.email,
-                "Confirm your address for paperwire", text, html, None, "pending", 0)
+def queue_once(library, sub: Subscriber, key: str, kind: str, subject: str,
+               context: dict) -> int | None:
+    """A one-off mail to this subscriber (a confirmation, a reset link) from the template
+    named by kind, queued at most once per key; its outbox id if it was queued now."""
+    text, html = render_mail(kind, {
+        "site": urlsplit(library.settings.mail.site_url).netloc, **context})
+    mail = Mail(0, key, sub.sid, kind, message_id(library, key), sub.email, subject, text,
+                html, None, "pending", 0)
     if not library.mail.enqueue(mail, [], None):
         return None
     return library.mail.mail_id(key)
+
+
+def _queue_confirmation(library, sub: Subscriber, what: str) -> int | None:
+    """A confirmation mail, at most one per address and day; its outbox id if queued."""
+    day = datetime.now(UTC).date().isoformat()
+    token = tokens.make(library, "confirm", {"sid": sub.sid, "email": sub.email},
+                        tokens.CONFIRM_SECONDS)
+    return queue_once(library, sub, f"confirm:{sub.sid}:{sub.email.lower()}:{day}", "confirm",
+                      "Confirm your address for paperwire", {
+                          "what": what, "email": sub.email,
+                          "confirm_url": link(library, "/email/confirm", token=token)})
 
 
 def subscribe(library, email: str) -> tuple[Subscriber, int | None]:

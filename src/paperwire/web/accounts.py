@@ -1,5 +1,6 @@
 """Accounts: sign up, sign in and out, passwords (changed, or reset by a link mailed to the
 confirmed address) and personal API tokens. Thin routes over services."""
+
 from __future__ import annotations
 
 from typing import Annotated
