@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from paperwire import clock
 from paperwire.domain import Paper
 from paperwire.services import accounts, embed, importing
 from paperwire.services.library import Library
@@ -33,7 +34,7 @@ TOPICS = {
 
 
 def topical_papers(today: date | None = None) -> list[Paper]:
-    today = today or date.today()
+    today = today or clock.today()
     papers = []
     for t, (topic, (category, famous, titles)) in enumerate(TOPICS.items()):
         for i, title in enumerate(titles):

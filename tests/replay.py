@@ -5,6 +5,9 @@ A fault is queued with `fail(...)` and spent by the next request: "503" (with Re
 "drop" (the connection closes mid-page), "cut" (half the page, honestly labelled), "slow"
 (answers after the client's time-out), "expired" (the resumption token is no longer
 known), "malformed" (not XML / not JSON).
+
+Every date they serve is relative to paperwire's clock (today, UTC), never a fixed day, so
+the suite sees the same world on any day it runs.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
+from paperwire import clock
+
 Answer = tuple[int, dict[str, str], bytes]
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 RAW_NS = "http://arxiv.org/OAI/arXivRaw/"
-RESPONSE_DATE = "2026-11-20T12:00:00Z"
 
 
 class Replay:
@@ -102,10 +106,11 @@ class Replay:
 def raw_record(n: int, day: date, set_spec: str = "cs") -> str:
     """One arXivRaw record we wrote: an id, two versions, a submitter, a distinct title."""
     arxiv_id = f"2611.{n:05d}"
+    first = day - timedelta(days=3)
     return f"""<record><header><identifier>oai:arXiv.org:{arxiv_id}</identifier>
 <datestamp>{day.isoformat()}</datestamp><setSpec>{set_spec}</setSpec></header>
 <metadata><arXivRaw xmlns="{RAW_NS}"><id>{arxiv_id}</id><submitter>Ada Harvest{n}</submitter>
-<version version="v1"><date>Mon, 16 Nov 2026 10:00:00 GMT</date><size>100kb</size></version>
+<version version="v1"><date>{first.strftime('%a, %d %b %Y')} 10:00:00 GMT</date><size>100kb</size></version>
 <version version="v2"><date>{day.strftime('%a, %d %b %Y')} 09:00:00 GMT</date><size>120kb</size>
 </version><title>Harvested study number {n} of sparse attention for robot learning</title>
 <authors>Ada Harvest{n}, Grace Hopper and Alan Turing</authors><categories>cs.LG cs.RO</categories>
@@ -114,31 +119,38 @@ robot learning from demonstrations, and report what changes with scale {n * 3}.
 </abstract></arXivRaw></metadata></record>"""
 
 
-def oai_page(records: list[str], token: str | None, size: int | None = None,
-             response_date: str = RESPONSE_DATE) -> bytes:
+def response_date() -> str:
+    """Noon today: when the replayed server says it answered."""
+    return f"{clock.today().isoformat()}T12:00:00Z"
+
+
+def oai_page(records: list[str], token: str | None, size: int | None = None) -> bytes:
     if token is None:
         resumption = '<resumptionToken cursor="0"/>'  # the last page, as arXiv sends it
     else:
         resumption = (f'<resumptionToken cursor="0" completeListSize="{size or 0}" '
-                      f'expirationDate="2026-11-21T12:00:00Z">{escape(token)}</resumptionToken>')
+                      f'expirationDate="{clock.today() + timedelta(days=1)}T12:00:00Z">'
+                      f"{escape(token)}</resumptionToken>")
     return (f'<?xml version="1.0" encoding="UTF-8"?><OAI-PMH xmlns="{OAI_NS}">'
-            f"<responseDate>{response_date}</responseDate>"
+            f"<responseDate>{response_date()}</responseDate>"
             f'<request verb="ListRecords">https://oaipmh.arxiv.org/oai</request>'
             f"<ListRecords>{''.join(records)}{resumption}</ListRecords></OAI-PMH>").encode()
 
 
 def oai_error(code: str, text: str) -> bytes:
     return (f'<?xml version="1.0" encoding="UTF-8"?><OAI-PMH xmlns="{OAI_NS}">'
-            f"<responseDate>{RESPONSE_DATE}</responseDate><request>https://oaipmh.arxiv.org/oai"
+            f"<responseDate>{response_date()}</responseDate><request>https://oaipmh.arxiv.org/oai"
             f'</request><error code="{code}">{escape(text)}</error></OAI-PMH>').encode()
 
 
 class OaiList:
     """A ListRecords list of `pages` pages of `per_page` records, tokens "page-1", "page-2"….
-    Requests starting a list `from` a day after the newest datestamp match nothing."""
+    Requests starting a list `from` a day after the newest datestamp match nothing. The
+    newest datestamp is yesterday unless given."""
 
     def __init__(self, pages: int, per_page: int, first: int = 1,
-                 newest: date = date(2026, 11, 19)) -> None:
+                 newest: date | None = None) -> None:
+        newest = newest or clock.today() - timedelta(days=1)
         self.newest = newest
         self.pages: list[bytes] = []
         n = first
@@ -175,7 +187,7 @@ def hf_item(n: int, day: date, upvotes: int = 10) -> dict:
     return {
         "paper": {"id": arxiv_id, "authors": [{"_id": f"a{n}", "name": f"Ada Harvest{n}",
                                                "hidden": False}],
-                  "publishedAt": "2026-11-16T10:00:00.000Z",
+                  "publishedAt": f"{day - timedelta(days=3)}T10:00:00.000Z",
                   "title": f"Harvested study number {n} of sparse attention for robot learning",
                   "summary": f"We study sparse attention, case {n}, for robot learning.",
                   "upvotes": upvotes, "discussionId": f"d{n}",

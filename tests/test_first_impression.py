@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date
 
+from paperwire import clock
 from tests.servers import Site
 
 ITEM = re.compile(r'<article class="item"')
@@ -34,7 +34,7 @@ def test_a_thin_day_widens_to_its_week_and_says_so(tmp_path):
 def test_undated_papers_are_listed_on_the_day_they_arrived_and_marked_added(tmp_path):
     undated = [{"title": "A listing entry without any date", "abstract": "Seen on a listing."}]
     with Site.with_papers(tmp_path, undated) as site:
-        today = date.today()
+        today = clock.today()
         with site.client() as c:
             page = c.get(f"/papers/date/{today.isoformat()}").text
         assert "A listing entry without any date" in page
@@ -85,7 +85,7 @@ def test_without_the_demo_corpus_it_offers_to_harvest_a_week(cli, tmp_path, monk
     from tests.replay import HfDays, OaiList, Replay, hf_item
 
     oai = Replay(OaiList(pages=2, per_page=6))
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     hf = Replay(HfDays({yesterday.isoformat(): [hf_item(3, yesterday, 9), hf_item(99, yesterday)]}),
                 content_type="application/json")
     monkeypatch.setenv("PAPERWIRE_OAI_URL", oai.url + "/oai")
@@ -103,4 +103,4 @@ def test_without_the_demo_corpus_it_offers_to_harvest_a_week(cli, tmp_path, monk
     assert "hf: 7 pages, 1 added, 1 updated" in harvested.output
     set_request = next(p for _, p in oai.hits if "Identify" not in p)
     assert "set=cs%3Acs%3ALG" in set_request
-    assert f"from={(date.today() - timedelta(days=7)).isoformat()}" in set_request
+    assert f"from={(clock.today() - timedelta(days=7)).isoformat()}" in set_request

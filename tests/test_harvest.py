@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from paperwire import clock
 from paperwire.config import HarvestSettings, Settings
 from paperwire.services import harvest
 from paperwire.services.library import Library
@@ -48,10 +49,11 @@ def test_a_harvest_reads_every_page_and_the_next_run_starts_where_it_ended(lib, 
     paper = lib.store.find("2611.00007")
     assert paper.paper.version == 2
     assert paper.paper.extras["arxiv"]["submitter"] == "Ada Harvest7"
-    assert "next run starts from 2026-11-20" in report.message
+    today = clock.today().isoformat()  # the day the replayed server answered
+    assert f"next run starts from {today}" in report.message
     again = harvest.harvest_oai(lib, _oai_url(oai), "cs")
-    assert again.imported.added == 0 and "no records changed since 2026-11-20" in again.message
-    assert oai.answer.list_requests[-1]["from"] == "2026-11-20"
+    assert again.imported.added == 0 and f"no records changed since {today}" in again.message
+    assert oai.answer.list_requests[-1]["from"] == today
     assert lib.store.count() == 15
 
 
@@ -135,7 +137,7 @@ def test_stopping_between_pages_says_where_it_resumes(lib, oai):
 
 # -- Hugging Face ----------------------------------------------------------------------------
 
-DAY1, DAY2 = date(2026, 11, 18), date(2026, 11, 19)
+DAY1, DAY2 = clock.today() - timedelta(days=2), clock.today() - timedelta(days=1)
 
 
 @pytest.fixture
@@ -181,7 +183,7 @@ def test_hf_faults_are_retried(lib, hf, fault):
 
 def test_hf_lasting_fault_names_the_day_to_read_again(lib, hf):
     hf.fail(*["malformed"] * FAST.attempts)
-    with pytest.raises(harvest.HarvestError, match="the next run reads 2026-11-18 again"):
+    with pytest.raises(harvest.HarvestError, match=f"the next run reads {DAY1} again"):
         harvest.harvest_hf(lib, hf.url, since=DAY1)
     assert lib.store.count() == 0
 

@@ -8,6 +8,7 @@ import httpx
 import pytest
 from lxml import etree
 
+from paperwire import clock
 from tests.servers import Site, csrf_of, sign_up
 
 PAPERS = [
@@ -162,9 +163,9 @@ def test_search_sorts_newest_first_and_exports_what_the_page_shows(tmp_path):
 
 
 def test_previous_and_next_skip_empty_days_and_never_reach_the_future(tmp_path):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
-    today = date.today()
+    today = clock.today()
     papers = [{"arxiv_id": f"2505.{i:05d}", "title": f"Paper of day {d}", "abstract": "Text.",
                "published": d} for i, d in enumerate(["2025-03-07", "2025-03-10", "2025-03-10",
                                                       today.isoformat()])]

@@ -11,14 +11,17 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from paperwire import clock
 from paperwire.config import MailSettings, Settings
 from paperwire.services import digest, importing, mailer, subscriptions, tokens
 from paperwire.services.library import Library
 from tests.readers import topical_papers
 from tests.servers import Site
 from tests.smtp import html_of, text_of
+from tests.when import days_ago
 
-NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+# two days ago at 09:00 UTC, so NOW and the day after are both past on paperwire's clock
+NOW = days_ago(2)
 LINK = re.compile(r"http://[^\s\"<>]+")
 
 
@@ -67,7 +70,7 @@ def test_double_opt_in_then_the_digest(mail_library, mailbox):
     unsubscribe = _link(mail, "/unsubscribe")
     assert mail["List-Unsubscribe"] == f"<{unsubscribe}>"
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert mail["Message-ID"] == subscriptions.message_id(lib, f"digest:{sub.sid}:2026-11-25")
+    assert mail["Message-ID"] == subscriptions.message_id(lib, f"digest:{sub.sid}:{NOW.date()}")
     text, html = text_of(mail), html_of(mail)
     assert "Trending" in text and "Legged robot locomotion" in text
     assert "Legged robot locomotion" in html and 'href="http://papers.test/papers/' in html
@@ -326,7 +329,7 @@ def test_a_digest_tells_of_replies_in_discussions_the_reader_took_part_in(mail_l
         return {a: [(r.who, r.excerpt) for r in composed[a].replies] if a in composed else []
                 for a in ("ivy@example.org", "jan@example.org", "kim@example.org")}, composed
 
-    tomorrow = datetime.now(UTC) + timedelta(days=1)  # today's replies, in tomorrow's digest
+    tomorrow = clock.now() + timedelta(days=1)  # today's replies, in tomorrow's digest
     told, composed = replies(tomorrow)
     assert told == {"ivy@example.org": [("jan", "The trot; see figure 3.")],
                     "jan@example.org": [("ivy", "Thanks!")], "kim@example.org": []}

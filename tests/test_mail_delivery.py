@@ -9,7 +9,7 @@ import signal
 import subprocess
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from paperwire.config import MailSettings, Settings
 from paperwire.services import importing, subscriptions
@@ -17,8 +17,10 @@ from paperwire.services.library import Library
 from tests.readers import topical_papers
 from tests.servers import EXE
 from tests.smtp import Mailbox
+from tests.when import days_ago
 
-PERIODS = [datetime(2026, 11, 23, 9, 0, tzinfo=UTC) + timedelta(days=d) for d in range(3)]
+# three daily runs at 09:00 UTC, the last of them yesterday's
+PERIODS = [days_ago(3 - d) for d in range(3)]
 FAULTS = ["busy", "refuse", "drop", "slow", None, None, None, None]
 
 

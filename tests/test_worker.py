@@ -8,11 +8,12 @@ import os
 import signal
 import subprocess
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from paperwire import clock
 from tests.replay import ArxivNewest, HfDays, OaiList, Replay, hf_item
 from tests.servers import EXE, Site
 
@@ -21,7 +22,7 @@ WITHIN = 60.0  # seconds for a harvested paper to reach every web worker
 
 @pytest.fixture
 def replays():
-    today = datetime.now(UTC).date()
+    today = clock.today()
     servers = {
         "oai": Replay(OaiList(pages=2, per_page=4)),
         "api": Replay(ArxivNewest([("2611.20001", "Announced today: sparse attention for "
@@ -94,7 +95,7 @@ def test_the_worker_keeps_a_running_site_current(db, replays, model_dir):
 
         # new papers arrive at the source: the next scheduled run brings them to the site
         replays["oai"].answer = OaiList(pages=1, per_page=2, first=501,
-                                        newest=date(2026, 11, 21))
+                                        newest=clock.today())
         arrived = time.monotonic()
         newcomer = "Harvested study number 502 of sparse attention for robot learning"
         _wait_for(site, "/api/papers/search?q=harvested+study+number+502", _found(newcomer),
@@ -114,12 +115,12 @@ def test_the_worker_keeps_a_running_site_current(db, replays, model_dir):
     sources = {s["name"]: s for s in status["sources"]}
     assert {"arxiv-oai:cs", "arxiv-api:cs.LG", "hf", "embed", "integrity"} <= set(sources)
     first_list = replays["oai"].hits[0][1]
-    first_day = (datetime.now(UTC).date() - timedelta(days=7)).isoformat()
+    first_day = (clock.today() - timedelta(days=7)).isoformat()
     assert f"from={first_day}" in first_list  # a first harvest reaches a week back, not to 1991
     oai = sources["arxiv-oai:cs"]
     assert oai["last_success"] and oai["next_run"] and not oai["failing"]
     assert oai["added_total"] >= 10
-    assert oai["resumes"] == "the next run starts from 2026-11-20"
+    assert oai["resumes"] == f"the next run starts from {clock.today()}"
     assert sources["integrity"]["next_run"]  # nightly: scheduled, not run at start
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from paperwire import clock
 from paperwire.services import (
     accounts,
     community,
@@ -214,7 +215,7 @@ def register(main: click.Group, user_group: click.Group, library_of) -> None:
         """Compose the digests that are due and send the outbox."""
         library = library_of(ctx.parent)
         try:
-            now = datetime.fromisoformat(at).astimezone(UTC) if at else datetime.now(UTC)
+            now = datetime.fromisoformat(at).astimezone(UTC) if at else clock.now()
         except ValueError:
             _fail(f"--now {at!r} is not an ISO 8601 moment (like 2026-11-25T09:00:00+00:00)")
         composed = digest.compose_due(library, now, dry_run=dry_run)

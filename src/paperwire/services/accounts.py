@@ -6,11 +6,12 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from paperwire import clock
 from paperwire.store.site import ApiToken, NameTaken, SiteStore, User
 
 SESSION_DAYS = 30
@@ -70,13 +71,13 @@ def _token_hash(token: str) -> str:
 
 
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock.stamp()
 
 
 def new_session(site: SiteStore, user: User) -> str:
     """A fresh session token for the cookie; only its hash is stored."""
     token = secrets.token_urlsafe(32)
-    expires = (datetime.now(UTC) + timedelta(days=SESSION_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    expires = clock.stamp(clock.now() + timedelta(days=SESSION_DAYS))
     site.create_session(_token_hash(token), user.uid, secrets.token_urlsafe(32), expires)
     return token
 

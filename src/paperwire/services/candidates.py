@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from paperwire import clock
 from paperwire.embedding import DIM, MODEL_NAME
 from paperwire.index.vectors import as_matrix
 from paperwire.services.names import author_key
@@ -101,6 +102,6 @@ class CandidatePool:
             store = self.library.store
             version = (store.max_rev(), store.vector_seq(MODEL_NAME))
             if self._pool is None or version != self._version:
-                self._pool = build_pool(self.library, today or date.today())
+                self._pool = build_pool(self.library, today or clock.today())
                 self._version = version
             return self._pool

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from paperwire import clock
 from paperwire.services import feed, foryou
 from paperwire.services.mailtext import render_mail
 from paperwire.services.subscriptions import dismiss_url, link, message_id, unsubscribe_url
@@ -82,7 +83,7 @@ def _period_window(sub: Subscriber, now: datetime) -> tuple[datetime, datetime]:
 def replies_for(library, sub: Subscriber, now: datetime) -> list[Reply]:
     if sub.uid is None:
         return []
-    since, until = (t.strftime("%Y-%m-%dT%H:%M:%SZ") for t in _period_window(sub, now))
+    since, until = (clock.stamp(t) for t in _period_window(sub, now))
     found = library.site.replies_to(sub.uid, since, until, REPLIES)
     papers = library.store.get_many(list({c.pid for c in found}))
     out = []
@@ -175,7 +176,7 @@ def compose_due(library, now: datetime | None = None, dry_run: bool = False
                 ) -> list[Composed]:
     """Compose every digest that is due and not yet composed; with dry_run, compose them
     without putting them in the outbox."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     out = []
     for sub in library.mail.active_subscribers():
         period, due = period_of(sub, now)

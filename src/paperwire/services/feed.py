@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from paperwire import clock
 from paperwire.domain import CATEGORY
 from paperwire.services import trending
 from paperwire.services.library import Library
@@ -204,7 +205,7 @@ def trending_feed(library: Library, site: SiteStore, viewer: User | None, limit:
     """Papers of the trending window, by trending score. The window ends at the newest
     upvoted paper (so a store whose newest papers have no votes yet still has a trend),
     else at the newest paper (of the category, if one is given)."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     latest = (site.latest_upvoted_feed_date(now.date(), category)
               or site.latest_feed_date(now.date(), category) or now.date())
     score = trending.sql_score(site.UPVOTES_SQL, site.FEED_DATE_SQL, dialect=site.db.dialect)

@@ -11,8 +11,9 @@ import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
+from paperwire import clock
 from paperwire.domain import Paper
 from paperwire.ingest import ImportReport
 from paperwire.services.importing import import_records
@@ -47,10 +48,6 @@ class HarvestReport:
     def summary(self) -> str:
         pages = f"{self.pages} page{'s' if self.pages != 1 else ''}"
         return f"{self.name}: {pages}, {self.imported.summary()}; {self.message}"
-
-
-def _today() -> date:
-    return datetime.now(UTC).date()
 
 
 def _ingest_page(library: Library, records: list, where: str, checkpoint: HarvestCheckpoint,
@@ -197,7 +194,7 @@ def harvest_new(library: Library, base_url: str | None = None,
     name = api_name(categories)
     cp = library.store.harvest_checkpoint(name) or HarvestCheckpoint(name)
     since = date.fromisoformat(cp.cursor) - timedelta(days=1) if cp.cursor else \
-        _today() - timedelta(days=2)
+        clock.today() - timedelta(days=2)
     client = ArxivClient(base_url or settings.arxiv_api,
                          library.polite_client(arxiv_client.SERVICE, settings.arxiv))
     report, newest = HarvestReport(name), cp.cursor
@@ -260,7 +257,7 @@ def harvest_hf(library: Library, base_url: str | None = None, day: date | None =
     cp = library.store.harvest_checkpoint(name) or HarvestCheckpoint(name)
     report = HarvestReport(name)
     client = library.polite_client(HF_SERVICE, settings.hf)
-    days = hf_days(cp.cursor, day, since, _today())
+    days = hf_days(cp.cursor, day, since, clock.today())
     try:
         for d in days:
             if stop is not None and stop.is_set():

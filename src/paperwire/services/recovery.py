@@ -4,8 +4,9 @@ account's confirmed address; opening it lets the reader choose a new password.""
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import datetime
 
+from paperwire import clock
 from paperwire.services import accounts, subscriptions, tokens
 from paperwire.store.mail import Subscriber
 from paperwire.store.site import User
@@ -40,7 +41,7 @@ def request_reset(library, name_or_email: str, now: datetime | None = None) -> i
     if found is None:
         return None
     user, sub = found
-    hour = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H")
+    hour = (now or clock.now()).strftime("%Y-%m-%dT%H")
     token = tokens.make(library, "reset", {"uid": user.uid, "email": sub.email,
                                            "pw": _fingerprint(user)}, RESET_SECONDS)
     return subscriptions.queue_once(

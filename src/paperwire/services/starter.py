@@ -4,8 +4,9 @@ saying how long it will take, or say in one sentence that there is no network.""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from paperwire import clock
 from paperwire.services import embed as embed_service
 from paperwire.services import harvest
 from paperwire.services.library import Library
@@ -60,7 +61,7 @@ def network_problem(library: Library) -> str | None:
 
 
 def harvest_recent(library: Library, chosen: Offer) -> list[harvest.HarvestReport]:
-    today = datetime.now(UTC).date()
+    today = clock.today()
     reports = [harvest.harvest_oai(library, set_spec=chosen.set_spec,
                                    date_from=today - timedelta(days=chosen.days)),
                harvest.harvest_hf(library, since=today - timedelta(days=chosen.days - 1))]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 
+from paperwire import clock
 from paperwire.domain import Paper, parse_arxiv_id
 from paperwire.services import embed
 from paperwire.services.importing import import_records
@@ -42,7 +42,7 @@ def submit(library: Library, site: SiteStore, client: ArxivClient, user: User,
     if not found:
         raise SubmitError(f"arXiv has no paper arXiv:{ident}")
     paper = found[0]
-    paper.listed_on = date.today()  # listed the day it is submitted, as on daily-papers sites
+    paper.listed_on = clock.today()  # listed the day it is submitted, as on daily-papers sites
     import_records(library, [paper], where="submission")
     stored = library.store.find(paper.arxiv_id or ident.id)
     assert stored is not None

@@ -4,12 +4,12 @@ with an address, a schedule per subscriber, one-click unsubscribe."""
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from email_validator import EmailNotValidError, validate_email
 
+from paperwire import clock
 from paperwire.services import tokens
 from paperwire.services.community import Invalid, NotFound
 from paperwire.services.mailtext import render_mail
@@ -62,7 +62,7 @@ def queue_once(library, sub: Subscriber, key: str, kind: str, subject: str,
 
 def _queue_confirmation(library, sub: Subscriber, what: str) -> int | None:
     """A confirmation mail, at most one per address and day; its outbox id if queued."""
-    day = datetime.now(UTC).date().isoformat()
+    day = clock.today().isoformat()
     token = tokens.make(library, "confirm", {"sid": sub.sid, "email": sub.email},
                         tokens.CONFIRM_SECONDS)
     return queue_once(library, sub, f"confirm:{sub.sid}:{sub.email.lower()}:{day}", "confirm",

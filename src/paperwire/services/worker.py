@@ -12,8 +12,9 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from paperwire import clock
 from paperwire.services import digest, harvest, integrity, mailer
 from paperwire.services import embed as embed_service
 from paperwire.services.holders import holder_is_gone, holder_name
@@ -38,14 +39,6 @@ class Job:
     run: Callable[[Library, threading.Event], int]  # returns papers added or changed
     every: timedelta | None = None  # None: daily at the integrity hour
     harvests: bool = True  # new papers follow: embed right after
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-def stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _changed(report: harvest.HarvestReport) -> int:
@@ -73,7 +66,7 @@ def _oai_job(set_spec: str) -> Callable[[Library, threading.Event], int]:
         # a set never harvested starts a few days back, not at arXiv's beginning (a whole
         # set is hours of requests; `paperwire harvest arxiv --from` loads history)
         first = library.store.harvest_checkpoint(harvest.oai_name(set_spec)) is None
-        since = (now_utc().date() - timedelta(days=library.settings.worker.first_days)
+        since = (clock.now().date() - timedelta(days=library.settings.worker.first_days)
                  if first else None)
         return _changed(harvest.harvest_oai(library, set_spec=set_spec, date_from=since,
                                             stop=stop))
@@ -122,9 +115,9 @@ class Worker:
             self.state.heartbeat(LOCK, self.holder)
             when = due.get(job.name)
             if job.every is None and when is None:  # a first start: the next night, not now
-                self._schedule(job, now_utc())
+                self._schedule(job, clock.now())
                 continue
-            if when is not None and when > stamp(now_utc()):
+            if when is not None and when > clock.stamp(clock.now()):
                 continue
             changed = self._run(job)
             ran.append(job.name)
@@ -133,8 +126,8 @@ class Worker:
         return ran
 
     def _run(self, job: Job, schedule: bool = True) -> int:
-        started = now_utc()
-        self.state.job_started(job.name, stamp(started))
+        started = clock.now()
+        self.state.job_started(job.name, clock.stamp(started))
         self.say(f"{job.name}: started")
         changed, error = 0, None
         try:
@@ -144,7 +137,7 @@ class Worker:
         except Exception as e:  # a job's failure must not stop the others
             log.exception("%s failed", job.name)
             error = f"{type(e).__name__}: {e}"
-        self.state.job_finished(job.name, stamp(now_utc()), changed, error)
+        self.state.job_finished(job.name, clock.stamp(clock.now()), changed, error)
         if schedule:
             self._schedule(job, started)
         self.say(f"{job.name}: " + (f"failed: {error}" if error else f"{changed} papers added "
@@ -153,7 +146,7 @@ class Worker:
 
     def _schedule(self, job: Job, after: datetime) -> None:
         hour = self.library.settings.worker.integrity_hour_utc
-        self.state.job_scheduled(job.name, stamp(next_run(job, after, hour)))
+        self.state.job_scheduled(job.name, clock.stamp(next_run(job, after, hour)))
 
 
 def _mail_job(library: Library, stop: threading.Event) -> int:

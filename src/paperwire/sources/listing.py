@@ -10,6 +10,7 @@ import re
 from datetime import date, datetime
 from typing import BinaryIO
 
+from paperwire import clock
 from paperwire.domain import Paper, clean_text
 from paperwire.sources.base import ParsedStream, RecordError
 
@@ -42,7 +43,7 @@ def looks_like(text: str) -> bool:
 
 
 def parse(fp: BinaryIO, today: date | None = None) -> ParsedStream:
-    today = today or date.today()
+    today = today or clock.today()
     numbered = [(i + 1, ln.strip()) for i, ln in enumerate(fp.read().decode("utf-8").splitlines())]
     lines = [(n, ln) for n, ln in numbered if ln]
     i = 0

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from paperwire import clock
 from paperwire.services import community, feed, foryou, hf_details, similar, suggest
 from paperwire.services import search as search_service
 from paperwire.services.feed import FeedItem
@@ -83,7 +84,7 @@ def daily_papers(
     else:
         try:
             period = (feed.parse_period(*chosen[0]) if chosen
-                      else feed.front_period(lib.site, date.today())[0])
+                      else feed.front_period(lib.site, clock.today())[0])
         except feed.BadPeriod as e:
             raise HTTPException(400, str(e)) from None
         page, total = feed.period_feed(lib, lib.site, period, v.user, submitter, limit,

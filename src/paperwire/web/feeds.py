@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from feedgen.feed import FeedGenerator
 
+from paperwire import clock
 from paperwire.services import feed
 from paperwire.web.deps import FeedCategory, category_query, library
 
@@ -29,7 +30,7 @@ def _build(request: Request, title: str, items: list[feed.FeedItem], page: str,
     fg.link(href=base + page, rel="alternate")
     fg.link(href=str(request.url), rel="self")
     fg.description(f"{title} on paperwire")
-    fg.updated(datetime.now(UTC))
+    fg.updated(clock.now())
     for item in reversed(items):  # feedgen prepends: add the last first
         p = item.paper.paper
         entry = fg.add_entry()
@@ -40,7 +41,7 @@ def _build(request: Request, title: str, items: list[feed.FeedItem], page: str,
         entry.description(_clean(p.abstract) or _clean(p.title))
         for name in p.authors[:20]:
             entry.author(name=_clean(name))
-        when = item.feed_date or date.today()
+        when = item.feed_date or clock.today()
         entry.published(datetime(when.year, when.month, when.day, tzinfo=UTC))
         entry.updated(datetime(when.year, when.month, when.day, tzinfo=UTC))
     body = fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
@@ -55,7 +56,7 @@ def feed_file(request: Request, name: str, fmt: str, category: FeedCategory) -> 
     lib = library(request)
     where, query = (f" in {category}" if category else ""), category_query(category)
     if name == "daily":
-        period = feed.latest_period(lib.site, "day", date.today(), category)
+        period = feed.latest_period(lib.site, "day", clock.today(), category)
         items = feed.period_feed(lib, lib.site, period, None, category=category)[0]
         return _build(request, f"Daily papers{where}, {period.label}", items, "/" + query, fmt)
     return _build(request, f"Trending papers{where}",

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from paperwire import clock
 from paperwire.services import authors, community, feed, foryou, moderation, signals, similar
 from paperwire.services import search as search_service
 from paperwire.services import status as status_service
@@ -50,7 +51,7 @@ def _feed_page(request: Request, v: Viewer, period: feed.Period, page: int,
 
 def _render_feed(request: Request, v: Viewer, period: feed.Period, page: int,
                  note: str | None, category: str | None):
-    lib, today = library(request), date.today()
+    lib, today = library(request), clock.today()
     items, total = feed.period_feed(lib, lib.site, period, v.user, limit=PAGE_SIZE,
                                     offset=page * PAGE_SIZE, category=category)
     before, after = feed.neighbours(lib.site, period, today, category)
@@ -66,7 +67,7 @@ def _render_feed(request: Request, v: Viewer, period: feed.Period, page: int,
 @router.get("/")
 def daily_latest(request: Request, v: CurrentViewer, category: FeedCategory,
                  page: int = Query(0, ge=0, le=1000)):
-    period, note = feed.front_period(library(request).site, date.today(), category)
+    period, note = feed.front_period(library(request).site, clock.today(), category)
     return _feed_page(request, v, period, page, note, category)
 
 
@@ -104,13 +105,13 @@ def pick_period(category: FeedCategory, date_: date | None = Query(None, alias="
 
 @router.get("/weekly")
 def weekly_latest(request: Request, v: CurrentViewer, category: FeedCategory):
-    period = feed.latest_period(library(request).site, "week", date.today(), category)
+    period = feed.latest_period(library(request).site, "week", clock.today(), category)
     return _feed_page(request, v, period, 0, category=category)
 
 
 @router.get("/monthly")
 def monthly_latest(request: Request, v: CurrentViewer, category: FeedCategory):
-    period = feed.latest_period(library(request).site, "month", date.today(), category)
+    period = feed.latest_period(library(request).site, "month", clock.today(), category)
     return _feed_page(request, v, period, 0, category=category)
 
 
