@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -17,6 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 
 from tests.conftest import write_jsonl
+from tests.waiting import wait_until
 
 EXE = Path(sys.executable).with_name("paperwire")
 
@@ -90,14 +90,20 @@ class Site:
                                          "--workers", str(workers)],
                                         env=env, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(self.url + "/signin", timeout=1)
-                return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise RuntimeError("the site did not start: " + self.process.stdout.read().decode())
+        try:
+            wait_until(self._answers, f"the site on {self.url} did not answer")
+        except AssertionError as e:
+            self.process.kill()
+            raise RuntimeError(f"{e}: {self.process.communicate()[0].decode()}") from None
+
+    def _answers(self) -> bool:
+        if self.process.poll() is not None:
+            raise RuntimeError("the site did not start: " + self.process.stdout.read().decode())
+        try:
+            httpx.get(self.url + "/signin", timeout=5)
+            return True
+        except httpx.TransportError:
+            return False
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run([EXE, "--db", self.db, *args], env=self.env, capture_output=True,

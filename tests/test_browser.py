@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.servers import Site
+from tests.waiting import PATIENCE
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -31,8 +32,24 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield b
+        yield PatientBrowser(b)
         b.close()
+
+
+class PatientBrowser:
+    """Chromium whose pages wait on their conditions (a selector, a URL) for PATIENCE, not
+    Playwright's 30 s, which a loaded 2-core box can miss."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.set_default_timeout(PATIENCE * 1000)
+        return context
+
+    def new_page(self, **options):
+        return self.new_context(**options).new_page()
 
 
 @pytest.fixture

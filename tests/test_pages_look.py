@@ -127,7 +127,8 @@ def test_suggestions_are_keyboard_navigable(browser, site):  # noqa: F811
     page.goto(site.url + "/")
     box = page.locator("header input[name=q]")
     box.press_sequentially("graph tra", delay=30)
-    page.wait_for_selector("header [role=listbox] [role=option]")
+    # the answer to the whole word typed, not to a keystroke before it
+    page.locator("header [role=option]", has_text="Graph transformers for molecules").wait_for()
     assert box.get_attribute("aria-expanded") == "true"
     box.press("ArrowDown")
     assert page.locator("header [role=option][aria-selected=true]").inner_text() == \
@@ -136,7 +137,7 @@ def test_suggestions_are_keyboard_navigable(browser, site):  # noqa: F811
     page.wait_for_url("**/papers/2503.00002")
     box = page.locator("header input[name=q]")
     box.press_sequentially("sifan wa", delay=30)
-    page.wait_for_selector("header [role=listbox] [role=option]")
+    page.locator("header [role=option]", has_text="Sifan Wang").wait_for()
     box.press("ArrowDown")
     assert "Sifan Wang" in page.locator("header [role=option][aria-selected=true]").inner_text()
     box.press("Enter")

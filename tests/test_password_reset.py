@@ -16,6 +16,7 @@ from paperwire.services import accounts, recovery, tokens
 from paperwire.services.library import Library
 from tests.servers import Site, csrf_of
 from tests.smtp import Mailbox, text_of
+from tests.waiting import wait_until
 
 OLD, NEW = "correct horse 1", "battery staple 2"
 SITE_URL = "http://papers.test"
@@ -37,10 +38,7 @@ def _account(lib: Library, name: str, email: str, confirmed: bool = True):
 
 
 def _reset_link(box: Mailbox, address: str, site: Site) -> str:
-    deadline = time.monotonic() + 20
-    while not box.to(address) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    (mail,) = box.to(address)
+    (mail,) = wait_until(lambda: box.to(address), f"no mail reached {address}")
     assert mail["Subject"] == "Choose a new paperwire password"
     (url,) = re.findall(r"http://\S+/password/reset\?token=\S+", text_of(mail))
     return url.replace(SITE_URL, site.url)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import os
 import re
-import time
 
 from tests.conftest import write_jsonl
 from tests.servers import Site, csrf_of, sign_up
+from tests.waiting import wait_until
 
 RECORDS = [{"arxiv_id": f"2503.{n:05d}", "title": title, "abstract": f"About {title.lower()}.",
             "published": "2025-03-14", "upvotes": n}
@@ -23,13 +23,9 @@ def _server(url: str, tmp_path, name: str) -> Site:
     return Site(url, env)  # type: ignore[arg-type]
 
 
-def _wait_for(client, query: str, ident: str) -> float:
-    start = time.monotonic()
-    while time.monotonic() - start < 60:
-        if f'href="/papers/{ident}"' in client.get("/search", params={"q": query}).text:
-            return time.monotonic() - start
-        time.sleep(0.5)
-    raise AssertionError(f"{ident} not found by {client.base_url} within 60 s")
+def _wait_for(client, query: str, ident: str) -> None:
+    wait_until(lambda: f'href="/papers/{ident}"' in client.get("/search", params={"q": query}).text,
+               f"{ident} not found by {client.base_url}", every=0.5)
 
 
 def test_two_servers_share_sessions_votes_and_new_papers(pg_url, tmp_path):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from pathlib import Path
 
 import httpx
@@ -16,6 +15,7 @@ from tests.readers import topic_ids, topical_papers
 from tests.servers import Site, csrf_of, sign_up
 from tests.smtp import Mailbox, text_of
 from tests.test_browser import browser  # noqa: F401 - the shared Chromium fixture
+from tests.waiting import wait_until
 
 
 def _records() -> list[dict]:
@@ -34,12 +34,7 @@ def site(tmp_path, model_dir, mailbox):
 
 
 def _wait_for_mail(box: Mailbox, address: str):
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if found := box.to(address):
-            return found[-1]
-        time.sleep(0.1)
-    raise AssertionError(f"no mail reached {address}")
+    return wait_until(lambda: box.to(address), f"no mail reached {address}")[-1]
 
 
 def test_the_reader_journey(browser, site, mailbox):  # noqa: F811

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from tests.servers import free_port
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,6 +44,13 @@ def _clean_venv(where: Path, wheel: Path) -> Path:
     return where / "bin"
 
 
+def _get(url: str) -> httpx.Response | None:
+    try:
+        return httpx.get(url, timeout=5)
+    except httpx.TransportError:
+        return None
+
+
 def test_the_wheel_carries_its_files_and_serves_the_demo(tmp_path, shared, model_dir):
     wheel = _build_wheel(tmp_path / "dist")
     names = set(zipfile.ZipFile(wheel).namelist())
@@ -68,12 +76,7 @@ def test_the_wheel_carries_its_files_and_serves_the_demo(tmp_path, shared, model
                              stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                front = httpx.get(url + "/", timeout=2)
-                break
-            except httpx.TransportError:
-                __import__("time").sleep(0.2)
+        front = wait_until(lambda: _get(url + "/"), f"the installed site on {url} did not answer")
         assert front.status_code == 200 and front.text.count('<article class="item"') >= 10
         assert httpx.get(url + "/static/katex/katex.min.js").status_code == 200
         assert httpx.get(url + "/healthz").json()["papers"] == 203

@@ -16,8 +16,7 @@ import pytest
 from paperwire import clock
 from tests.replay import ArxivNewest, HfDays, OaiList, Replay, hf_item
 from tests.servers import EXE, Site
-
-WITHIN = 60.0  # seconds for a harvested paper to reach every web worker
+from tests.waiting import wait_until
 
 
 @pytest.fixture
@@ -56,12 +55,9 @@ def _everywhere(site: Site, path: str, check, tries: int = 8) -> bool:
         return all(check(client.get(path)) for _ in range(tries))
 
 
-def _wait_for(site: Site, path: str, check, started: float) -> float:
-    while time.monotonic() - started < WITHIN:
-        if _everywhere(site, path, check):
-            return time.monotonic() - started
-        time.sleep(0.5)
-    raise AssertionError(f"{path} did not show the harvested papers within {WITHIN:g} s")
+def _wait_for(site: Site, path: str, check) -> None:
+    wait_until(lambda: _everywhere(site, path, check), f"{path} did not show the harvested papers",
+               every=0.5)
 
 
 def _found(title: str):
@@ -75,16 +71,15 @@ def test_the_worker_keeps_a_running_site_current(db, replays, model_dir):
     worker = subprocess.Popen([EXE, "--db", db, "worker"], env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
     try:
-        started = time.monotonic()
         title = "Harvested study number 7 of sparse attention for robot learning"
-        _wait_for(site, "/api/papers/search?q=harvested+study+number+7", _found(title), started)
+        _wait_for(site, "/api/papers/search?q=harvested+study+number+7", _found(title))
         _wait_for(site, "/api/papers/search?q=quadruped+robots",
-                  _found("Announced today: sparse attention for quadruped robots"), started)
+                  _found("Announced today: sparse attention for quadruped robots"))
         # embedded too: similar papers and the semantic side of search reach every worker
         _wait_for(site, "/api/papers/2611.00007/similar",
-                  lambda r: r.status_code == 200 and len(r.json()) >= 3, started)
+                  lambda r: r.status_code == 200 and len(r.json()) >= 3)
         _wait_for(site, "/api/papers/2611.00002",
-                  lambda r: r.status_code == 200 and r.json()["upvotes"] >= 33, started)
+                  lambda r: r.status_code == 200 and r.json()["upvotes"] >= 33)
 
         # a second worker on the same store says so and exits
         second = subprocess.run([EXE, "--db", db, "worker"], env=env, capture_output=True,
@@ -96,12 +91,10 @@ def test_the_worker_keeps_a_running_site_current(db, replays, model_dir):
         # new papers arrive at the source: the next scheduled run brings them to the site
         replays["oai"].answer = OaiList(pages=1, per_page=2, first=501,
                                         newest=clock.today())
-        arrived = time.monotonic()
         newcomer = "Harvested study number 502 of sparse attention for robot learning"
-        _wait_for(site, "/api/papers/search?q=harvested+study+number+502", _found(newcomer),
-                  arrived)
+        _wait_for(site, "/api/papers/search?q=harvested+study+number+502", _found(newcomer))
         _wait_for(site, "/api/papers/2611.00502/similar",
-                  lambda r: r.status_code == 200 and len(r.json()) >= 3, arrived)
+                  lambda r: r.status_code == 200 and len(r.json()) >= 3)
     finally:
         worker.send_signal(signal.SIGTERM)
         out, err = worker.communicate(timeout=60)
