@@ -93,13 +93,29 @@ def test_installed_entry_point_uses_env_db_and_prints_no_bar_when_piped(tmp_path
     assert (tmp_path / "env.db").exists()
 
 
-def test_demo_loads_the_listing_pages(cli, shared):
-    result = cli("demo", "--shared", str(shared))
-    assert result.exit_code == 0
+def test_the_listing_pages_import_each_paper_once(cli, shared):
+    pages = sorted((shared / "fixtures/listings").glob("*.txt"))
+    assert cli("import", *map(str, pages)).exit_code == 0
     stats = json.loads(cli("stats", "--json").output)
     # 188 entries on three overlapping pages are 173 papers; each is stored once
-    assert stats["by_source"] == {"hf-daily": 30, "listing": 173}
-    assert stats["papers"] == 203 and stats["lexical_index_docs"] == 203
+    assert stats["by_source"] == {"listing": 173}
+    assert stats["papers"] == 173 and stats["lexical_index_docs"] == 173
     assert "Respecting causality" in cli("search", "respecting causality physics-informed").output
+
+
+def test_demo_loads_the_daily_papers_archive_on_its_listing_days(cli, shared):
+    result = cli("demo", "--shared", str(shared), "--no-embed")
+    assert result.exit_code == 0, result.output
+    assert ("580 listing days of Hugging Face's daily papers (2024-05-27 to 2026-08-21)"
+            in result.output)
+    stats = json.loads(cli("stats", "--json").output)
+    # 9,881 items, 9,877 papers (four listed on two days), and the arXiv snapshot's 200
+    assert stats["by_source"] == {"hf-daily": 9877, "arxiv-snapshot": 200}
+    assert stats["papers"] == stats["lexical_index_docs"] == 10077
+    # listed on 2026-08-21; its item's publishedAt is the arXiv time, 2026-08-19T20:00Z
+    shown = json.loads(cli("show", "2608.19880", "--json").output)
+    assert (shown["listed_on"], shown["published"]) == ("2026-08-21", "2026-08-20")
+    again = cli("demo", "--shared", str(shared), "--no-embed")
+    assert "0 added, 0 updated" in again.output, "re-loading changes nothing"
 
 

@@ -7,7 +7,8 @@ import os
 import re
 
 from paperwire import clock
-from tests.servers import Site
+from tests.conftest import write_jsonl
+from tests.servers import Site, csrf_of, sign_up
 
 ITEM = re.compile(r'<article class="item"')
 
@@ -50,20 +51,22 @@ def test_an_empty_site_explains_how_to_load_data(tmp_path):
             assert "paperwire harvest arxiv" in page and "paperwire worker" in page
 
 
-def test_the_demo_corpus_fills_the_front_page_and_trending(tmp_path, shared, model_dir):
-    env = dict(os.environ, PAPERWIRE_MODEL_DIR=str(model_dir))
-    with Site(tmp_path / "demo.db", env) as site:
-        site.cli("demo", "--shared", str(shared))
+def test_the_demo_corpus_fills_the_front_page_and_trending(tmp_path, shared):
+    with Site(tmp_path / "demo.db", dict(os.environ)) as site:
+        site.cli("demo", "--shared", str(shared), "--no-embed")
         with site.client() as c:
             pages = {path: c.get(path).text for path in ("/", "/trending", "/weekly",
                                                          "/monthly")}
             api = c.get("/api/daily_papers").json()
-        for path, html in pages.items():
-            assert len(ITEM.findall(html)) >= 10, path
-        assert len(api) >= 10
-        # trending ranks papers that have votes: its first entries carry them
-        first = re.search(r'class="count">(\d+)<', pages["/trending"])
-        assert first and int(first.group(1)) > 0
+    # the front page is the archive's newest listing day, by upvotes, with authors and votes
+    assert "<h1>Friday, August 21, 2026</h1>" in pages["/"]
+    for path, html in pages.items():
+        assert len(ITEM.findall(html)) >= 10, path
+    assert api[0]["paper"]["id"] == "2608.19880" and api[0]["paper"]["upvotes"] == 163
+    assert len(api[0]["paper"]["authors"]) == 17
+    # trending ranks papers that have votes: its first entries carry them
+    first = re.search(r'class="count">(\d+)<', pages["/trending"])
+    assert first and int(first.group(1)) > 0
 
 
 def test_without_the_demo_corpus_or_a_network_it_says_so_in_one_sentence(cli, tmp_path,
@@ -104,3 +107,54 @@ def test_without_the_demo_corpus_it_offers_to_harvest_a_week(cli, tmp_path, monk
     set_request = next(p for _, p in oai.hits if "Identify" not in p)
     assert "set=cs%3Acs%3ALG" in set_request
     assert f"from={(clock.today() - timedelta(days=7)).isoformat()}" in set_request
+
+
+TRENDING_ID = re.compile(r'<article class="item"[^>]*>.*?href="/papers/([^"]+)"', re.S)
+
+
+def test_a_few_local_votes_on_other_eras_leave_trending_to_the_archives_recent_papers(
+        tmp_path, shared):
+    undated = [{"title": "A listing entry without any date", "abstract": "Seen on a listing."}]
+    with Site(tmp_path / "demo.db", dict(os.environ)) as site:
+        site.cli("demo", "--shared", str(shared), "--no-embed")
+        site.cli("import", str(write_jsonl(tmp_path / "undated.jsonl", undated)))
+        with site.client() as c:
+            before = TRENDING_ID.findall(c.get("/trending").text)[:10]
+            sign_up(c, "ada")
+            token = csrf_of(c, "/")
+            undated_id = site.query("SELECT local_key FROM papers WHERE arxiv_id IS NULL "
+                                    "AND published IS NULL")[0][0]
+            for ident in ("2405.15738", "2405.15574", undated_id):  # May 2024, and no date
+                voted = c.post(f"/api/papers/{ident}/upvote", json={"up": True},
+                               headers={"X-CSRF-Token": token})
+                assert voted.status_code == 200, voted.text
+            after = TRENDING_ID.findall(c.get("/trending").text)[:10]
+    assert len(before) == 10 and after == before
+    # the window is the month before the newest listing day, 2026-08-21
+    assert "2608.19880" in before[:3]
+
+
+def test_while_papers_are_being_embedded_the_site_says_how_far_it_has_got(tmp_path, model_dir):
+    first = [{"arxiv_id": f"2501.0000{n}", "title": f"Graph study {n}",
+              "abstract": f"Graphs and their spectra, case {n}."} for n in range(3)]
+    later = [{"arxiv_id": f"2501.0001{n}", "title": f"Graph sequel {n}",
+              "abstract": f"More graphs, case {n}."} for n in range(2)]
+    env = dict(os.environ, PAPERWIRE_MODEL_DIR=str(model_dir))
+    with Site(tmp_path / "s.db", env) as site:
+        site.cli("import", str(write_jsonl(tmp_path / "first.jsonl", first)))
+        with site.client() as c:
+            assert "Similar papers appear as papers are embedded: 0 of 3 so far" in \
+                c.get("/papers/2501.00001").text
+        site.cli("embed")
+        site.cli("import", str(write_jsonl(tmp_path / "later.jsonl", later)))
+        with site.client() as c:
+            search = c.get("/search", params={"q": "graph"}).text
+            waiting = c.get("/papers/2501.00010").text
+        assert "Search by meaning reaches 3 of 5 papers so far" in search
+        assert "Search by words reaches all of them" in search
+        # a paper not embedded yet still has its neighbours among those that are
+        assert "Similar papers appear" not in waiting and "Graph study 1" in waiting
+        site.cli("embed")
+        with site.client() as c:
+            done = c.get("/search", params={"q": "graph", "sort": "date"}).text
+        assert "Search by meaning reaches" not in done and "5 papers match" in done

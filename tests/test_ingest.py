@@ -27,6 +27,21 @@ def test_same_input_twice_changes_nothing(library):
     assert library.store.count() == 2
 
 
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_a_paper_listed_on_two_days_keeps_the_later_listing_whichever_arrives_last(library,
+                                                                                    order):
+    days = [paper(arxiv_id="2405.00001", listed_on=date(2024, 6, 3), external_upvotes=4,
+                  sources=["hf-daily"]),
+            paper(arxiv_id="2405.00001", listed_on=date(2024, 9, 2), external_upvotes=31,
+                  sources=["hf-daily"])]
+    for n in order:
+        ingest(library.store, [days[n]])
+    stored = library.store.find("2405.00001").paper
+    assert (stored.listed_on, stored.external_upvotes) == (date(2024, 9, 2), 31)
+    again = [ingest(library.store, [days[n]]) for n in order]
+    assert [r.unchanged for r in again] == [1, 1], "re-reading either listing changes nothing"
+
+
 def test_same_paper_from_two_formats_is_one_row_with_both_sources(library):
     listed = paper(title="Respecting causality in training PINNs.", author_count=3,
                    published=date(2022, 3, 14), external_upvotes=5, sources=["listing"])

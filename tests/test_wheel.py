@@ -66,10 +66,17 @@ def test_the_wheel_carries_its_files_and_serves_the_demo(tmp_path, shared, model
                            capture_output=True, text=True, check=True, cwd=tmp_path).stdout
     assert where.startswith(str(tmp_path / "venv")), where
     db = tmp_path / "demo.db"
-    demo = subprocess.run([bin_dir / "paperwire", "--db", db, "demo", "--shared", shared],
-                          capture_output=True, text=True, env=env, cwd=tmp_path)
+    demo = subprocess.run([bin_dir / "paperwire", "--db", db, "demo", "--shared", shared,
+                           "--no-embed"], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert demo.returncode == 0, demo.stderr
-    assert "embedded 203 papers" in demo.stdout
+    assert "10077 added" in demo.stdout
+    few = tmp_path / "few.jsonl"  # the installed model embeds
+    few.write_text("".join(f'{{"title": "Paper {n}", "abstract": "On graphs, case {n}."}}\n'
+                           for n in range(3)))
+    embedded = subprocess.run([bin_dir / "paperwire", "--db", tmp_path / "few.db", "import",
+                               "--embed", few], capture_output=True, text=True, env=env,
+                              cwd=tmp_path)
+    assert "embedded 3 papers" in embedded.stdout, embedded.stderr
     port = free_port()
     serve = subprocess.Popen([bin_dir / "paperwire", "--db", db, "serve", "--port", str(port)],
                              env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
@@ -79,7 +86,7 @@ def test_the_wheel_carries_its_files_and_serves_the_demo(tmp_path, shared, model
         front = wait_until(lambda: _get(url + "/"), f"the installed site on {url} did not answer")
         assert front.status_code == 200 and front.text.count('<article class="item"') >= 10
         assert httpx.get(url + "/static/katex/katex.min.js").status_code == 200
-        assert httpx.get(url + "/healthz").json()["papers"] == 203
+        assert httpx.get(url + "/healthz").json()["papers"] == 10077
     finally:
         serve.terminate()
         serve.wait(10)

@@ -18,6 +18,7 @@ from paperwire import sources
 from paperwire.config import Settings
 from paperwire.index import sync
 from paperwire.index.lexical import Filters
+from paperwire.services import demo as demo_corpus
 from paperwire.services import embed as embed_service
 from paperwire.services import harvest as harvest_service
 from paperwire.services import importing, starter
@@ -110,17 +111,28 @@ def import_(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None,
               help="The shared data folder (default: ../shared beside the checkout).")
 @click.option("--harvest/--no-harvest", "then_harvest", default=None,
               help="Without the demo corpus: harvest the last week of cs.LG (default: ask).")
+@click.option("--embed/--no-embed", "then_embed", default=True, show_default=True,
+              help="Embed the papers afterwards (--no-embed: leave it to `paperwire embed`, "
+                   "which scripts/demo.sh runs beside the site).")
 @click.pass_context
-def demo(ctx: click.Context, shared: Path | None, then_harvest: bool | None) -> None:
-    """Load the demo corpus (the listing pages and a daily-papers response); without it,
-    offer to harvest the last week of cs.LG from arXiv and Hugging Face."""
+def demo(ctx: click.Context, shared: Path | None, then_harvest: bool | None,
+         then_embed: bool) -> None:
+    """Load the demo corpus (Hugging Face's daily-papers archive and an arXiv sample);
+    without it, offer to harvest the last week of cs.LG from arXiv and Hugging Face."""
     shared = shared or Path(__file__).resolve().parents[3] / "shared"
-    files = sorted((shared / "fixtures" / "listings").glob("*.txt"))
-    files += sorted((shared / "fixtures" / "hf-papers").glob("*.json"))
-    if files:
-        ctx.invoke(import_, paths=tuple(files), fmt=None, then_embed=True)
+    library = _library(ctx)
+    if not demo_corpus.has_corpus(shared):
+        _first_harvest(library, shared, then_harvest)
         return
-    _first_harvest(_library(ctx), shared, then_harvest)
+    days = demo_corpus.archive_days(shared)
+    with _progress("listing days", len(days)) as bar:
+        report = demo_corpus.load(library, shared, on_day=lambda: bar.update(1))
+    for line in report.errors[:50]:
+        click.echo(f"skipped {line}", err=True)
+    click.echo(f"demo corpus: {len(days)} listing days of Hugging Face's daily papers "
+               f"({days[0][0]} to {days[-1][0]}) and the arXiv sample: {report.summary()}")
+    if then_embed:
+        _embed(library)
 
 
 def _first_harvest(library: Library, shared: Path, then_harvest: bool | None) -> None:

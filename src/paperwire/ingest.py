@@ -64,13 +64,22 @@ def merge(existing: Paper, incoming: Paper) -> Paper:
     updated = [d for d in (existing.updated, incoming.updated) if d]
     merged.updated = max(updated) if updated else None
     listed = [d for d in (existing.listed_on, incoming.listed_on) if d]
-    merged.listed_on = min(listed) if listed else None
-    if incoming.external_upvotes is not None:  # the latest external count replaces the last
-        merged.external_upvotes = incoming.external_upvotes
+    merged.listed_on = max(listed) if listed else None  # listed again: it is news again
     merged.sources = sorted(set(existing.sources) | set(incoming.sources))
     merged.source_ids = sorted(set(existing.source_ids) | set(incoming.source_ids))
+    if _is_older_listing(incoming, existing):
+        return merged  # an earlier listing's snapshot of counts never replaces a later one's
+    if incoming.external_upvotes is not None:  # the latest external count replaces the last
+        merged.external_upvotes = incoming.external_upvotes
     merged.extras = {**existing.extras, **incoming.extras}  # the latest sync of a source wins
     return merged
+
+
+def _is_older_listing(incoming: Paper, existing: Paper) -> bool:
+    """A paper listed on two days (Hugging Face re-lists some): its second listing's upvotes
+    and details are the newer snapshot, whichever day's record arrives last."""
+    return bool(incoming.listed_on and existing.listed_on
+                and incoming.listed_on < existing.listed_on)
 
 
 def _prepare(paper: Paper) -> Paper:

@@ -28,6 +28,25 @@ def pending(library: Library) -> int:
     return library.store.count_to_embed(MODEL_NAME)
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """How far embedding has got, as this process's indexes see it: searching by meaning
+    reaches `embedded` papers, by words all `papers`."""
+
+    embedded: int
+    papers: int
+
+    @property
+    def partial(self) -> bool:
+        return self.embedded < self.papers
+
+
+def coverage(library: Library) -> Coverage:
+    """From the indexes in memory, no query: cheap enough for every search page."""
+    library.vectors.refresh()
+    return Coverage(len(library.vectors), library.lexical.num_docs())
+
+
 def embed_pending(library: Library, on_progress: Callable[[int], None] | None = None,
                   stop: threading.Event | None = None) -> EmbedReport:
     """Encode what is missing, a committed batch at a time (safe to interrupt and rerun;

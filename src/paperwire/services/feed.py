@@ -202,13 +202,13 @@ def period_feed(library: Library, site: SiteStore, period: Period, viewer: User 
 def trending_feed(library: Library, site: SiteStore, viewer: User | None, limit: int = 50,
                   offset: int = 0, now: datetime | None = None,
                   category: str | None = None) -> list[FeedItem]:
-    """Papers of the trending window, by trending score. The window ends at the newest
-    upvoted paper (so a store whose newest papers have no votes yet still has a trend),
-    else at the newest paper (of the category, if one is given)."""
+    """Papers of the trending window, by trending score (see trending.py for the window
+    and the age)."""
     now = now or clock.now()
     latest = (site.latest_upvoted_feed_date(now.date(), category)
               or site.latest_feed_date(now.date(), category) or now.date())
     score = trending.sql_score(site.UPVOTES_SQL, site.FEED_DATE_SQL, dialect=site.db.dialect)
+    at = trending.reference_instant(latest, now)
     papers = site.ranked_page(latest - timedelta(days=trending.WINDOW_DAYS), latest, score,
-                              (now.strftime("%Y-%m-%d %H:%M:%S"),), limit, offset, category)
+                              (at.strftime("%Y-%m-%d %H:%M:%S"),), limit, offset, category)
     return items_for(library, site, papers, viewer)

@@ -267,7 +267,7 @@ def harvest_hf(library: Library, base_url: str | None = None, day: date | None =
             try:
                 _, body = client.get(url, {"date": d.isoformat(), "limit": "100"},
                                      check=_hf_check)
-                records = list(hf_daily.parse(io.BytesIO(body)))
+                records = list(hf_daily.parse(io.BytesIO(body), listed_on=d))
             except (Unreachable, SourceError) as e:
                 raise HarvestError(f"{name}: {d}: {e}; the next run reads {d} again") from e
             cursor = max(cp.cursor or "", d.isoformat())

@@ -5,15 +5,28 @@ score = upvotes / (age_hours + 2) ** 1.5
 the ranking formula Hacker News made familiar: a paper needs ever more votes to stay up as
 it ages. `upvotes` is external (e.g. Hugging Face) plus local votes; age runs from the
 paper's feed date (the day it was listed, else its publication date) at 00:00 UTC.
+
+The window: the WINDOW_DAYS up to the newest dated paper with an upvote (here or at its
+source), so a store whose newest papers have no votes yet still has a trend. Only dated
+papers take part: an undated one's feed day is the day it arrived, a recency it never
+earned. Ages are counted at the end of the window's last day, or now if that is sooner: a
+store whose papers stop months ago (an archive, a worker long off) shows what was trending
+then, ranked as it was, rather than ages so alike that upvotes alone decide.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 GRAVITY = 1.5
 AGE_OFFSET_HOURS = 2.0
 WINDOW_DAYS = 30  # papers older than this are not trending, however voted
+
+
+def reference_instant(window_end: date, now: datetime) -> datetime:
+    """When ages are counted: the end of the window's last day, or now if sooner."""
+    end = datetime(window_end.year, window_end.month, window_end.day, tzinfo=UTC)
+    return min(now, end + timedelta(days=1))
 
 
 def age_hours(feed_date: date, now: datetime) -> float:

@@ -1,8 +1,13 @@
-"""Hugging Face `/api/daily_papers` JSON: a list of {paper{...}, publishedAt, title, ...}."""
+"""Hugging Face `/api/daily_papers` JSON: a list of {paper{...}, publishedAt, title, ...}.
+
+The top-level `publishedAt` was the listing day until late 2024 and is the arXiv time since,
+so a response known to be one day's (`?date=D`, or a saved one named by its day) is parsed
+with `listed_on=D`; without it the listing day is read from the items as best they say."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import BinaryIO
 
 from paperwire.domain import Paper, clean_text, parse_arxiv_id
@@ -28,7 +33,7 @@ def extras_of(item: dict) -> dict:
             "paper": {k: v for k, v in p.items() if k not in _PAPER_CORE}}
 
 
-def _paper(item: dict) -> Paper:
+def _paper(item: dict, listed_on: date | None) -> Paper:
     p = item["paper"]
     ident = parse_arxiv_id(str(p.get("id", "")))
     return Paper(
@@ -40,13 +45,13 @@ def _paper(item: dict) -> Paper:
         published=parse_date(p.get("publishedAt")),
         code_url=p.get("githubRepo") or None,
         external_upvotes=p.get("upvotes"),
-        listed_on=parse_date(item.get("publishedAt") or p.get("submittedOnDailyAt")),
+        listed_on=listed_on or parse_date(p.get("submittedOnDailyAt") or item.get("publishedAt")),
         sources=[NAME],
         extras={"hf": extras_of(item)},
     )
 
 
-def parse(fp: BinaryIO) -> ParsedStream:
+def parse(fp: BinaryIO, listed_on: date | None = None) -> ParsedStream:
     try:
         items = json.loads(fp.read())
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
@@ -55,6 +60,6 @@ def parse(fp: BinaryIO) -> ParsedStream:
         raise SourceError("expected a JSON list of daily-paper items")
     for n, item in enumerate(items, start=1):
         try:
-            yield _paper(item)
+            yield _paper(item, listed_on)
         except (KeyError, TypeError, AttributeError) as e:
             yield RecordError(f"item {n}", f"missing or malformed field {e}")

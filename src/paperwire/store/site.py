@@ -272,6 +272,9 @@ class SiteStore:
 
     # as in the index papers_feed_day: listed on, else published, else the day it arrived
     FEED_DATE_SQL = "coalesce(listed_on, published, substr(added_at, 1, 10))"
+    # trending counts only papers with a day of their own: an undated one (its feed day is
+    # the day it arrived) would earn a recency it never had
+    DATED_SQL = "(listed_on IS NOT NULL OR published IS NOT NULL)"
     UPVOTES_SQL = ("(coalesce(external_upvotes, 0) + "
                    "(SELECT count(*) FROM votes v WHERE v.pid = papers.pid))")
 
@@ -305,10 +308,12 @@ class SiteStore:
     def ranked_page(self, start: date, end: date, score_sql: str, score_params: tuple,
                     limit: int, offset: int, category: str | None = None
                     ) -> list[StoredPaper]:
-        """Visible papers of [start, end] ordered by an SQL score expression (trending)."""
+        """Visible dated papers of [start, end] ordered by an SQL score expression
+        (trending)."""
         in_category, category_params = self._in_category(category)
         rows = self.db.execute(
-            f"{_SELECT} WHERE hidden = 0 AND {self.FEED_DATE_SQL} BETWEEN ? AND ?{in_category} "
+            f"{_SELECT} WHERE hidden = 0 AND {self.DATED_SQL} AND "
+            f"{self.FEED_DATE_SQL} BETWEEN ? AND ?{in_category} "
             f"ORDER BY {score_sql} DESC, pid DESC LIMIT ? OFFSET ?",
             (start.isoformat(), end.isoformat(), *category_params, *score_params, limit, offset))
         return [_from_row(r) for r in rows]
@@ -339,11 +344,11 @@ class SiteStore:
 
     def latest_upvoted_feed_date(self, not_after: date,
                                  category: str | None = None) -> date | None:
-        """The newest feed date up to not_after of a paper with an upvote, from its source
-        or here: read from the upvoted papers alone (index papers_upvoted and the votes
+        """The newest feed date up to not_after of a dated paper with an upvote, from its
+        source or here: read from the upvoted papers alone (index papers_upvoted and the votes
         table), not by walking back through every paper of a store nobody votes in."""
         in_category, category_params = self._in_category(category)
-        where = f"hidden = 0 AND {self.FEED_DATE_SQL} <= ?{in_category}"
+        where = f"hidden = 0 AND {self.DATED_SQL} AND {self.FEED_DATE_SQL} <= ?{in_category}"
         params = (not_after.isoformat(), *category_params)
         row = self.db.execute(
             f"SELECT max(day) FROM (SELECT {self.FEED_DATE_SQL} AS day FROM papers "

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paperwire import clock
-from paperwire.services import authors, community, feed, foryou, moderation, signals, similar
+from paperwire.services import authors, community, embed, feed, foryou, moderation, signals, similar
 from paperwire.services import search as search_service
 from paperwire.services import status as status_service
 from paperwire.services.submit import SubmitError, submit
@@ -149,7 +149,7 @@ def search_page(request: Request, v: CurrentViewer, options: SearchChoices,
         "q": q, "results": results, "items": items, "date_from": filters.date_from,
         "date_to": filters.date_to, "category": filters.category or "", "page": page,
         "more": more, "sort": options.sort, "shown_from": page * PAGE_SIZE + 1,
-        "shown_to": shown_to,
+        "shown_to": shown_to, "coverage": embed.coverage(library(request)),
         # the export gives what the page shows: same words, filters and order
         "export_query": str(request.url.remove_query_params(["page"]).query),
         "page_link": lambda n: str(request.url.include_query_params(page=n))})
@@ -183,7 +183,7 @@ def paper_page(request: Request, v: CurrentViewer, ident: str):
         "item": item, "p": sp.paper, "threads": discussion,
         "comments": [c for thread in discussion for c in thread.live()],
         "note": signals.note_html(lib, v.user, sp),
-        "similar": neighbours,
+        "similar": neighbours, "coverage": embed.coverage(lib),
         "collections": lib.site.collections_of(v.user.uid, False) if v.user else []})
 
 
