@@ -5,6 +5,8 @@
 # harvesting, search, the CLI, ingest and identity.
 # Left to the first pass: tests with no store (domain, sources, wheel), SQLite's own bulk
 # path, and the store contract and two-server tests, which run on both stores already.
+# Last, the tests that deal in dates once more with the clock a year ahead and a year back
+# (scripts/test_moved_clock.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
@@ -23,4 +25,7 @@ elif [ $# -eq 0 ]; then
     tests/test_api_tokens.py \
     tests/test_cli.py tests/test_ingest.py tests/test_identity.py tests/test_integrity.py \
     tests/test_semantic.py tests/test_harvest_processes.py tests/test_mail_delivery.py
+fi
+if [ $# -eq 0 ]; then
+  bash scripts/test_moved_clock.sh
 fi
