@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
+from cachetools import TTLCache, cached
 
 from paperwire import clock
 from paperwire.domain import CATEGORY
@@ -212,3 +215,17 @@ def trending_feed(library: Library, site: SiteStore, viewer: User | None, limit:
     papers = site.ranked_page(latest - timedelta(days=trending.WINDOW_DAYS), latest, score,
                               (at.strftime("%Y-%m-%d %H:%M:%S"),), limit, offset, category)
     return items_for(library, site, papers, viewer)
+
+
+_CATEGORIES: TTLCache = TTLCache(maxsize=8, ttl=600)
+
+
+@cached(_CATEGORIES, key=lambda library: str(library.settings.db))
+def store_categories(library: Library) -> list[str]:
+    """The categories papers here have, with their archives (cs for cs.LG), most papers
+    first: what a category filter may offer. Counted anew every ten minutes at most."""
+    counts = Counter(library.site.category_counts())
+    for category, n in list(counts.items()):
+        if "." in category:
+            counts[category.split(".")[0]] += n
+    return sorted(counts, key=lambda c: (-counts[c], c))

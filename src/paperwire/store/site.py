@@ -5,6 +5,7 @@ Runs on the papers store's database (store/sql.py); parameterized SQL only.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -372,6 +373,14 @@ class SiteStore:
             f"SELECT {self.FEED_DATE_SQL} AS day, count(*) FROM papers WHERE hidden = 0 AND "
             f"{self.FEED_DATE_SQL} BETWEEN ? AND ?{in_category} GROUP BY day",
             (start.isoformat(), end.isoformat(), *category_params))}
+
+    def category_counts(self) -> dict[str, int]:
+        """Visible papers per category. It reads every paper's row: callers cache it."""
+        counts: Counter[str] = Counter()
+        for (categories,) in self.db.execute(
+                "SELECT categories FROM papers WHERE hidden = 0 AND categories != ''"):
+            counts.update(categories.split())
+        return dict(counts)
 
     def count_between(self, start: date, end: date, category: str | None = None) -> int:
         in_category, category_params = self._in_category(category)

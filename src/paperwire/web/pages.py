@@ -31,14 +31,16 @@ from paperwire.web.deps import (
     viewer,
 )
 from paperwire.web.page_cache import cached_page
-from paperwire.web.rendering import render
+from paperwire.web.rendering import page_url, render
 
 router = APIRouter(default_response_class=HTMLResponse)
 PAGE_SIZE = 30
 MAX_SEARCH_PAGE = 32  # a thousand results is as deep as a reader goes
+MAX_FEED_PAGE = 1000
 COLLECTION_LIKE = 10  # new papers like a collection's, under it
 Csrf = Annotated[str | None, Form(alias="csrf")]
 CurrentViewer = Annotated[Viewer, Depends(viewer)]
+FeedPage = Annotated[int, Query(ge=0, le=MAX_FEED_PAGE, description="0 is the first page")]
 
 
 # -- feeds -------------------------------------------------------------------------------
@@ -61,19 +63,19 @@ def _render_feed(request: Request, v: Viewer, period: feed.Period, page: int,
         "has_more": total > (page + 1) * PAGE_SIZE, "prev": before, "next": after,
         "today": today, "month": month, "week": feed.week_of(period.start),
         "calendar": feed.calendar(lib.site, month, category), "category": category,
-        "category_query": category_query(category)})
+        "categories": feed.store_categories(lib), "category_query": category_query(category)})
 
 
 @router.get("/")
 def daily_latest(request: Request, v: CurrentViewer, category: FeedCategory,
-                 page: int = Query(0, ge=0, le=1000)):
+                 page: FeedPage = 0):
     period, note = feed.front_period(library(request).site, clock.today(), category)
     return _feed_page(request, v, period, page, note, category)
 
 
 @router.get("/papers/{kind}/{value}")
 def period_page(request: Request, v: CurrentViewer, kind: str, value: str,
-                category: FeedCategory, page: int = Query(0, ge=0, le=1000)):
+                category: FeedCategory, page: FeedPage = 0):
     if kind not in ("date", "week", "month"):
         return paper_page(request, v, f"{kind}/{value}")  # an old-style arXiv id
     try:
@@ -104,25 +106,29 @@ def pick_period(category: FeedCategory, date_: date | None = Query(None, alias="
 
 
 @router.get("/weekly")
-def weekly_latest(request: Request, v: CurrentViewer, category: FeedCategory):
+def weekly_latest(request: Request, v: CurrentViewer, category: FeedCategory, page: FeedPage = 0):
     period = feed.latest_period(library(request).site, "week", clock.today(), category)
-    return _feed_page(request, v, period, 0, category=category)
+    return _feed_page(request, v, period, page, category=category)
 
 
 @router.get("/monthly")
-def monthly_latest(request: Request, v: CurrentViewer, category: FeedCategory):
+def monthly_latest(request: Request, v: CurrentViewer, category: FeedCategory,
+                   page: FeedPage = 0):
     period = feed.latest_period(library(request).site, "month", clock.today(), category)
-    return _feed_page(request, v, period, 0, category=category)
+    return _feed_page(request, v, period, page, category=category)
 
 
 @router.get("/trending")
-def trending_page(request: Request, v: CurrentViewer, category: FeedCategory):
+def trending_page(request: Request, v: CurrentViewer, category: FeedCategory,
+                  page: FeedPage = 0):
     def make():
-        items = feed.trending_feed(library(request), library(request).site, v.user, PAGE_SIZE,
-                                   category=category)
-        return render(request, "feed.html", {"items": items, "trending": True, "page": 0,
-                                             "category": category,
-                                             "category_query": category_query(category)})
+        found = feed.trending_feed(library(request), library(request).site, v.user,
+                                   PAGE_SIZE + 1, offset=page * PAGE_SIZE, category=category)
+        return render(request, "feed.html", {
+            "items": found[:PAGE_SIZE], "trending": True, "page": page,
+            "has_more": len(found) > PAGE_SIZE, "category": category,
+            "categories": feed.store_categories(library(request)),
+            "category_query": category_query(category)})
 
     return cached_page(request, v, make)
 
@@ -152,7 +158,7 @@ def search_page(request: Request, v: CurrentViewer, options: SearchChoices,
         "shown_to": shown_to, "coverage": embed.coverage(library(request)),
         # the export gives what the page shows: same words, filters and order
         "export_query": str(request.url.remove_query_params(["page"]).query),
-        "page_link": lambda n: str(request.url.include_query_params(page=n))})
+        "page_link": lambda n: page_url(request, n)})
 
 
 @router.get("/authors/{name:path}")

@@ -39,6 +39,24 @@ def count_of(n: int, noun: str) -> str:
 
 
 TEMPLATES.env.filters["count_of"] = count_of
+
+
+def page_url(request: Request, page: int) -> str:
+    """This page's own address (path and query, never the Host header) at another page
+    number; page 0 is the address without one."""
+    url = request.url.remove_query_params(["page"])
+    if page > 0:
+        url = url.include_query_params(page=page)
+    return f"{url.path}?{url.query}" if url.query else url.path
+
+
+def day(value) -> str:
+    """A date as every list and page shows it: Aug 21, 2026."""
+    return value.strftime("%b %-d, %Y")
+
+
+TEMPLATES.env.globals["page_url"] = page_url
+TEMPLATES.env.filters["day"] = day
 TEMPLATES.env.globals["asset"] = asset
 
 
