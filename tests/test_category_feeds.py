@@ -50,9 +50,13 @@ def test_a_day_narrowed_to_a_category_or_an_archive(site):
         assert empty.status_code == 200 and "No hep-th papers here." in empty.text
         assert _listed(c.get("/papers/date/2025-03-10", params={"category": "hep-th"})) == [
             "2503.00006"]
-        for path in ("/", "/trending", day, "/feeds/daily.rss"):  # a category no paper has
+        for path in ("/", "/trending", day):  # a category no paper has
             missing = c.get(path, params={"category": "cs.XX"})
             assert missing.status_code == 404 and "no paper here is in cs.XX" in missing.text
+        # a feed reader subscribed to it gets an empty feed, which fills when papers come
+        empty_feed = c.get("/feeds/daily.rss", params={"category": "cs.XX"})
+        assert empty_feed.status_code == 200 and "<channel>" in empty_feed.text
+        assert "<item>" not in empty_feed.text
 
 
 def test_links_of_a_narrowed_feed_keep_the_category(site):

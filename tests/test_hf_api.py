@@ -45,7 +45,8 @@ def test_daily_papers_served_back_keep_every_key_and_type(hf_site, shared):
     assert problems == []
     for item in fixture:
         mine = ours[item["paper"]["id"]]
-        for key in ("thumbnail", "submittedBy", "isAuthorParticipating", "numComments"):
+        for key in ("thumbnail", "submittedBy", "isAuthorParticipating", "numComments",
+                    "publishedAt"):  # the listing time to the second, as Hugging Face gave it
             assert mine[key] == item[key], key
         for key in ("discussionId", "submittedOnDailyAt", "submittedOnDailyBy", "ai_summary",
                     "ai_keywords", "authors", "upvotes"):
@@ -58,10 +59,10 @@ def test_cards_and_paper_pages_show_what_hugging_face_shows(hf_site, shared):
     item = next(i for i in fixture if i["paper"].get("githubStars") and i["paper"]["ai_keywords"])
     with hf_site.client() as c:
         page = c.get(f"/papers/{item['paper']['id']}").text
-        month = c.get("/papers/month/" + item["publishedAt"][:7]).text
+        month = c.get("/papers/month/" + item["paper"]["submittedOnDailyAt"][:7]).text
     for html in (page, month):
         assert item["submittedBy"]["fullname"] in html
-        assert f"{item['numComments']} comment" in html
+        assert f"{item['numComments']} on Hugging Face</a>" in html
         assert f"★ {item['paper']['githubStars']}" in html
         assert item["paper"]["ai_keywords"][0] in html
         assert item["thumbnail"] in html
@@ -71,8 +72,9 @@ def test_a_thumbnail_that_cannot_load_leaves_no_empty_frame(hf_site, shared, bro
     from playwright.sync_api import expect
 
     fixture = json.loads((shared / "fixtures/hf-papers/daily_papers.json").read_text())
-    day = "2026-06-10"
-    on_day = [i for i in fixture if i["publishedAt"].startswith(day) and i["thumbnail"]]
+    day = "2026-06-12"  # the day this response listed (submittedOnDailyAt)
+    on_day = [i for i in fixture if i["paper"]["submittedOnDailyAt"].startswith(day)
+              and i["thumbnail"]]
     page = browser.new_page(viewport={"width": 1280, "height": 700})
     png = page.screenshot()  # a real image for the one thumbnail the "CDN" still has
     kept = on_day[-1]["thumbnail"]
@@ -80,7 +82,9 @@ def test_a_thumbnail_that_cannot_load_leaves_no_empty_frame(hf_site, shared, bro
         status=200, content_type="image/png", body=png) if route.request.url == kept
         else route.abort("internetdisconnected"))
     page.goto(hf_site.url + f"/papers/date/{day}")
-    page.mouse.wheel(0, 20000)  # the thumbnails load lazily, as the reader scrolls
+    for _ in range(40):  # the thumbnails load lazily, as the reader scrolls down the day
+        page.mouse.wheel(0, 500)
+        page.wait_for_timeout(50)
     page.wait_for_load_state("networkidle")
     expect(page.locator("a.thumb")).to_have_count(1)
     assert page.locator("a.thumb img").get_attribute("src") == kept

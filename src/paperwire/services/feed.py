@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -195,25 +196,31 @@ def front_period(site: SiteStore, today: date,
 
 def period_feed(library: Library, site: SiteStore, period: Period, viewer: User | None,
                 submitter: str | None = None, limit: int = 50, offset: int = 0,
-                category: str | None = None) -> tuple[list[FeedItem], int]:
-    """A page of the period's papers, most upvoted first, and how many there are in all."""
+                category: str | None = None, newest_first: bool = False
+                ) -> tuple[list[FeedItem], int]:
+    """A page of the period's papers, most upvoted (or most recently listed) first, and how
+    many there are in all."""
     papers, total = site.feed_page(period.start, period.end, limit, offset, submitter,
-                                   category)
+                                   category, newest_first)
     return items_for(library, site, papers, viewer), total
 
 
 def trending_feed(library: Library, site: SiteStore, viewer: User | None, limit: int = 50,
                   offset: int = 0, now: datetime | None = None,
-                  category: str | None = None) -> list[FeedItem]:
-    """Papers of the trending window, by trending score (see trending.py for the window
-    and the age)."""
+                  category: str | None = None, submitter: str | None = None,
+                  period: Period | None = None) -> list[FeedItem]:
+    """Papers of the trending window (or of a period), by trending score (see trending.py
+    for the window and the age)."""
     now = now or clock.now()
-    latest = (site.latest_upvoted_feed_date(now.date(), category)
-              or site.latest_feed_date(now.date(), category) or now.date())
+    if period is None:
+        latest = (site.latest_upvoted_feed_date(now.date(), category)
+                  or site.latest_feed_date(now.date(), category) or now.date())
+        period = Period("trending", latest - timedelta(days=trending.WINDOW_DAYS), latest)
     score = trending.sql_score(site.UPVOTES_SQL, site.FEED_DATE_SQL, dialect=site.db.dialect)
-    at = trending.reference_instant(latest, now)
-    papers = site.ranked_page(latest - timedelta(days=trending.WINDOW_DAYS), latest, score,
-                              (at.strftime("%Y-%m-%d %H:%M:%S"),), limit, offset, category)
+    at = trending.reference_instant(period.end, now)
+    papers = site.ranked_page(period.start, period.end, score,
+                              (at.strftime("%Y-%m-%d %H:%M:%S"),), limit, offset, category,
+                              submitter)
     return items_for(library, site, papers, viewer)
 
 
@@ -229,3 +236,30 @@ def store_categories(library: Library) -> list[str]:
         if "." in category:
             counts[category.split(".")[0]] += n
     return sorted(counts, key=lambda c: (-counts[c], c))
+
+
+class BadCursor(ValueError):
+    """A cursor this site did not hand out."""
+
+
+def _cursor(sp: StoredPaper) -> str:
+    raw = f"{sp.paper.published.isoformat()}|{sp.pid}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _after(cursor: str) -> tuple[str, int]:
+    try:
+        day, pid = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
+        return date.fromisoformat(day).isoformat(), int(pid)
+    except (ValueError, UnicodeDecodeError):
+        raise BadCursor(f"{cursor[:40]!r} is not a cursor this site gave") from None
+
+
+def published_feed(library: Library, site: SiteStore, viewer: User | None, limit: int,
+                   cursor: str | None = None) -> tuple[list[FeedItem], str | None]:
+    """Papers by publication date, newest first, as Hugging Face's /api/papers lists them:
+    a page and the cursor of the next one (None at the end)."""
+    papers = site.published_page(_after(cursor) if cursor else None, limit + 1)
+    more = len(papers) > limit
+    papers = papers[:limit]
+    return items_for(library, site, papers, viewer), _cursor(papers[-1]) if more else None

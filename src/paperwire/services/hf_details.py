@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from paperwire.domain import Paper
+from paperwire.sources.base import parse_date
 
 
 def _web_url(value: object) -> str | None:
@@ -54,6 +55,12 @@ class HfDetails:
     @property
     def organization(self) -> str | None:
         return _person(self.item.get("organization")) or _person(self.paper.get("organization"))
+
+    @property
+    def listed_at(self) -> str | None:
+        """The daily item's own publishedAt, to the second, as Hugging Face wrote it."""
+        value = _text(self.item.get("publishedAt"))
+        return value if value and parse_date(value) else None
 
     @property
     def comments(self) -> int:

@@ -22,8 +22,9 @@ def looks_like(items: object) -> bool:
 
 
 # what the daily page shows beside the core record, kept as Hugging Face names it and
-# served back under the same names (the latest sync replaces the last)
-_ITEM_CORE = {"paper", "title", "summary", "publishedAt"}
+# served back under the same names (the latest sync replaces the last); the item's
+# publishedAt too, its time to the second
+_ITEM_CORE = {"paper", "title", "summary"}
 _PAPER_CORE = {"id", "title", "summary", "publishedAt", "upvotes", "githubRepo"}
 
 

@@ -289,34 +289,66 @@ class SiteStore:
         return (" AND ((' ' || lower(categories) || ' ') LIKE ? OR "
                 "(' ' || lower(categories)) LIKE ?)", (f"% {c} %", f"% {c}.%"))
 
+    def _hf_text(self, *path: str) -> str:
+        """A text value inside the Hugging Face extras, as SQL."""
+        if self.db.dialect == "postgres":
+            return f"(extras::jsonb #>> '{{hf,{','.join(path)}}}')"
+        return f"json_extract(extras, '$.hf.{'.'.join(path)}')"
+
+    def _submitter(self, submitter: str | None) -> tuple[str, tuple]:
+        """A condition for papers submitted by a reader here or, on Hugging Face, by the
+        user of that name; none for None."""
+        if not submitter:
+            return "", ()
+        return (f" AND (lower({self._hf_text('item', 'submittedBy', 'name')}) = lower(?) OR "
+                "pid IN (SELECT s.pid FROM submissions s JOIN users u "
+                "ON u.uid = s.uid WHERE lower(u.username) = lower(?)))", (submitter, submitter))
+
+    def listed_at_sql(self) -> str:
+        """When a paper was listed, to the second where Hugging Face said (its item's
+        publishedAt), else its feed day at 00:00: what sort=publishedAt orders by."""
+        return (f"coalesce({self._hf_text('item', 'publishedAt')}, "
+                f"{self.FEED_DATE_SQL} || 'T00:00:00.000Z')")
+
     def feed_page(self, start: date, end: date, limit: int, offset: int,
-                  submitter: str | None = None, category: str | None = None
-                  ) -> tuple[list[StoredPaper], int]:
+                  submitter: str | None = None, category: str | None = None,
+                  newest_first: bool = False) -> tuple[list[StoredPaper], int]:
         """Visible papers whose feed date (listed on, else published) lies in [start, end],
-        most upvoted first; and how many there are in all."""
+        most upvoted first (or most recently listed first); and how many there are."""
         in_category, category_params = self._in_category(category)
-        where = f"hidden = 0 AND {self.FEED_DATE_SQL} BETWEEN ? AND ?{in_category}"
-        params: list = [start.isoformat(), end.isoformat(), *category_params]
-        if submitter:
-            where += (" AND pid IN (SELECT s.pid FROM submissions s JOIN users u "
-                      "ON u.uid = s.uid WHERE lower(u.username) = lower(?))")
-            params.append(submitter)
+        by_submitter, submitter_params = self._submitter(submitter)
+        where = (f"hidden = 0 AND {self.FEED_DATE_SQL} BETWEEN ? AND ?{in_category}"
+                 f"{by_submitter}")
+        params = (start.isoformat(), end.isoformat(), *category_params, *submitter_params)
+        order = self.listed_at_sql() if newest_first else self.UPVOTES_SQL
         total = self.db.execute(f"SELECT count(*) FROM papers WHERE {where}", params).fetchone()
-        rows = self.db.execute(f"{_SELECT} WHERE {where} ORDER BY {self.UPVOTES_SQL} DESC, "
+        rows = self.db.execute(f"{_SELECT} WHERE {where} ORDER BY {order} DESC, "
                                "pid DESC LIMIT ? OFFSET ?", (*params, limit, offset))
         return [_from_row(r) for r in rows], total[0]
 
     def ranked_page(self, start: date, end: date, score_sql: str, score_params: tuple,
-                    limit: int, offset: int, category: str | None = None
-                    ) -> list[StoredPaper]:
+                    limit: int, offset: int, category: str | None = None,
+                    submitter: str | None = None) -> list[StoredPaper]:
         """Visible dated papers of [start, end] ordered by an SQL score expression
         (trending)."""
         in_category, category_params = self._in_category(category)
+        by_submitter, submitter_params = self._submitter(submitter)
         rows = self.db.execute(
             f"{_SELECT} WHERE hidden = 0 AND {self.DATED_SQL} AND "
-            f"{self.FEED_DATE_SQL} BETWEEN ? AND ?{in_category} "
+            f"{self.FEED_DATE_SQL} BETWEEN ? AND ?{in_category}{by_submitter} "
             f"ORDER BY {score_sql} DESC, pid DESC LIMIT ? OFFSET ?",
-            (start.isoformat(), end.isoformat(), *category_params, *score_params, limit, offset))
+            (start.isoformat(), end.isoformat(), *category_params, *submitter_params,
+             *score_params, limit, offset))
+        return [_from_row(r) for r in rows]
+
+    def published_page(self, after: tuple[str, int] | None, limit: int) -> list[StoredPaper]:
+        """Visible papers with a publication date, newest first, after (published, pid)."""
+        where, params = "hidden = 0 AND published IS NOT NULL", ()
+        if after:
+            where += " AND (published < ? OR (published = ? AND pid < ?))"
+            params = (after[0], after[0], after[1])
+        rows = self.db.execute(f"{_SELECT} WHERE {where} ORDER BY published DESC, pid DESC "
+                               "LIMIT ?", (*params, limit))
         return [_from_row(r) for r in rows]
 
     def paper_keys(self, first_pid: int, last_pid: int) -> list[tuple[str, str]]:

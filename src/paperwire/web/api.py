@@ -26,7 +26,11 @@ from paperwire.web.deps import (
     viewer,
 )
 
-router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(API_TOKEN)])
+router = APIRouter(prefix="/api", tags=["api"])
+# routes a reader must be signed in for declare the API token; the reads take it if given
+# (to see one's own votes or private collections) but are open to anyone
+NEEDS_TOKEN = [Depends(API_TOKEN)]
+TOKEN_OPTIONAL = {"security": [{}, {"HTTPBearer": []}]}
 CurrentViewer = Annotated[Viewer, Depends(viewer)]
 CsrfHeader = Annotated[str | None, Header(alias="X-CSRF-Token")]
 
@@ -56,9 +60,9 @@ def item_json(item: FeedItem) -> dict:
     submitted = details.item.get("submittedBy") or (
         {"name": item.submitted_by} if item.submitted_by else None)
     return details.item | {
-        "paper": paper_json(item), "publishedAt": _iso(item.feed_date), "title": p.title,
-        "summary": p.abstract, "numComments": details.comments + item.comments,
-        "submittedBy": submitted}
+        "paper": paper_json(item), "publishedAt": details.listed_at or _iso(item.feed_date),
+        "title": p.title, "summary": p.abstract,
+        "numComments": details.comments + item.comments, "submittedBy": submitted}
 
 
 @router.get("/daily_papers", summary="The daily papers, as Hugging Face's /api/daily_papers")
@@ -70,29 +74,31 @@ def daily_papers(
     week: str | None = Query(None, description="YYYY-Www"),
     month: str | None = Query(None, description="YYYY-MM"),
     submitter: str | None = Query(None, max_length=40),
-    sort: str = Query("publishedAt", pattern="^(publishedAt|trending)$"),
+    sort: str | None = Query(None, pattern="^(publishedAt|trending)$",
+                             description="none: most upvoted first, as Hugging Face answers "
+                                         "a day; publishedAt: most recently listed first"),
 ) -> list[dict]:
     lib = library(request)
     chosen = [(k, x) for k, x in (("day", date_), ("week", week), ("month", month)) if x]
     if len(chosen) > 1:
         raise HTTPException(400, "give at most one of date, week and month")
-    if sort == "trending" and not chosen:
+    try:
+        period = feed.parse_period(*chosen[0]) if chosen else None
+    except feed.BadPeriod as e:
+        raise HTTPException(400, str(e)) from None
+    if sort == "trending":
         # one more than asked for tells whether there is a next page
-        page = feed.trending_feed(lib, lib.site, v.user, limit + 1, p * limit)
+        page = feed.trending_feed(lib, lib.site, v.user, limit + 1, p * limit,
+                                  submitter=submitter, period=period)
         more = len(page) > limit
         page = page[:limit]
     else:
-        try:
-            period = (feed.parse_period(*chosen[0]) if chosen
-                      else feed.front_period(lib.site, clock.today())[0])
-        except feed.BadPeriod as e:
-            raise HTTPException(400, str(e)) from None
+        period = period or feed.front_period(lib.site, clock.today())[0]
         page, total = feed.period_feed(lib, lib.site, period, v.user, submitter, limit,
-                                       p * limit)
+                                       p * limit, newest_first=sort == "publishedAt")
         more = total > (p + 1) * limit
     if more:
-        nxt = request.url.include_query_params(p=p + 1, limit=limit)
-        response.headers["Link"] = f'<{nxt}>; rel="next"'
+        _link_next(request, response, p=p + 1, limit=limit)
     return [item_json(i) for i in page]
 
 
@@ -101,7 +107,8 @@ def suggestions(request: Request, q: str = Query("", max_length=100)) -> dict:
     return suggest.suggest(library(request), q).as_json()
 
 
-@router.get("/for-you", summary="New papers ranked for you, each with why it is there")
+@router.get("/for-you", summary="New papers ranked for you, each with why it is there",
+            dependencies=NEEDS_TOKEN)
 def for_you(request: Request, v: CurrentViewer, limit: int = Query(30, ge=1, le=200),
             offset: int = Query(0, ge=0, le=1000)) -> dict:
     """What /for-you shows, for the signed-in reader or the owner of the API token."""
@@ -114,12 +121,37 @@ def _recommendations_json(recs: list[foryou.Recommendation]) -> list[dict]:
             for r in recs]
 
 
-@router.get("/papers/search", summary="Search papers (hybrid once papers are embedded)")
+def _link_next(request: Request, response: Response, **params: object) -> None:
+    """Where the next page is, as Hugging Face says it: a Link header (rel=next)."""
+    response.headers["Link"] = f'<{request.url.include_query_params(**params)}>; rel="next"'
+
+
+@router.get("/papers", summary="Papers by publication date, newest first (Hugging Face's "
+            "/api/papers): the next page is the Link header's rel=next cursor")
+def list_papers(request: Request, response: Response, v: CurrentViewer,
+                cursor: str | None = Query(None, max_length=100),
+                limit: int = Query(50, ge=1, le=100)) -> list[dict]:
+    lib = library(request)
+    try:
+        items, after = feed.published_feed(lib, lib.site, v.user, limit, cursor)
+    except feed.BadCursor as e:
+        raise HTTPException(400, str(e)) from None
+    if after:
+        _link_next(request, response, cursor=after, limit=limit)
+    return [paper_info_json(i) for i in items]
+
+
+@router.get("/papers/search", summary="Search papers (hybrid once papers are embedded); "
+            "without q, the newest papers, as Hugging Face answers")
 def search_papers(request: Request, v: CurrentViewer,
-                  options: SearchChoices, q: str = Query(..., max_length=250),
-                  limit: int = Query(20, ge=1, le=100),
+                  options: SearchChoices, q: str = Query("", max_length=250),
+                  limit: int = Query(20, ge=1, le=120),
                   author: str | None = Query(None, max_length=120)) -> list[dict]:
     lib = library(request)
+    if not q.strip():
+        recent = feed.published_feed(lib, lib.site, v.user, limit)[0]
+        return [{"paper": paper_json(i), "title": i.paper.paper.title,
+                 "summary": i.paper.paper.abstract} for i in recent]
     filters = replace(options.filters, author=author or None)
     results = search_service.search(lib, q, filters, limit=limit, sort=options.sort,
                                     mode=options.mode)
@@ -145,7 +177,8 @@ class Vote(BaseModel):
     up: bool = True
 
 
-@router.post("/papers/{ident:path}/upvote", summary="Upvote (or take back) a paper")
+@router.post("/papers/{ident:path}/upvote", summary="Upvote (or take back) a paper",
+             dependencies=NEEDS_TOKEN)
 def upvote(request: Request, v: CurrentViewer, ident: str, vote: Vote,
            csrf: CsrfHeader = None) -> dict:
     user = signed_in(v)
@@ -156,12 +189,20 @@ def upvote(request: Request, v: CurrentViewer, ident: str, vote: Vote,
             "upvotes": local + (sp.paper.external_upvotes or 0)}
 
 
+def paper_info_json(item: FeedItem) -> dict:
+    """A paper as Hugging Face's /api/papers/{id}: its fields, the comments here and there."""
+    details = hf_details.HfDetails.of(item.paper.paper)
+    return {**paper_json(item), "numComments": details.comments + item.comments,
+            "localComments": item.comments,
+            "submittedBy": details.item.get("submittedBy") or (
+                {"name": item.submitted_by} if item.submitted_by else None)}
+
+
 @router.get("/papers/{ident:path}", summary="One paper")
 def get_paper(request: Request, v: CurrentViewer, ident: str) -> dict:
     lib = library(request)
     (item,) = feed.items_for(lib, lib.site, [paper_or_404(request, ident)], v.user)
-    return {**paper_json(item), "numComments": item.comments,
-            "submittedBy": {"name": item.submitted_by} if item.submitted_by else None}
+    return paper_info_json(item)
 
 
 class NewCollection(BaseModel):
@@ -183,7 +224,8 @@ def _collection_json(request: Request, v: Viewer, coll_id: int) -> dict:
             "papers": [paper_json(i) for i in feed.items_for(lib, lib.site, shown, v.user)]}
 
 
-@router.post("/collections", status_code=201, summary="Create a collection")
+@router.post("/collections", status_code=201, summary="Create a collection",
+             dependencies=NEEDS_TOKEN)
 def create_collection(request: Request, v: CurrentViewer, body: NewCollection,
                       csrf: CsrfHeader = None) -> dict:
     user = signed_in(v)
@@ -208,7 +250,7 @@ def collection_recommendations(request: Request, v: CurrentViewer, coll_id: RowI
 
 
 @router.post("/collections/{coll_id}/papers", summary="Add a paper to (or remove it from) a "
-             "collection")
+             "collection", dependencies=NEEDS_TOKEN)
 def collect(request: Request, v: CurrentViewer, coll_id: RowId, body: CollectionItem,
             csrf: CsrfHeader = None) -> dict:
     user = signed_in(v)
@@ -216,3 +258,8 @@ def collect(request: Request, v: CurrentViewer, coll_id: RowId, body: Collection
     community.set_in_collection(library(request).site, user, coll_id,
                                 paper_or_404(request, body.paper), body.present)
     return _collection_json(request, v, coll_id)
+
+
+for _route in router.routes:  # every read without a declared token: open, token optional
+    if "GET" in _route.methods and not _route.dependencies:
+        _route.openapi_extra = TOKEN_OPTIONAL

@@ -19,9 +19,11 @@ from paperwire.services import health
 from paperwire.services.community import Invalid, NotAllowed, NotFound
 from paperwire.services.library import Library
 from paperwire.services.tokens import BadToken
-from paperwire.web import accounts, api, feeds, pages, reader, site_files
+from paperwire.web import accounts, api, feeds, pages, paper_files, reader, site_files
 from paperwire.web.assets import HashedStaticFiles
+from paperwire.web.cors import CrossOrigin
 from paperwire.web.deps import CSRF_COOKIE, SignInRequired
+from paperwire.web.http_caching import ConditionalGet
 from paperwire.web.page_cache import PageCache
 from paperwire.web.ratelimit import RateLimited, RateLimits
 from paperwire.web.rendering import render
@@ -144,9 +146,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.limits = RateLimits()
     app.state.page_cache = PageCache()
 
+    app.add_middleware(ConditionalGet)
     app.add_middleware(CsrfCookieAndHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(CrossOrigin)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz(request: Request) -> JSONResponse:
@@ -163,6 +167,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", HashedStaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(feeds.router)
+    app.include_router(paper_files.router)
     app.include_router(site_files.router)
     app.include_router(reader.router, include_in_schema=False)
     app.include_router(accounts.router, include_in_schema=False)

@@ -140,20 +140,37 @@ def back_to(request: Request, default: str = "/") -> str:
     return ref[len(base) - 1:] if ref.startswith(base) else default
 
 
-def _feed_category(request: Request,
-                   category: str | None = Query(None, max_length=80)) -> str | None:
+@dataclass(frozen=True)
+class AskedCategory:
+    """?category= as asked: its name (None for every paper) and whether any paper here has
+    it (the lexical index tells in ms; the SQL would walk every paper's row to find none)."""
+
+    name: str | None
+    known: bool
+
+
+def _asked_category(request: Request,
+                    category: str | None = Query(None, max_length=80,
+                                                 description="cs.LG, or an archive: cs")
+                    ) -> AskedCategory:
     try:
         category = feed.parse_category(category)
     except feed.BadCategory as e:
         raise HTTPException(400, str(e)) from None
-    # a category no paper has would walk every paper's row in SQL before saying so
-    if category and not library(request).lexical.has_category(category):
-        raise HTTPException(404, f"no paper here is in {category}")
-    return category
+    return AskedCategory(category, not category
+                         or library(request).lexical.has_category(category))
 
 
-# ?category=cs.LG (or an archive, cs) on a feed: None for every paper
+def _feed_category(asked: Annotated[AskedCategory, Depends(_asked_category)]) -> str | None:
+    if not asked.known:
+        raise HTTPException(404, f"no paper here is in {asked.name}")
+    return asked.name
+
+
+# ?category=cs.LG (or an archive, cs) on a feed page: None for every paper
 FeedCategory = Annotated[str | None, Depends(_feed_category)]
+# the same for a feed reader, which gets an empty feed rather than an error page
+ReaderCategory = Annotated[AskedCategory, Depends(_asked_category)]
 
 
 @dataclass

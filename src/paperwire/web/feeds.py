@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from feedgen.feed import FeedGenerator
 
 from paperwire import clock
 from paperwire.services import feed
-from paperwire.web.deps import FeedCategory, category_query, library
+from paperwire.web.deps import ReaderCategory, category_query, library
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # XML 1.0 forbids these
@@ -21,44 +22,70 @@ def _clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _entry(fg: FeedGenerator, base: str, item: feed.FeedItem, fmt: str) -> None:
+    p = item.paper.paper
+    entry = fg.add_entry()
+    url = f"{base}/papers/{p.key}"
+    entry.id(url)
+    entry.link(href=url)
+    entry.title(_clean(p.title))
+    text = _clean(p.abstract) or _clean(p.title)
+    # RSS descriptions are HTML to every reader: the abstract is text, so escaped as such
+    entry.description(html.escape(text) if fmt == "rss" else text)
+    names = [_clean(name) for name in p.authors[:20]]
+    for name in names:
+        entry.author(name=name)
+    if names:
+        entry.dc.dc_creator(names)
+    for category in p.categories:
+        entry.category(term=category)
+    when = _midnight(item.feed_date or clock.today())
+    entry.published(when)
+    entry.updated(when)
+
+
 def _build(request: Request, title: str, items: list[feed.FeedItem], page: str,
            fmt: str) -> Response:
     base = str(request.base_url).rstrip("/")
     fg = FeedGenerator()
+    fg.load_extension("dc")
     fg.id(base + page)
     fg.title(f"paperwire: {title}")
+    fg.author(name="paperwire")  # Atom entries without authors of their own need one
     fg.link(href=base + page, rel="alternate")
     fg.link(href=str(request.url), rel="self")
     fg.description(f"{title} on paperwire")
-    fg.updated(clock.now())
+    # dated by its papers, not by the clock: an unchanged feed is byte for byte the same,
+    # so its ETag still matches and a reader's conditional GET gets 304
+    days = [i.feed_date for i in items if i.feed_date]
+    newest = _midnight(max(days) if days else clock.today())
+    fg.updated(newest)
+    fg.lastBuildDate(newest)
     for item in reversed(items):  # feedgen prepends: add the last first
-        p = item.paper.paper
-        entry = fg.add_entry()
-        url = f"{base}/papers/{p.key}"
-        entry.id(url)
-        entry.link(href=url)
-        entry.title(_clean(p.title))
-        entry.description(_clean(p.abstract) or _clean(p.title))
-        for name in p.authors[:20]:
-            entry.author(name=_clean(name))
-        when = item.feed_date or clock.today()
-        entry.published(datetime(when.year, when.month, when.day, tzinfo=UTC))
-        entry.updated(datetime(when.year, when.month, when.day, tzinfo=UTC))
+        _entry(fg, base, item, fmt)
     body = fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
     return Response(body, media_type=MEDIA[fmt])
 
 
-@router.get("/{name}.{fmt}", summary="RSS or Atom feed: daily or trending")
-def feed_file(request: Request, name: str, fmt: str, category: FeedCategory) -> Response:
-    """?category=cs.LG (or cs) narrows either feed to a category or an archive."""
+@router.get("/{name}.{fmt}", summary="RSS or Atom feed: daily or trending",
+            response_class=Response,
+            responses={200: {"content": {media: {} for media in MEDIA.values()}}})
+def feed_file(request: Request, name: str, fmt: str, asked: ReaderCategory) -> Response:
+    """?category=cs.LG (or cs) narrows either feed to a category or an archive; one no
+    paper has gives an empty feed, which fills when such papers arrive."""
     if fmt not in MEDIA or name not in ("daily", "trending"):
         raise HTTPException(404, "feeds are daily.rss, daily.atom, trending.rss, trending.atom")
-    lib = library(request)
+    lib, category = library(request), asked.name
     where, query = (f" in {category}" if category else ""), category_query(category)
     if name == "daily":
+        if not asked.known:
+            return _build(request, f"Daily papers{where}", [], "/" + query, fmt)
         period = feed.latest_period(lib.site, "day", clock.today(), category)
         items = feed.period_feed(lib, lib.site, period, None, category=category)[0]
         return _build(request, f"Daily papers{where}, {period.label}", items, "/" + query, fmt)
-    return _build(request, f"Trending papers{where}",
-                  feed.trending_feed(lib, lib.site, None, category=category),
-                  "/trending" + query, fmt)
+    items = feed.trending_feed(lib, lib.site, None, category=category) if asked.known else []
+    return _build(request, f"Trending papers{where}", items, "/trending" + query, fmt)

@@ -1,5 +1,5 @@
 """Pages for one reader: for you, follows, not interested, notes, email and digest
-settings, the signed links from mail, and exports. Thin routes over services."""
+settings and the signed links from mail. Thin routes over services."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from fastapi import (
     Depends,
     File,
     Form,
-    HTTPException,
     Query,
     Request,
     UploadFile,
@@ -19,19 +18,16 @@ from fastapi import (
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from paperwire.services import accounts, community, export, feed, foryou, signals, subscriptions
-from paperwire.services import search as search_service
+from paperwire.services import accounts, community, feed, foryou, signals, subscriptions
 from paperwire.store.site import User
 from paperwire.web.deps import (
     RowId,
-    SearchChoices,
     Viewer,
     back_to,
     check_csrf,
     check_write,
     library,
     paper_by_pid,
-    paper_or_404,
     send_soon,
     signed_in,
     viewer,
@@ -44,7 +40,6 @@ PAGE_SIZE = 30
 MAX_LIBRARY_BYTES = 5_000_000
 Csrf = Annotated[str | None, Form(alias="csrf")]
 CurrentViewer = Annotated[Viewer, Depends(viewer)]
-ExportFormat = Query("bibtex", alias="format", pattern="^(bibtex|csv|json)$")
 
 
 # -- for you ---------------------------------------------------------------------------------
@@ -295,44 +290,3 @@ def dismiss_form(request: Request, token: str = Query("", max_length=1000)):
 def dismiss_from_mail(request: Request, token: str = Query("", max_length=1000)):
     sp = subscriptions.dismiss_from_mail(library(request), token)
     return _message(request, "Noted", f"You will not see “{sp.paper.title}” again.")
-
-
-# -- exports ---------------------------------------------------------------------------------
-
-def _download(papers, fmt: str, name: str, reasons: list[str] | None = None) -> Response:
-    media, ext = export.FORMATS[fmt]
-    return Response(export.export(papers, fmt, reasons), media_type=f"{media}; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.{ext}"'})
-
-
-@router.get("/bibtex/{ident:path}")
-def paper_bibtex(request: Request, ident: str) -> Response:
-    """One paper's BibTeX entry as text to copy, like arXiv's /bibtex/<id>."""
-    return Response(export.to_bibtex([paper_or_404(request, ident)]),
-                    media_type="text/plain; charset=utf-8")
-
-
-@router.get("/collections/{coll_id}/export")
-def export_collection(request: Request, v: CurrentViewer, coll_id: RowId,
-                      fmt: str = ExportFormat):
-    lib = library(request)
-    coll = community.visible_collection(lib.site, v.user, coll_id)
-    return _download(community.collection_papers(lib.site, coll.coll_id), fmt,
-                     f"collection-{coll.coll_id}")
-
-
-@router.get("/for-you/export")
-def export_for_you(request: Request, v: CurrentViewer, fmt: str = ExportFormat):
-    recs = foryou.recommend(library(request), signed_in(v), 100)
-    return _download([r.paper for r in recs], fmt, "for-you", [r.reason for r in recs])
-
-
-@router.get("/search/export")
-def export_search(request: Request, options: SearchChoices,
-                  q: str = Query("", max_length=250), fmt: str = ExportFormat):
-    """The best 100 of a search, with the filters and order its page had."""
-    if not q.strip():
-        raise HTTPException(400, "say what to search for: ?q=…")
-    found = search_service.search(library(request), q, options.filters, limit=100,
-                                  sort=options.sort, mode=options.mode)
-    return _download([h.paper for h in found.hits], fmt, "search")
