@@ -134,6 +134,19 @@ class Site:
             raise
         return site
 
+    @classmethod
+    def with_archive(cls, folder: Path, env: dict[str, str] | None = None) -> Site:
+        """A site serving the demo archive (../shared), loaded without vectors."""
+        from tests.conftest import SHARED
+
+        site = cls(folder / "archive.db", env if env is not None else dict(os.environ))
+        try:
+            site.cli("demo", "--shared", str(SHARED), "--no-embed")
+        except BaseException:
+            site.stop()
+            raise
+        return site
+
     def __enter__(self) -> Site:
         return self
 

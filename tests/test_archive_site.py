@@ -5,7 +5,6 @@ offer only what the store holds."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -21,8 +20,7 @@ ITEM_ID = re.compile(r'<article class="item" id="paper-\d+">.*?href="/papers/([^
 def archive_site(tmp_path_factory):
     if not (SHARED / "fixtures/hf-daily-archive").is_dir():
         pytest.skip(f"the demo archive is not in {SHARED} (CI always provides it)")
-    with Site(tmp_path_factory.mktemp("archive") / "demo.db", dict(os.environ)) as site:
-        site.cli("demo", "--shared", str(SHARED), "--no-embed")
+    with Site.with_archive(tmp_path_factory.mktemp("archive")) as site:
         yield site
 
 

@@ -6,10 +6,12 @@ import csv
 import io
 import json
 import re
+from urllib.parse import quote
 
 import bibtexparser
+from anyascii import anyascii
 from bibtexparser import model
-from pylatexenc.latexencode import unicode_to_latex
+from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from paperwire.store.base import StoredPaper
 
@@ -18,18 +20,53 @@ FORMATS = {"bibtex": ("application/x-bibtex", "bib"), "csv": ("text/csv", "csv")
 CSV_COLUMNS = ("id", "title", "authors", "published", "categories", "doi", "url", "abstract")
 
 
+# ASCII passes as written: titles and abstracts from arXiv are LaTeX already (Koll\'ar,
+# $x^2$); what is not ASCII becomes LaTeX (Kollár → Koll\'{a}r)
+_ENCODER = UnicodeToLatexEncoder(non_ascii_only=True, unknown_char_policy="keep")
+_MATH = re.compile(r"(\$[^$]*\$)")
+_UNESCAPED = re.compile(r"(?<!\\)([&%#_])")  # special to LaTeX outside math
+_CHUNK = 500  # pylatexenc slows down superlinearly on long strings: encode in pieces
+_DOI = re.compile(r"10\.\d{4,9}/[^\s{}\"\\]+")
+
+
+def _encoded(text: str) -> str:
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + _CHUNK)
+        if end < len(text) and (space := text.rfind(" ", start + 1, end)) > start:
+            end = space  # cut between words, never inside a character's accents
+        pieces.append(_ENCODER.unicode_to_latex(text[start:end]))
+        start = end
+    return "".join(pieces)
+
+
+def _balanced(text: str) -> str:
+    """Braces paired, so no value can end its field early (or open the next entry)."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == "}" and depth == 0:
+            continue
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        out.append(ch)
+    return "".join(out) + "}" * depth
+
+
 def _latex(text: str) -> str:
-    # the title's own math ($…$) is kept; the rest is escaped for BibTeX
-    parts = re.split(r"(\$[^$]+\$)", text)
-    return "".join(p if p.startswith("$") and p.endswith("$") and len(p) > 1
-                   else unicode_to_latex(p, non_ascii_only=False, unknown_char_policy="keep")
-                   for p in parts)
+    parts = _MATH.split(text)
+    return _balanced("".join(part if i % 2 else _encoded(_UNESCAPED.sub(r"\\\1", part))
+                             for i, part in enumerate(parts)))
+
+
+def _safe_url(url: str) -> str:
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~.-_")
 
 
 def _cite_key(sp: StoredPaper, taken: set[str]) -> str:
+    """surname + year + first long word of the title, in ASCII (Øbro → obro)."""
     p = sp.paper
-    surname = re.sub(r"\W", "", (p.authors[0].split()[-1] if p.authors else "anon")).lower()
-    word = next((w.lower() for w in re.findall(r"[A-Za-z]{4,}", p.title)), "paper")
+    surname = re.sub(r"[^a-z]", "", anyascii(p.authors[0].split()[-1] if p.authors
+                                              else "anon").lower())
+    word = next((w.lower() for w in re.findall(r"[A-Za-z]{4,}", anyascii(p.title))), "paper")
     key = f"{surname or 'anon'}{p.published.year if p.published else ''}{word}"
     base, n = key, 1
     while key in taken:
@@ -50,9 +87,9 @@ def _entry(sp: StoredPaper, key: str) -> model.Entry:
                    "primaryClass": p.categories[0] if p.categories else "",
                    "url": p.abs_url or ""}
     elif p.url:
-        fields["url"] = p.url
-    if p.doi:
-        fields["doi"] = p.doi
+        fields["url"] = _safe_url(p.url)
+    if p.doi and (doi := _DOI.search(p.doi)):
+        fields["doi"] = doi.group(0)
     if p.journal_ref:
         fields["journal"] = _latex(p.journal_ref)
     if p.abstract:
@@ -82,7 +119,7 @@ def to_csv(papers: list[StoredPaper]) -> str:
     for sp in papers:
         row = _row(sp)
         # a cell starting with = + - @ is a formula to a spreadsheet: quote it as text
-        writer.writerow({k: "'" + v if v[:1] in "=+-@" else v for k, v in row.items()})
+        writer.writerow({k: "'" + v if v and v[0] in "=+-@" else v for k, v in row.items()})
     return out.getvalue()
 
 

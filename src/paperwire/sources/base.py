@@ -44,9 +44,16 @@ def latex_to_text(s: str) -> str:
 _AUTHOR_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*;\s*")
 
 
+def _without_parentheses(text: str) -> str:
+    """Text with every parenthesized part removed, nested ones included."""
+    while (shorter := re.sub(r"\([^()]*\)", " ", text)) != text:
+        text = shorter
+    return text.replace("(", " ").replace(")", " ")  # what an unbalanced one left
+
+
 def split_authors(text: str) -> list[str]:
     """Split an author string ("A, B, and C" or "A and B") into names."""
-    text = re.sub(r"\([^()]*\)", " ", text)  # affiliations in parentheses
+    text = _without_parentheses(text)  # affiliations: "A (1, 2) ((1) MIT, (2) ETH)"
     names = (latex_to_text(n).strip() for n in _AUTHOR_SPLIT.split(text.replace("\n", " ")))
     return [re.sub(r"\s+", " ", n) for n in names if n]
 

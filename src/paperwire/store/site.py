@@ -320,9 +320,11 @@ class SiteStore:
         where = (f"hidden = 0 AND {self.FEED_DATE_SQL} BETWEEN ? AND ?{in_category}"
                  f"{by_submitter}")
         params = (start.isoformat(), end.isoformat(), *category_params, *submitter_params)
-        order = self.listed_at_sql() if newest_first else self.UPVOTES_SQL
+        # ties as Hugging Face breaks them: the later listed first, then the higher id
+        order = ", ".join([*([] if newest_first else [f"{self.UPVOTES_SQL} DESC"]),
+                           f"{self.listed_at_sql()} DESC", "coalesce(arxiv_id, '') DESC"])
         total = self.db.execute(f"SELECT count(*) FROM papers WHERE {where}", params).fetchone()
-        rows = self.db.execute(f"{_SELECT} WHERE {where} ORDER BY {order} DESC, "
+        rows = self.db.execute(f"{_SELECT} WHERE {where} ORDER BY {order}, "
                                "pid DESC LIMIT ? OFFSET ?", (*params, limit, offset))
         return [_from_row(r) for r in rows], total[0]
 

@@ -27,10 +27,10 @@ from paperwire.web.deps import (
 )
 
 router = APIRouter(prefix="/api", tags=["api"])
-# routes a reader must be signed in for declare the API token; the reads take it if given
-# (to see one's own votes or private collections) but are open to anyone
+# routes a reader must be signed in for declare the API token; the reads declare none, so
+# a generated client calls them without one (given, it shows one's own votes and private
+# collections)
 NEEDS_TOKEN = [Depends(API_TOKEN)]
-TOKEN_OPTIONAL = {"security": [{}, {"HTTPBearer": []}]}
 CurrentViewer = Annotated[Viewer, Depends(viewer)]
 CsrfHeader = Annotated[str | None, Header(alias="X-CSRF-Token")]
 
@@ -258,8 +258,3 @@ def collect(request: Request, v: CurrentViewer, coll_id: RowId, body: Collection
     community.set_in_collection(library(request).site, user, coll_id,
                                 paper_or_404(request, body.paper), body.present)
     return _collection_json(request, v, coll_id)
-
-
-for _route in router.routes:  # every read without a declared token: open, token optional
-    if "GET" in _route.methods and not _route.dependencies:
-        _route.openapi_extra = TOKEN_OPTIONAL
