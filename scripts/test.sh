@@ -22,7 +22,7 @@ elif [ $# -eq 0 ]; then
     tests/test_reader_journey.py tests/test_foryou.py tests/test_mail.py tests/test_worker.py \
     tests/test_harvest.py tests/test_search.py tests/test_first_impression.py tests/test_hf_api.py \
     tests/test_authors.py tests/test_category_feeds.py tests/test_password_reset.py \
-    tests/test_api_tokens.py \
+    tests/test_api_tokens.py tests/test_archive_site.py tests/test_real_clients.py \
     tests/test_cli.py tests/test_ingest.py tests/test_identity.py tests/test_integrity.py \
     tests/test_semantic.py tests/test_harvest_processes.py tests/test_mail_delivery.py
 fi
