@@ -39,6 +39,31 @@ def test_head_answers_like_get(site, path):
     assert head.headers["content-type"] == got.headers["content-type"]
 
 
+@pytest.mark.parametrize(("path", "kept"), [
+    ("/feeds/daily.atom", 300), ("/papers/2203.07404.md", 300), ("/api/daily_papers", 60),
+    ("/api/papers/2203.07404", 60), ("/", 10), ("/trending", 10)])
+def test_anonymous_reads_revalidate_to_304_and_say_how_long_to_keep_them(site, path, kept):
+    with site.client() as c:
+        first = c.get(path)
+        assert first.headers["cache-control"] == f"public, max-age={kept}"
+        etag, modified = first.headers["etag"], first.headers["last-modified"]
+        assert etag.startswith('W/"')
+        same = c.get(path, headers={"If-None-Match": etag})
+        assert same.status_code == 304 and same.content == b"" and same.headers["etag"] == etag
+        assert c.get(path, headers={"If-Modified-Since": modified}).status_code == 304
+        assert c.get(path, headers={"If-None-Match": 'W/"other"'}).status_code == 200
+
+
+def test_what_a_signed_in_reader_sees_is_private_and_never_304(site):
+    with site.client() as c:
+        sign_up(c, "privacy")
+        page = c.get("/")
+        assert page.headers["cache-control"] == "private, no-cache" and "etag" not in page.headers
+        assert c.get("/", headers={"If-None-Match": "*"}).status_code == 200
+    with site.client() as c:  # a form for this visitor alone is not shared either
+        assert c.get("/signin").headers["cache-control"] == "private, no-cache"
+
+
 def test_html_json_css_and_js_are_compressed(site):
     with httpx.Client(base_url=site.url, headers={"Accept-Encoding": "gzip"}) as c:
         for path in ("/", "/api/daily_papers", "/static/site.css",
