@@ -173,7 +173,7 @@ def author_page(request: Request, v: CurrentViewer, name: str,
     return render(request, "author.html", {
         "found": found, "page": page,
         "items": feed.items_for(lib, lib.site, found.papers, v.user),
-        "following": signals.follows_author(lib, v.user, name)})
+        "following": signals.author_follow(lib, v.user, name)})
 
 
 @router.get("/papers/{ident}")
@@ -190,7 +190,8 @@ def paper_page(request: Request, v: CurrentViewer, ident: str):
         "comments": [c for thread in discussion for c in thread.live()],
         "note": signals.note_html(lib, v.user, sp),
         "similar": neighbours, "coverage": embed.coverage(lib),
-        "collections": lib.site.collections_of(v.user.uid, False) if v.user else []})
+        "collections": lib.site.collections_of(v.user.uid, False) if v.user else [],
+        "held": lib.site.collections_holding(v.user.uid, sp.pid) if v.user else set()})
 
 
 @router.post("/p/{pid}/upvote")
@@ -199,7 +200,7 @@ def upvote(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
     check_write(request, v, csrf, "vote")
     user = signed_in(v)
     community.set_upvote(library(request).site, user, paper_by_pid(request, pid), up)
-    return RedirectResponse(back_to(request), 303)
+    return RedirectResponse(f"{back_to(request)}#paper-{pid}", 303)
 
 
 @router.post("/p/{pid}/comments")
@@ -235,7 +236,7 @@ def collect(request: Request, v: CurrentViewer, pid: RowId, collection: FormRowI
     user = signed_in(v)
     community.set_in_collection(library(request).site, user, collection,
                                 paper_by_pid(request, pid), present)
-    return RedirectResponse(back_to(request), 303)
+    return RedirectResponse(f"{back_to(request)}#collections", 303)
 
 
 @router.post("/p/{pid}/hide")
@@ -286,11 +287,18 @@ def user_page(request: Request, v: CurrentViewer, username: str):
 @router.post("/collections")
 def create_collection(request: Request, v: CurrentViewer, csrf: Csrf = None,
                       name: Annotated[str, Form(max_length=200)] = "",
-                      public: Annotated[bool, Form()] = False):
+                      public: Annotated[bool, Form()] = False,
+                      paper: Annotated[int | None, Form(ge=1, le=MAX_ROW_ID)] = None):
+    """A new collection; made from a paper's page, it holds that paper and the page stays."""
     check_write(request, v, csrf, "collection")
     user = signed_in(v)
-    coll_id = community.create_collection(library(request).site, user, name, public)
-    return RedirectResponse(f"/collections/{coll_id}", 303)
+    site = library(request).site
+    sp = paper_by_pid(request, paper) if paper else None
+    coll_id = community.create_collection(site, user, name, public)
+    if sp is None:
+        return RedirectResponse(f"/collections/{coll_id}", 303)
+    community.set_in_collection(site, user, coll_id, sp, True)
+    return RedirectResponse(f"/papers/{sp.paper.key}#collections", 303)
 
 
 @router.get("/collections/{coll_id}")

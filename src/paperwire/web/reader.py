@@ -78,7 +78,7 @@ def not_interested(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = 
     check_write(request, v, csrf, "vote")
     user = signed_in(v)
     signals.set_not_interested(library(request), user, paper_by_pid(request, pid), not undo)
-    return RedirectResponse(back_to(request, "/for-you"), 303)
+    return RedirectResponse(f"{back_to(request, '/for-you')}#paper-{pid}", 303)
 
 
 @router.post("/p/{pid}/note")
@@ -115,14 +115,14 @@ def add_follow(request: Request, v: CurrentViewer, csrf: Csrf = None,
         signals.follow(library(request), user, kind, value)
     except community.Invalid as e:
         return _following(request, user, str(e), value, 400)
-    return RedirectResponse("/following", 303)
+    return RedirectResponse(back_to(request, "/following"), 303)
 
 
 @router.post("/follows/{fid}/delete")
 def remove_follow(request: Request, v: CurrentViewer, fid: RowId, csrf: Csrf = None):
     check_csrf(v, csrf)
     signals.unfollow(library(request), signed_in(v), fid)
-    return RedirectResponse("/following", 303)
+    return RedirectResponse(back_to(request, "/following"), 303)
 
 
 # -- settings --------------------------------------------------------------------------------

@@ -50,12 +50,19 @@ def page_url(request: Request, page: int) -> str:
     return f"{url.path}?{url.query}" if url.query else url.path
 
 
+def this_page(request: Request) -> str:
+    """This page's path and query (never the Host header): where sign-in comes back to."""
+    url = request.url
+    return f"{url.path}?{url.query}" if url.query else url.path
+
+
 def day(value) -> str:
     """A date as every list and page shows it: Aug 21, 2026."""
     return value.strftime("%b %-d, %Y")
 
 
 TEMPLATES.env.globals["page_url"] = page_url
+TEMPLATES.env.globals["this_page"] = this_page
 TEMPLATES.env.filters["day"] = day
 TEMPLATES.env.globals["asset"] = asset
 
