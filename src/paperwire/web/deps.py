@@ -163,14 +163,27 @@ class SearchOptions:
     sort: str
 
 
-def _search_options(date_from: date | None = Query(None, alias="from"),
-                    date_to: date | None = Query(None, alias="to"),
+def _optional_day(value: str | None, name: str) -> date | None:
+    """A date field a form sent, where an empty one (the search form's own) is no date."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(400, f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _search_options(date_from: str | None = Query(None, alias="from", max_length=10,
+                                                  description="YYYY-MM-DD"),
+                    date_to: str | None = Query(None, alias="to", max_length=10,
+                                                description="YYYY-MM-DD"),
                     category: str | None = Query(None, max_length=40,
                                                  description="cs.LG, or an archive: cs"),
                     mode: str | None = Query(None, pattern="^(lexical|semantic|hybrid)$"),
                     sort: str = Query("relevance", pattern="^(relevance|date)$")
                     ) -> SearchOptions:
-    return SearchOptions(Filters(date_from, date_to, category or None), mode, sort)
+    return SearchOptions(Filters(_optional_day(date_from, "from"), _optional_day(date_to, "to"),
+                                 category or None), mode, sort)
 
 
 # what narrows and orders a search, the same for its page, its export and the API

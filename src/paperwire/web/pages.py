@@ -9,7 +9,17 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paperwire import clock
-from paperwire.services import authors, community, embed, feed, foryou, moderation, signals, similar
+from paperwire.services import (
+    authors,
+    community,
+    embed,
+    feed,
+    foryou,
+    moderation,
+    papers,
+    signals,
+    similar,
+)
 from paperwire.services import search as search_service
 from paperwire.services import status as status_service
 from paperwire.services.submit import SubmitError, submit
@@ -38,6 +48,8 @@ PAGE_SIZE = 30
 MAX_SEARCH_PAGE = 32  # a thousand results is as deep as a reader goes
 MAX_FEED_PAGE = 1000
 COLLECTION_LIKE = 10  # new papers like a collection's, under it
+MAX_PASTE = 5000  # a pasted abstract, searched by meaning; the API's q stays at 250
+AUTHOR_FIRST = 5  # papers by the author a query names, above its results
 Csrf = Annotated[str | None, Form(alias="csrf")]
 CurrentViewer = Annotated[Viewer, Depends(viewer)]
 FeedPage = Annotated[int, Query(ge=0, le=MAX_FEED_PAGE, description="0 is the first page")]
@@ -137,17 +149,21 @@ def trending_page(request: Request, v: CurrentViewer, category: FeedCategory,
 
 @router.get("/search")
 def search_page(request: Request, v: CurrentViewer, options: SearchChoices,
-                q: str = Query("", max_length=250),
+                q: str = Query("", max_length=MAX_PASTE),
                 page: int = Query(0, ge=0, le=MAX_SEARCH_PAGE)):
-    results, items = None, []
+    lib = library(request)
+    pasted = papers.pasted_paper(lib, q)
+    if pasted and pasted.found:
+        return RedirectResponse(f"/papers/{pasted.found.paper.key}", 303)
+    results, items, extras = None, [], {}
     filters = options.filters
-    if q.strip():
-        results = search_service.search(library(request), q, filters, PAGE_SIZE,
-                                        offset=page * PAGE_SIZE, sort=options.sort,
-                                        mode=options.mode, count=True)
-        found = feed.items_for(library(request), library(request).site,
-                               [h.paper for h in results.hits], v.user)
+    if q.strip() and not pasted:
+        results = search_service.search(lib, q, filters, PAGE_SIZE, offset=page * PAGE_SIZE,
+                                        sort=options.sort, count=True,
+                                        mode=search_service.mode_for(lib, q, options.mode))
+        found = feed.items_for(lib, lib.site, [h.paper for h in results.hits], v.user)
         items = list(zip(results.hits, found, strict=True))
+        extras = _search_extras(request, v, q, page)
     shown_to = page * PAGE_SIZE + len(items)
     more = results is not None and (shown_to < results.total if results.total is not None
                                     else len(items) == PAGE_SIZE and page < MAX_SEARCH_PAGE)
@@ -155,10 +171,23 @@ def search_page(request: Request, v: CurrentViewer, options: SearchChoices,
         "q": q, "results": results, "items": items, "date_from": filters.date_from,
         "date_to": filters.date_to, "category": filters.category or "", "page": page,
         "more": more, "sort": options.sort, "shown_from": page * PAGE_SIZE + 1,
-        "shown_to": shown_to, "coverage": embed.coverage(library(request)),
+        "shown_to": shown_to, "coverage": embed.coverage(lib), "pasted": pasted,
+        "long": len(q) > search_service.LONG_QUERY, **extras,
         # the export gives what the page shows: same words, filters and order
         "export_query": str(request.url.remove_query_params(["page"]).query),
         "page_link": lambda n: page_url(request, n)})
+
+
+def _search_extras(request: Request, v: Viewer, q: str, page: int) -> dict:
+    """Beside the results of a short query's first page: papers by the author it names,
+    and a "did you mean" from the index's own words."""
+    lib = library(request)
+    if page or len(q) > search_service.LONG_QUERY:
+        return {}
+    by = authors.named_author(lib, q, AUTHOR_FIRST)
+    return {"by_author": by,
+            "by_author_items": feed.items_for(lib, lib.site, by.papers, v.user) if by else [],
+            "did_you_mean": search_service.did_you_mean(lib, q)}
 
 
 @router.get("/authors/{name:path}")
@@ -249,9 +278,9 @@ def hide(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None):
 # -- submitting --------------------------------------------------------------------------
 
 @router.get("/submit")
-def submit_form(request: Request, v: CurrentViewer):
+def submit_form(request: Request, v: CurrentViewer, paper: str = Query("", max_length=300)):
     signed_in(v)
-    return render(request, "submit.html", {})
+    return render(request, "submit.html", {"value": paper})
 
 
 @router.post("/submit")

@@ -329,10 +329,11 @@ def export_for_you(request: Request, v: CurrentViewer, fmt: str = ExportFormat):
 
 @router.get("/search/export")
 def export_search(request: Request, options: SearchChoices,
-                  q: str = Query("", max_length=250), fmt: str = ExportFormat):
+                  q: str = Query("", max_length=5000), fmt: str = ExportFormat):
     """The best 100 of a search, with the filters and order its page had."""
     if not q.strip():
         raise HTTPException(400, "say what to search for: ?q=…")
-    found = search_service.search(library(request), q, options.filters, limit=100,
-                                  sort=options.sort, mode=options.mode)
+    lib = library(request)
+    found = search_service.search(lib, q, options.filters, limit=100, sort=options.sort,
+                                  mode=search_service.mode_for(lib, q, options.mode))
     return _download([h.paper for h in found.hits], fmt, "search")
