@@ -19,6 +19,7 @@ from paperwire.web.deps import (
     RowId,
     SearchChoices,
     Viewer,
+    check_csrf,
     check_write,
     library,
     paper_or_404,
@@ -154,6 +155,18 @@ def upvote(request: Request, v: CurrentViewer, ident: str, vote: Vote,
     local = community.set_upvote(library(request).site, user, sp, vote.up)
     return {"id": sp.paper.key, "upvoted": vote.up,
             "upvotes": local + (sp.paper.external_upvotes or 0)}
+
+
+class Draft(BaseModel):
+    body: str = Field(max_length=community.MAX_COMMENT * 4)
+
+
+@router.post("/comments/preview", summary="The HTML a comment (Markdown) would be shown as")
+def preview_comment(v: CurrentViewer, draft: Draft, csrf: CsrfHeader = None) -> dict:
+    """Sanitized as a posted comment is (the same render_comment); nothing is stored."""
+    signed_in(v)
+    check_csrf(v, csrf)
+    return {"html": community.render_comment(draft.body)}
 
 
 class Dismissal(BaseModel):

@@ -16,8 +16,11 @@ from paperwire.web.assets import asset
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.filters["markdown"] = lambda body: Markup(render_comment(body))
 TEMPLATES.env.filters["hf"] = HfDetails.of
-# what math.js renders: $…$, $$…$$, \(…\), \[…\]; KaTeX (300 KB) loads only where it is
-_MATH = re.compile(r"\$[^$]+\$|\\\(|\\\[")
+# what math.js renders: $$…$$, \(…\), \[…\], and $…$ as pandoc reads it (no space or digit
+# inside either $, no digit after the closing one: "$5 to $10" is prose); KaTeX (300 KB)
+# loads only where there is some
+_MATH = re.compile(r"\$\$.+?\$\$|\\\(|\\\[|\$(?![\s\d$])(?:\\.|[^$\\])+?(?<![\s\\])\$(?!\d)",
+                   re.DOTALL)
 
 
 def has_math(*texts: str | None) -> bool:
