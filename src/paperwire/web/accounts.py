@@ -20,6 +20,7 @@ from paperwire.web.deps import (
     client_key,
     library,
     limits,
+    remember_address,
     send_soon,
     signed_in,
     viewer,
@@ -150,6 +151,7 @@ def forgot(request: Request, v: CurrentViewer, tasks: BackgroundTasks, csrf: Csr
     check_write(request, v, csrf, "reset")
     if not _sends_mail(request):  # a link queued for an hour's use would never leave
         return render(request, "forgot.html", {"sends_mail": False}, status_code=503)
+    remember_address(request)
     send_soon(tasks, request, recovery.request_reset(library(request), who))
     # the same answer for every name and address: it reveals nothing about accounts
     return render(request, "message.html", {
