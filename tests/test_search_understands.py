@@ -145,3 +145,17 @@ def test_in_the_browser_a_pasted_url_opens_the_paper_and_a_name_lists_theirs(
     assert section.locator("article.item").count() == 2
     assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0
     page.context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_similar_papers_are_cards_with_authors_and_votes(browser, embedded_site, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(embedded_site.url + f"/papers/{MOA}")
+    cards = page.locator("section.similar article.item")
+    assert cards.count() >= 3
+    first = cards.first
+    assert first.locator("h3 a").get_attribute("href").startswith("/papers/")
+    assert first.locator(".meta a.author").count() >= 1
+    assert first.locator(".vote .count").inner_text().isdigit()
+    assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0
+    page.context.close()

@@ -388,7 +388,9 @@ def test_submit_by_id_or_url_with_clear_refusals(site, arxiv):
     assert junk.status_code == 400 and "is not an arXiv id" in junk.text
     arxiv.close()
     down = c.post("/submit", data={"csrf": token, "paper": "2401.00002"})
-    assert down.status_code == 400 and "could not be reached" in down.text
+    assert down.status_code == 503 and "cannot reach arXiv right now" in down.text
+    assert "Nothing was saved: try again later." in down.text
+    assert "could not be reached" in down.text.split("What went wrong")[1]  # for the operator
     assert site.client().get("/submit").status_code == 303  # sign in first
     c.close()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -69,13 +69,30 @@ def _render_feed(request: Request, v: Viewer, period: feed.Period, page: int,
     items, total = feed.period_feed(lib, lib.site, period, v.user, limit=PAGE_SIZE,
                                     offset=page * PAGE_SIZE, category=category)
     before, after = feed.neighbours(lib.site, period, today, category)
-    month = feed.month_of(period.start)
+    month = feed.month_of(_shown_day(period, today))
     return render(request, "feed.html", {
         "period": period, "items": items, "page": page, "total": total, "note": note,
         "has_more": total > (page + 1) * PAGE_SIZE, "prev": before, "next": after,
         "today": today, "month": month, "week": feed.week_of(period.start),
         "calendar": feed.calendar(lib.site, month, category), "category": category,
-        "categories": feed.store_categories(lib), "category_query": category_query(category)})
+        "categories": feed.store_categories(lib), "category_query": category_query(category),
+        "subscribed": _subscribed(request, v)})
+
+
+def _shown_day(period: feed.Period, today: date) -> date:
+    """The day whose month the calendar shows: the day itself; a week's Thursday (the ISO
+    rule: a week belongs where most of its days are), never past today; a month's first."""
+    if period.kind == "week":
+        return min(period.start + timedelta(days=3), max(today, period.start))
+    return period.start
+
+
+def _subscribed(request: Request, v: Viewer) -> bool:
+    """Whether the reader already gets the digest (the feed's inbox banner is not for them)."""
+    if v.user is None:
+        return False
+    sub = library(request).mail.subscriber_of(v.user.uid)
+    return bool(sub and sub.active)
 
 
 @router.get("/")
@@ -138,6 +155,7 @@ def trending_page(request: Request, v: CurrentViewer, category: FeedCategory,
                                    PAGE_SIZE + 1, offset=page * PAGE_SIZE, category=category)
         return render(request, "feed.html", {
             "items": found[:PAGE_SIZE], "trending": True, "page": page,
+            "subscribed": _subscribed(request, v),
             "has_more": len(found) > PAGE_SIZE, "category": category,
             "categories": feed.store_categories(library(request)),
             "category_query": category_query(category)})
@@ -211,6 +229,7 @@ def paper_page(request: Request, v: CurrentViewer, ident: str):
     lib = library(request)
     (item,) = feed.items_for(lib, lib.site, [sp], v.user)
     neighbours = similar.similar_to_paper(lib, sp, 8) if lib.has_vectors() else []
+    neighbours = feed.items_for(lib, lib.site, [s.paper for s in neighbours], v.user)
     if v.user:
         signals.mark_seen(lib, v.user, [sp])
     discussion = community.threads(lib.site, sp.pid)
@@ -293,7 +312,8 @@ def submit_paper(request: Request, v: CurrentViewer, csrf: Csrf = None,
         sp = submit(lib, lib.site, lib.arxiv, user, paper)
     except SubmitError as e:
         return render(request, "submit.html", {"error": str(e), "value": paper,
-                                               "existing": e.existing}, status_code=400)
+                                               "existing": e.existing, "detail": e.detail},
+                      status_code=503 if e.detail else 400)
     return RedirectResponse(f"/papers/{sp.paper.key}", 303)
 
 
@@ -349,6 +369,7 @@ def collection_page(request: Request, v: CurrentViewer, coll_id: RowId):
 def admin_status(request: Request, v: CurrentViewer):
     """The worker and each source: last success, last error, next run, where it resumes."""
     if not v.is_admin:
-        raise HTTPException(403 if v.user else 401, "moderators only")
+        signed_in(v)  # signed out: to sign in, and back here
+        raise HTTPException(403, "moderators only")
     return render(request, "admin_status.html",
                   {"status": status_service.status(library(request))})
