@@ -433,7 +433,9 @@ def test_the_sources_page_is_for_moderators(site, tmp_path):
         hf.close()
     reader, mod = signed_in(site, "reader"), signed_in(site, "boss")
     site.cli("user", "admin", "boss")
-    assert site.client().get("/admin/status").status_code == 401
+    signed_out = site.client().get("/admin/status")  # to sign in, and back here
+    assert signed_out.status_code == 303
+    assert signed_out.headers["location"] == "/signin?next=%2Fadmin%2Fstatus"
     assert reader.get("/admin/status").status_code == 403
     page = mod.get("/admin/status")
     assert page.status_code == 200
