@@ -69,7 +69,7 @@ def _render_feed(request: Request, v: Viewer, period: feed.Period, page: int,
     items, total = feed.period_feed(lib, lib.site, period, v.user, limit=PAGE_SIZE,
                                     offset=page * PAGE_SIZE, category=category)
     before, after = feed.neighbours(lib.site, period, today, category)
-    month = feed.month_of(_shown_day(period, today))
+    month = feed.month_of(_shown_day(period))
     return render(request, "feed.html", {
         "period": period, "items": items, "page": page, "total": total, "note": note,
         "has_more": total > (page + 1) * PAGE_SIZE, "prev": before, "next": after,
@@ -79,12 +79,10 @@ def _render_feed(request: Request, v: Viewer, period: feed.Period, page: int,
         "subscribed": _subscribed(request, v)})
 
 
-def _shown_day(period: feed.Period, today: date) -> date:
+def _shown_day(period: feed.Period) -> date:
     """The day whose month the calendar shows: the day itself; a week's Thursday (the ISO
-    rule: a week belongs where most of its days are), never past today; a month's first."""
-    if period.kind == "week":
-        return min(period.start + timedelta(days=3), max(today, period.start))
-    return period.start
+    rule: a week belongs where most of its days are); a month's first."""
+    return period.start + timedelta(days=3) if period.kind == "week" else period.start
 
 
 def _subscribed(request: Request, v: Viewer) -> bool:
