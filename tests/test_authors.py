@@ -104,4 +104,5 @@ def test_a_signed_in_reader_follows_an_author_from_the_page(site):
         assert "Grace Hopper" in c.get("/following").text
         again = html.fromstring(c.get("/authors/Grace Hopper").text)
         assert not again.xpath("//form[@action='/follows']")
-        assert again.xpath("//a[@href='/following']/text()")[-1] == "Following"
+        (button,) = again.xpath("//form[starts-with(@action, '/follows/')]//button")
+        assert button.text == "✓ Following" and button.get("aria-pressed") == "true"

@@ -154,8 +154,8 @@ def test_giving_up_after_the_last_attempt(mail_library, mailbox):
 # -- the links in mail, over HTTP ------------------------------------------------------------
 
 @pytest.fixture
-def site(tmp_path):
-    with Site(tmp_path / "site.db", {**__import__("os").environ}) as running:
+def site(tmp_path, mailbox):
+    with Site(tmp_path / "site.db", {**__import__("os").environ, **mailbox.env}) as running:
         yield running
 
 
@@ -164,10 +164,10 @@ def test_one_click_unsubscribe_needs_no_cookie_and_only_touches_its_address(site
     a, b = _confirmed(lib, "a@example.org"), _confirmed(lib, "b@example.org")
     url = subscriptions.unsubscribe_url(lib, a)
     with httpx.Client(timeout=10) as bare:  # no cookies, no CSRF token: as a mail client
-        page = bare.get(url.replace("http://127.0.0.1:8000", site.url))
+        page = bare.get(url.replace(subscriptions.site_url(lib), site.url))
         assert page.status_code == 200 and "a@example.org" in page.text
         assert lib.mail.subscriber(a.sid).active, "opening the link alone changes nothing"
-        r = bare.post(url.replace("http://127.0.0.1:8000", site.url),
+        r = bare.post(url.replace(subscriptions.site_url(lib), site.url),
                       content=b"List-Unsubscribe=One-Click",
                       headers={"content-type": "application/x-www-form-urlencoded"})
     assert r.status_code == 200 and "Unsubscribed" in r.text
@@ -256,7 +256,7 @@ def test_an_email_only_reader_changes_their_schedule_from_the_mail(site):
     lib = Library(Settings(db=site.db))
     sub = _confirmed(lib, "sched@example.org")
     url = subscriptions.unsubscribe_url(lib, sub, "/email/settings").replace(
-        "http://127.0.0.1:8000", site.url)
+        subscriptions.site_url(lib), site.url)
     page = httpx.get(url, timeout=10)
     assert page.status_code == 200 and "sched@example.org" in page.text
     r = httpx.post(url, data={"frequency": "weekly", "hour": "7", "tz": "Europe/Paris"},

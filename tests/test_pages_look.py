@@ -19,7 +19,11 @@ PAGES = ["/", "/weekly", "/monthly", "/trending", "/papers/date/2025-03-14",
          "/papers/2203.07404", "/papers/2503.00002", "/authors/Sifan%20Wang",
          "/search?q=graph", "/search",
          "/signin", "/signup", "/password/forgot", "/submit", "/users/ada", "/settings", "/docs",
-         "/admin/status", "/papers/9999.99999"]
+         "/admin/status", "/papers/9999.99999",
+         # the states of issue 19: a dismissed card, collections and follows, pasted ids,
+         # a name, a misspelling, a pending vote, the subscribe form, a week's calendar
+         "/papers/week/2025-W11", "/search?q=Sifan%20Wang", "/search?q=2601.99999",
+         "/search?q=moleculs", "/signin?next=/&upvote=1", "/subscribe", "/following"]
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +37,10 @@ def site(tmp_path_factory):
         first = r.headers["location"].rsplit("#comment-", 1)[1]
         c.post("/p/2/comments", data={"csrf": csrf_of(c, "/"), "body": "The causal weights.",
                                       "reply_to": first})
+        token = csrf_of(c, "/")
+        c.post("/collections", data={"csrf": token, "name": "To read", "paper": "2"})
+        c.post("/p/1/not-interested", data={"csrf": token})
+        c.post("/follows", data={"csrf": token, "kind": "author", "value": "Sifan Wang"})
     running.cli("user", "admin", "ada")
     running.session_cookies = cookies
     yield running
@@ -87,7 +95,7 @@ def test_every_page_looks_finished(browser, site, width):  # noqa: F811 - the fi
         page.close()
     anonymous = browser.new_context(viewport={"width": width, "height": 900},
                                     base_url=site.url, bypass_csp=True)
-    for path in ("/", "/papers/2203.07404"):
+    for path in ("/", "/papers/2203.07404", "/search?q=Sifan%20Wang", "/subscribe"):
         page = anonymous.new_page()
         problems += [p.replace(" at ", " (signed out) at ")
                      for p in _problems(page, site.url, path, width, "-signed-out")]

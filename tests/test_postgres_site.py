@@ -45,7 +45,7 @@ def test_two_servers_share_sessions_votes_and_new_papers(pg_url, tmp_path):
                                                      "up": "true"})
                 assert r.status_code == 303
                 shown = a.get("/papers/2503.00001").text
-                assert re.search(r'class="on"[^>]*>▲ <span class="count">2</span>', shown)
+                assert re.search(r'class="upvote on"[^>]*>▲ <span class="count">2</span>', shown)
 
                 first.cli("import", str(write_jsonl(tmp_path / "new.jsonl", [{
                     "arxiv_id": "2503.09999", "title": "Quokka foraging under moonlight",

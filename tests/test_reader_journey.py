@@ -61,7 +61,8 @@ def test_the_reader_journey(browser, site, mailbox):  # noqa: F811
 
     for ident in topic_ids("proteins")[:3]:
         page.goto(f"{site.url}/papers/{ident}")
-        page.click("main .vote button[title=Upvote]")
+        page.click("main .vote.row button[title=Upvote]")
+        page.locator("main .vote.row button[aria-pressed=true]").wait_for()  # saved in place
 
     page.click("header nav.sections >> text=For you")
     reasons = page.locator("article .reason").all_inner_texts()
@@ -70,6 +71,8 @@ def test_the_reader_journey(browser, site, mailbox):  # noqa: F811
     first = page.locator("article").nth(1)
     title = first.locator("h2").inner_text()
     first.locator("button:has-text('Not interested')").click()
+    first.locator("button:has-text('Undo')").wait_for()  # folded in place, undoable
+    page.reload()
     assert page.locator("h1", has_text="For you").is_visible()
     assert title not in page.locator("main").inner_text()
 
@@ -77,8 +80,8 @@ def test_the_reader_journey(browser, site, mailbox):  # noqa: F811
     page.fill("input[name=name]", "To read")
     page.click("button:has-text('Create')")
     page.goto(f"{site.url}/papers/{topic_ids('galaxies')[0]}")
-    page.select_option("select[name=collection]", label="To read")
-    page.click("button:has-text('Add')")
+    page.click(".collect button.toggle:has-text('To read')")
+    page.locator(".collect button.on", has_text="To read").wait_for()
     page.goto(site.url + "/users/rosa")
     page.click("text=To read")
     with page.expect_download() as download:

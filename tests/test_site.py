@@ -388,7 +388,9 @@ def test_submit_by_id_or_url_with_clear_refusals(site, arxiv):
     assert junk.status_code == 400 and "is not an arXiv id" in junk.text
     arxiv.close()
     down = c.post("/submit", data={"csrf": token, "paper": "2401.00002"})
-    assert down.status_code == 400 and "could not be reached" in down.text
+    assert down.status_code == 503 and "cannot reach arXiv right now" in down.text
+    assert "Nothing was saved: try again later." in down.text
+    assert "could not be reached" in down.text.split("What went wrong")[1]  # for the operator
     assert site.client().get("/submit").status_code == 303  # sign in first
     c.close()
 
@@ -431,7 +433,9 @@ def test_the_sources_page_is_for_moderators(site, tmp_path):
         hf.close()
     reader, mod = signed_in(site, "reader"), signed_in(site, "boss")
     site.cli("user", "admin", "boss")
-    assert site.client().get("/admin/status").status_code == 401
+    signed_out = site.client().get("/admin/status")  # to sign in, and back here
+    assert signed_out.status_code == 303
+    assert signed_out.headers["location"] == "/signin?next=%2Fadmin%2Fstatus"
     assert reader.get("/admin/status").status_code == 403
     page = mod.get("/admin/status")
     assert page.status_code == 200

@@ -82,7 +82,9 @@ class MailSettings:
     smtp_user: str = ""
     smtp_password: str = ""
     sender: str = "paperwire <papers@localhost>"
-    site_url: str = "http://127.0.0.1:8000"  # the links in mail point here
+    # the links in mail point here; empty: the address the site was reached at (its socket's,
+    # never the Host header, which anyone can write)
+    site_url: str = ""
     per_minute: int = 60  # at most this many mails a minute
     timeout: float = 30.0
     retry_seconds: float = 60.0  # the first retry after a temporary failure; doubles

@@ -3,6 +3,7 @@ so "Yann LeCun", "Y. LeCun" and "LeCun, Yann" lead to the same list, as follows 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from paperwire.services.community import Invalid
@@ -42,3 +43,16 @@ def papers_by(library, name: str, limit: int, offset: int = 0) -> AuthorPapers:
     complete = looked == len(candidates) < MAX_CANDIDATES
     return AuthorPapers(name, matched[offset:offset + limit],
                         len(matched) if complete else None, len(matched) > offset + limit)
+
+
+_PLAIN_NAME = re.compile(r"[^\W\d_][\w'.-]*(?: [^\W\d_][\w'.-]*){1,3}")
+
+
+def named_author(library, text: str, limit: int) -> AuthorPapers | None:
+    """Papers by the author a search's text names, when it is a name typed plainly (two to
+    four words, no digits or operators) that some author here has; else None."""
+    name = " ".join(text.split())
+    if len(name) > 80 or not _PLAIN_NAME.fullmatch(name):
+        return None
+    found = papers_by(library, name, limit)
+    return found if found.papers else None

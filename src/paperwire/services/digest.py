@@ -12,7 +12,13 @@ from zoneinfo import ZoneInfo
 from paperwire import clock
 from paperwire.services import feed, foryou
 from paperwire.services.mailtext import render_mail
-from paperwire.services.subscriptions import dismiss_url, link, message_id, unsubscribe_url
+from paperwire.services.subscriptions import (
+    dismiss_url,
+    link,
+    message_id,
+    site_url,
+    unsubscribe_url,
+)
 from paperwire.store.base import StoredPaper
 from paperwire.store.mail import Mail, Subscriber
 
@@ -162,7 +168,7 @@ def compose(library, sub: Subscriber, now: datetime, period: str) -> Composed | 
     text, html = render_mail("digest", {
         "title": title, "sections": sections, "replies": replies, "frequency": kind,
         "email": sub.email,
-        "site": urlsplit(library.settings.mail.site_url).netloc,
+        "site": urlsplit(site_url(library)).netloc,
         "settings_url": (link(library, "/settings") if sub.uid
                          else unsubscribe_url(library, sub, "/email/settings")),
         "unsubscribe_url": unsubscribe})

@@ -48,6 +48,7 @@ class FeedItem:
     comments: int
     submitted_by: str | None
     voted: bool
+    dismissed: bool = False  # "not interested", by the viewer
 
     @property
     def upvotes(self) -> int:
@@ -130,8 +131,9 @@ def items_for(library: Library, site: SiteStore, papers: list[StoredPaper],
     votes, comments = site.vote_counts(pids), site.comment_counts(pids)
     submitters = site.submitters(pids)
     voted = site.voted(viewer.uid, pids) if viewer else set()
+    dismissed = set(library.personal.dismissed(viewer.uid)) & set(pids) if viewer else set()
     return [FeedItem(sp, votes.get(sp.pid, 0), comments.get(sp.pid, 0), submitters.get(sp.pid),
-                     sp.pid in voted) for sp in papers]
+                     sp.pid in voted, sp.pid in dismissed) for sp in papers]
 
 
 def latest_period(site: SiteStore, kind: str, today: date,

@@ -2,15 +2,54 @@
 
 from __future__ import annotations
 
-from paperwire.domain import parse_arxiv_id
+import re
+from dataclasses import dataclass
+
+from paperwire.domain import doi_key, parse_arxiv_id
 from paperwire.services.library import Library
 from paperwire.store.base import StoredPaper
+
+_SCHEMELESS = re.compile(
+    r"^(?=(?:www\.|export\.)?(?:arxiv\.org|huggingface\.co|(?:dx\.)?doi\.org)/)", re.IGNORECASE)
+_HF_PAPER = re.compile(r"^https?://(?:www\.)?huggingface\.co/papers/(?P<id>[^/?#]+)",
+                       re.IGNORECASE)
+_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(?P<doi>10\.\d{4,9}/\S+)$",
+                  re.IGNORECASE)
 
 
 def find_paper(library: Library, ident: str) -> StoredPaper | None:
     """By arXiv id in any form (URL, arXiv:, with version) or by a title key (t-…)."""
     parsed = parse_arxiv_id(ident)
     return library.store.find(parsed.id if parsed else ident.strip())
+
+
+@dataclass
+class Pasted:
+    """A paper named by what people paste: an arXiv id or URL, a DOI, a Hugging Face
+    paper URL; found, or not here."""
+    kind: str  # "arxiv" or "doi"
+    ident: str  # the versionless arXiv id, or the DOI
+    found: StoredPaper | None
+
+
+def pasted_paper(library: Library, text: str) -> Pasted | None:
+    """The paper a search box's text names, if it names one rather than asks for words."""
+    s = text.strip()
+    if not s or any(c.isspace() for c in s):
+        return None
+    s = _SCHEMELESS.sub("https://", s)
+    if m := _HF_PAPER.match(s):
+        s = m["id"]
+    elif s.lower().startswith("http") and "arxiv.org/" in s.lower():
+        s = re.split(r"[?#]", s)[0]
+    if ident := parse_arxiv_id(s):
+        found = library.store.find(ident.id)
+        return Pasted("arxiv", ident.id, found if found and not found.hidden else None)
+    if m := _DOI.match(s):
+        doi = doi_key(m["doi"]) or m["doi"]
+        found = next((sp for sp in library.store.lookup([], [], [doi]) if not sp.hidden), None)
+        return Pasted("doi", doi, found)
+    return None
 
 
 def paper_json(sp: StoredPaper) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from html import escape
@@ -23,6 +24,10 @@ FILTERED_CANDIDATES = 1000  # nearest neighbours examined when filters apply
 # Neighbours less similar than this are no match: gibberish or an unrelated phrase finds
 # nothing instead of the nearest 30 (chosen on SciFact, benchmarks/choose_floor.py).
 SEMANTIC_FLOOR = 0.30
+# a query longer than this (a pasted abstract) is searched by meaning: its words would
+# match nearly every paper, and the API's documented limit for q is this
+LONG_QUERY = 250
+SPELLED_WORDS = 8  # words of a query looked up for "did you mean", at most
 
 
 @dataclass
@@ -44,6 +49,14 @@ class SearchResults:
 
 def default_mode(library: Library) -> str:
     return "hybrid" if library.has_vectors() else "lexical"
+
+
+def mode_for(library: Library, text: str, asked: str | None) -> str | None:
+    """The mode asked for; else by meaning for a long text (a pasted abstract), else the
+    default (None)."""
+    if asked is None and len(text) > LONG_QUERY and library.has_vectors():
+        return "semantic"
+    return asked
 
 
 def semantic_ranking(library: Library, text: str, filters: Filters | None,
@@ -131,3 +144,17 @@ def _page(library: Library, ranked: list[tuple[int, float]], lexical: list[Lexic
                               lex.snippet_html if lex else _plain_snippet(sp.paper.abstract)))
     return hits
 
+
+
+def did_you_mean(library: Library, text: str) -> str | None:
+    """The query with each word that no title or abstract holds replaced by the nearest
+    word the index holds, or None when every word is known (or none has a near one)."""
+    words = parse_user_query(_with_fields(text, None)[0])
+    fixed, changed = text, False
+    for word in [*words.words, *(w for p in words.phrases for w in p)][:SPELLED_WORDS]:
+        if not word.isalpha() or len(word) < 4 or library.lexical.known(word):
+            continue
+        if better := library.lexical.spelling(word):
+            fixed = re.sub(rf"(?i)\b{re.escape(word)}\b", better, fixed)
+            changed = True
+    return fixed if changed else None

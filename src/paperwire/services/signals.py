@@ -66,10 +66,17 @@ def follow(library, user: User, kind: str, value: str) -> Follow:
     return next(f for f in personal.follows(user.uid) if f.fid == fid)
 
 
+def author_follow(library, user: User | None, name: str) -> Follow | None:
+    """This reader's follow of an author that this name may be, if any."""
+    if user is None:
+        return None
+    return next((f for f in library.personal.follows(user.uid)
+                 if f.kind == "author" and same_author(f.value, name)), None)
+
+
 def follows_author(library, user: User | None, name: str) -> bool:
     """Whether this reader follows an author that this name may be."""
-    return user is not None and any(f.kind == "author" and same_author(f.value, name)
-                                    for f in library.personal.follows(user.uid))
+    return author_follow(library, user, name) is not None
 
 
 def unfollow(library, user: User, fid: int) -> None:

@@ -19,9 +19,11 @@ from paperwire.store.site import SiteStore, User
 class SubmitError(Exception):
     """Why a submission was not taken; the message is for the user."""
 
-    def __init__(self, message: str, existing: StoredPaper | None = None) -> None:
+    def __init__(self, message: str, existing: StoredPaper | None = None,
+                 detail: str | None = None) -> None:
         super().__init__(message)
         self.existing = existing
+        self.detail = detail  # what went wrong, for whoever runs the site
 
 
 def submit(library: Library, site: SiteStore, client: ArxivClient, user: User,
@@ -36,7 +38,9 @@ def submit(library: Library, site: SiteStore, client: ArxivClient, user: User,
         body = client.by_id(ident.id)  # the latest version, whatever version was pasted
         found = [p for p in arxiv_atom.parse(io.BytesIO(body)) if isinstance(p, Paper)]
     except Unreachable as e:
-        raise SubmitError(f"{e}; try again in a while") from e
+        raise SubmitError(f"This site cannot reach arXiv right now, so it cannot fetch the "
+                          f"title, authors and abstract of arXiv:{ident.id}. Nothing was "
+                          "saved: try again later.", detail=str(e)) from e
     except SourceError as e:
         raise SubmitError(str(e)) from e
     if not found:

@@ -27,15 +27,31 @@ def normalize_email(text: str) -> str:
         raise Invalid(f"that is not an email address: {e}") from None
 
 
+_ADDRESS = "site_address"
+FALLBACK_URL = "http://localhost"  # never reached: a site is addressed before it mails
+
+
+def remember_address(library, url: str) -> None:
+    """Where this site was reached (scheme://host:port): the links in mail, when no
+    site_url is configured."""
+    if not library.settings.mail.site_url and library.mail.recalled(_ADDRESS) != url:
+        library.mail.remember(_ADDRESS, url)
+
+
+def site_url(library) -> str:
+    return (library.settings.mail.site_url or library.mail.recalled(_ADDRESS)
+            or FALLBACK_URL)
+
+
 def link(library, path: str, **params: str) -> str:
     query = "&".join(f"{k}={quote(v, safe='')}" for k, v in params.items())
-    return f"{library.settings.mail.site_url}{path}" + (f"?{query}" if query else "")
+    return f"{site_url(library)}{path}" + (f"?{query}" if query else "")
 
 
 def message_id(library, mail_key: str) -> str:
     """The same for every attempt at one mail: a receiver sees a resend as the same mail."""
     digest = hashlib.sha256(mail_key.encode()).hexdigest()[:24]
-    host = urlsplit(library.settings.mail.site_url).hostname or "localhost"
+    host = urlsplit(site_url(library)).hostname or "localhost"
     return f"<{digest}.{mail_key.split(':')[0]}@{host}>"
 
 
@@ -52,7 +68,7 @@ def queue_once(library, sub: Subscriber, key: str, kind: str, subject: str,
     """A one-off mail to this subscriber (a confirmation, a reset link) from the template
     named by kind, queued at most once per key; its outbox id if it was queued now."""
     text, html = render_mail(kind, {
-        "site": urlsplit(library.settings.mail.site_url).netloc, **context})
+        "site": urlsplit(site_url(library)).netloc, **context})
     mail = Mail(0, key, sub.sid, kind, message_id(library, key), sub.email, subject, text,
                 html, None, "pending", 0)
     if not library.mail.enqueue(mail, [], None):
@@ -71,12 +87,20 @@ def _queue_confirmation(library, sub: Subscriber, what: str) -> int | None:
                           "confirm_url": link(library, "/email/confirm", token=token)})
 
 
-def subscribe(library, email: str) -> tuple[Subscriber, int | None]:
-    """An email-only subscription to the trending digest; unconfirmed until its link is
-    opened. Returns the subscriber and the confirmation mail queued, if one was."""
-    sub = library.mail.add_subscriber(normalize_email(email))
+def subscribe(library, email: str, schedule: tuple[str, int, str] | None = None
+              ) -> tuple[Subscriber, int | None]:
+    """An email-only subscription to the trending digest (daily or weekly, at an hour of a
+    time zone); unconfirmed until its link is opened. Returns the subscriber and the
+    confirmation mail queued, if one was. A schedule never changes a confirmed address's:
+    only its owner, by the signed link in each digest, may."""
+    address = normalize_email(email)
+    if schedule:
+        check_schedule(*schedule)
+    sub = library.mail.add_subscriber(address)
     if sub.active:
         return sub, None
+    if schedule:
+        library.mail.set_schedule(sub.sid, *schedule)
     return sub, _queue_confirmation(library, sub, "the trending papers digest")
 
 
@@ -114,7 +138,7 @@ def subscriber_for_token(library, purpose: str, token: str) -> Subscriber:
     return _subscriber_of(library, tokens.read(library, purpose, token))
 
 
-def set_schedule(library, sub: Subscriber, frequency: str, hour: int, tz: str) -> None:
+def check_schedule(frequency: str, hour: int, tz: str) -> None:
     if frequency not in FREQUENCIES:
         raise Invalid("a digest comes daily or weekly")
     if not 0 <= hour <= 23:
@@ -123,6 +147,10 @@ def set_schedule(library, sub: Subscriber, frequency: str, hour: int, tz: str) -
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
         raise Invalid(f"{tz!r} is not a time zone (like Europe/Paris)") from None
+
+
+def set_schedule(library, sub: Subscriber, frequency: str, hour: int, tz: str) -> None:
+    check_schedule(frequency, hour, tz)
     library.mail.set_schedule(sub.sid, frequency, hour, tz)
 
 

@@ -246,3 +246,14 @@ class MailStore:
                         (name, secrets.token_urlsafe(48)))
         return self.db.execute("SELECT value FROM site_secrets WHERE name = ?",
                                (name,)).fetchone()[0]
+
+    def remember(self, name: str, value: str) -> None:
+        """A small named value of the site, kept beside its secrets (the address it was
+        last reached at, for the links in mail sent when no request is there)."""
+        self.db.execute("INSERT INTO site_secrets (name, value) VALUES (?, ?) "
+                        "ON CONFLICT (name) DO UPDATE SET value = excluded.value", (name, value))
+
+    def recalled(self, name: str) -> str | None:
+        row = self.db.execute("SELECT value FROM site_secrets WHERE name = ?",
+                              (name,)).fetchone()
+        return row[0] if row else None

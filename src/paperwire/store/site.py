@@ -253,6 +253,12 @@ class SiteStore:
             self._write("DELETE FROM collection_items WHERE coll_id = ? AND pid = ?",
                         (coll_id, pid))
 
+    def collections_holding(self, uid: int, pid: int) -> set[int]:
+        """Which of this user's collections hold the paper."""
+        return {r[0] for r in self.db.execute(
+            "SELECT c.coll_id FROM collections c JOIN collection_items i "
+            "ON i.coll_id = c.coll_id WHERE c.uid = ? AND i.pid = ?", (uid, pid))}
+
     def items(self, coll_id: int) -> list[int]:
         return [r[0] for r in self.db.execute(
             "SELECT pid FROM collection_items WHERE coll_id = ? ORDER BY added_at, pid",

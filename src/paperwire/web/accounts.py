@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from paperwire.services import accounts, recovery
+from paperwire.services import accounts, community, recovery
 from paperwire.web import reader
 from paperwire.web.deps import (
+    MAX_ROW_ID,
     SESSION_COOKIE,
     RowId,
     Viewer,
@@ -19,6 +20,7 @@ from paperwire.web.deps import (
     client_key,
     library,
     limits,
+    remember_address,
     send_soon,
     signed_in,
     viewer,
@@ -29,12 +31,31 @@ router = APIRouter(default_response_class=HTMLResponse)
 Csrf = Annotated[str | None, Form(alias="csrf")]
 CurrentViewer = Annotated[Viewer, Depends(viewer)]
 Token = Annotated[str, Query(max_length=1000)]
+# a vote asked for while signed out: cast once the reader has signed in (or up)
+PendingVote = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)]
+PendingVoteField = Annotated[int | None, Form(ge=1, le=MAX_ROW_ID)]
 
 
 def _same_site_path(url: str) -> bool:
     """A path on this site: not //host, not /\\host (browsers read \\ as /), no scheme."""
     return url.startswith("/") and not url.startswith(("//", "/\\")) and "\\" not in url \
         and not any(ord(c) < 32 for c in url)
+
+
+def _pending_paper(request: Request, upvote: int | None):
+    sp = library(request).store.get_many([upvote]).get(upvote) if upvote else None
+    return sp if sp and not sp.hidden else None
+
+
+def _pending(request: Request, upvote: int | None) -> dict:
+    """What a sign-in form carries for a vote asked for signed out, and says about it."""
+    sp = _pending_paper(request, upvote)
+    return {"upvote": sp.pid, "upvote_title": sp.paper.title} if sp else {}
+
+
+def _cast_pending(request: Request, user, upvote: int | None) -> None:
+    if sp := _pending_paper(request, upvote):
+        community.set_upvote(library(request).site, user, sp, True)
 
 
 def _signed_in_response(request: Request, user, next_url: str) -> RedirectResponse:
@@ -47,40 +68,49 @@ def _signed_in_response(request: Request, user, next_url: str) -> RedirectRespon
 
 
 @router.get("/signup")
-def signup_form(request: Request):
-    return render(request, "signup.html", {})
+def signup_form(request: Request, next: str = Query("/", max_length=500),
+                upvote: PendingVote = None):
+    return render(request, "signup.html", {"next": next, **_pending(request, upvote)})
 
 
 @router.post("/signup")
 def signup(request: Request, v: CurrentViewer, csrf: Csrf = None,
            username: Annotated[str, Form(max_length=100)] = "",
-           password: Annotated[str, Form(max_length=1000)] = ""):
+           password: Annotated[str, Form(max_length=1000)] = "",
+           next: Annotated[str, Form(max_length=500)] = "/",
+           upvote: PendingVoteField = None):
     check_write(request, v, csrf, "signup")
     try:
         user = accounts.sign_up(library(request).site, username, password)
     except accounts.AccountError as e:
-        return render(request, "signup.html", {"error": str(e), "username": username},
+        return render(request, "signup.html", {"error": str(e), "username": username,
+                                               "next": next, **_pending(request, upvote)},
                       status_code=400)
-    return _signed_in_response(request, user, "/")
+    _cast_pending(request, user, upvote)
+    return _signed_in_response(request, user, next)
 
 
 @router.get("/signin")
-def signin_form(request: Request, next: str = Query("/", max_length=500)):
-    return render(request, "signin.html", {"next": next})
+def signin_form(request: Request, next: str = Query("/", max_length=500),
+                upvote: PendingVote = None):
+    return render(request, "signin.html", {"next": next, **_pending(request, upvote)})
 
 
 @router.post("/signin")
 def signin(request: Request, v: CurrentViewer, csrf: Csrf = None,
            username: Annotated[str, Form(max_length=100)] = "",
            password: Annotated[str, Form(max_length=1000)] = "",
-           next: Annotated[str, Form(max_length=500)] = "/"):
+           next: Annotated[str, Form(max_length=500)] = "/",
+           upvote: PendingVoteField = None):
     check_csrf(v, csrf)
     limits(request).hit("signin", f"{client_key(request, v)}:{username.lower()}")
     user = accounts.sign_in(library(request).site, username, password)
     if user is None:
         return render(request, "signin.html", {"error": "wrong username or password",
-                                               "username": username, "next": next},
+                                               "username": username, "next": next,
+                                               **_pending(request, upvote)},
                       status_code=401)
+    _cast_pending(request, user, upvote)
     return _signed_in_response(request, user, next)
 
 
@@ -121,6 +151,7 @@ def forgot(request: Request, v: CurrentViewer, tasks: BackgroundTasks, csrf: Csr
     check_write(request, v, csrf, "reset")
     if not _sends_mail(request):  # a link queued for an hour's use would never leave
         return render(request, "forgot.html", {"sends_mail": False}, status_code=503)
+    remember_address(request)
     send_soon(tasks, request, recovery.request_reset(library(request), who))
     # the same answer for every name and address: it reveals nothing about accounts
     return render(request, "message.html", {

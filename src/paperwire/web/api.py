@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, R
 from pydantic import BaseModel, Field
 
 from paperwire import clock
-from paperwire.services import community, feed, foryou, hf_details, similar, suggest
+from paperwire.services import community, feed, foryou, hf_details, signals, similar, suggest
 from paperwire.services import search as search_service
 from paperwire.services.feed import FeedItem
 from paperwire.services.papers import paper_json as stored_paper_json
@@ -19,6 +19,7 @@ from paperwire.web.deps import (
     RowId,
     SearchChoices,
     Viewer,
+    check_csrf,
     check_write,
     library,
     paper_or_404,
@@ -196,6 +197,59 @@ def paper_info_json(item: FeedItem) -> dict:
             "localComments": item.comments,
             "submittedBy": details.item.get("submittedBy") or (
                 {"name": item.submitted_by} if item.submitted_by else None)}
+
+
+class Draft(BaseModel):
+    body: str = Field(max_length=community.MAX_COMMENT * 4)
+
+
+@router.post("/comments/preview", summary="The HTML a comment (Markdown) would be shown as",
+             dependencies=NEEDS_TOKEN)
+def preview_comment(v: CurrentViewer, draft: Draft, csrf: CsrfHeader = None) -> dict:
+    """Sanitized as a posted comment is (the same render_comment); nothing is stored."""
+    signed_in(v)
+    check_csrf(v, csrf)
+    return {"html": community.render_comment(draft.body)}
+
+
+class Dismissal(BaseModel):
+    dismissed: bool = True
+
+
+@router.post("/papers/{ident:path}/not-interested",
+             summary="Not interested in a paper (or take it back): it leaves your lists",
+             dependencies=NEEDS_TOKEN)
+def not_interested(request: Request, v: CurrentViewer, ident: str, body: Dismissal,
+                   csrf: CsrfHeader = None) -> dict:
+    user = signed_in(v)
+    check_write(request, v, csrf, "vote")
+    sp = paper_or_404(request, ident)
+    signals.set_not_interested(library(request), user, sp, body.dismissed)
+    return {"id": sp.paper.key, "dismissed": body.dismissed}
+
+
+class NewFollow(BaseModel):
+    kind: str = Field(pattern="^(author|category|query)$")
+    value: str = Field(min_length=1, max_length=signals.MAX_FOLLOW_VALUE)
+
+
+@router.post("/follows", status_code=201, summary="Follow an author, a category or words",
+             dependencies=NEEDS_TOKEN)
+def add_follow(request: Request, v: CurrentViewer, body: NewFollow,
+               csrf: CsrfHeader = None) -> dict:
+    user = signed_in(v)
+    check_write(request, v, csrf, "collection")
+    made = signals.follow(library(request), user, body.kind, body.value)
+    return {"id": made.fid, "kind": made.kind, "value": made.value}
+
+
+@router.delete("/follows/{fid}", summary="Stop following", dependencies=NEEDS_TOKEN)
+def remove_follow(request: Request, v: CurrentViewer, fid: RowId,
+                  csrf: CsrfHeader = None) -> dict:
+    user = signed_in(v)
+    check_write(request, v, csrf, "collection")
+    signals.unfollow(library(request), user, fid)
+    return {"id": fid, "following": False}
 
 
 @router.get("/papers/{ident:path}", summary="One paper")

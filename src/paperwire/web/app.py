@@ -118,7 +118,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def sign_in_first(request: Request, exc: SignInRequired):
         if _is_api(request):
             return _error(request, 401, "sign in first")
-        back = request.headers.get("referer", "/")
+        # a page asked for comes back to itself; a form sent comes back to its page
+        back = (request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                if request.method == "GET" else request.headers.get("referer", "/"))
         return RedirectResponse(f"/signin?next={quote(back, safe='')}", 303)
 
     @app.exception_handler(BadToken)

@@ -11,7 +11,7 @@ from fastapi import BackgroundTasks, Depends, Form, HTTPException, Path, Query, 
 from fastapi.security import HTTPBearer
 
 from paperwire.index.lexical import Filters
-from paperwire.services import accounts, feed, mailer
+from paperwire.services import accounts, feed, mailer, subscriptions
 from paperwire.services.library import Library
 from paperwire.services.papers import find_paper
 from paperwire.store.base import StoredPaper
@@ -180,14 +180,27 @@ class SearchOptions:
     sort: str
 
 
-def _search_options(date_from: date | None = Query(None, alias="from"),
-                    date_to: date | None = Query(None, alias="to"),
+def _optional_day(value: str | None, name: str) -> date | None:
+    """A date field a form sent, where an empty one (the search form's own) is no date."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(400, f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _search_options(date_from: str | None = Query(None, alias="from", max_length=10,
+                                                  description="YYYY-MM-DD"),
+                    date_to: str | None = Query(None, alias="to", max_length=10,
+                                                description="YYYY-MM-DD"),
                     category: str | None = Query(None, max_length=40,
                                                  description="cs.LG, or an archive: cs"),
                     mode: str | None = Query(None, pattern="^(lexical|semantic|hybrid)$"),
                     sort: str = Query("relevance", pattern="^(relevance|date)$")
                     ) -> SearchOptions:
-    return SearchOptions(Filters(date_from, date_to, category or None), mode, sort)
+    return SearchOptions(Filters(_optional_day(date_from, "from"), _optional_day(date_to, "to"),
+                                 category or None), mode, sort)
 
 
 # what narrows and orders a search, the same for its page, its export and the API
@@ -205,3 +218,22 @@ def send_soon(tasks: BackgroundTasks, request: Request, mid: int | None) -> None
     not at the worker's next round."""
     if mid is not None and library(request).settings.mail.can_send:
         tasks.add_task(mailer.send_due, library(request), None, mid)
+
+
+def remember_address(request: Request) -> None:
+    """Before a mail is queued: the address this request came in on (the socket's, which
+    no client can forge, unlike the Host header) for its links, when no site_url is set."""
+    host, port = request.scope.get("server") or ("127.0.0.1", 80)
+    scheme = request.url.scheme
+    host = f"[{host}]" if ":" in host else host
+    default = {"http": 80, "https": 443}.get(scheme)
+    subscriptions.remember_address(library(request),
+                                   f"{scheme}://{host}" + ("" if port == default else f":{port}"))
+
+
+def mail_note(request: Request, sent: str) -> str:
+    """What a page says about a mail it queued: sent, or waiting for a mail server."""
+    if library(request).settings.mail.can_send:
+        return sent
+    return ("This site has no mail server configured yet (mail.smtp_host), so the mail "
+            "waits in its outbox until one is.")

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paperwire import clock
-from paperwire.services import authors, community, embed, feed, foryou, moderation, signals, similar
+from paperwire.services import (
+    authors,
+    community,
+    embed,
+    feed,
+    foryou,
+    moderation,
+    papers,
+    signals,
+    similar,
+)
 from paperwire.services import search as search_service
 from paperwire.services import status as status_service
 from paperwire.services.submit import SubmitError, submit
@@ -38,6 +48,8 @@ PAGE_SIZE = 30
 MAX_SEARCH_PAGE = 32  # a thousand results is as deep as a reader goes
 MAX_FEED_PAGE = 1000
 COLLECTION_LIKE = 10  # new papers like a collection's, under it
+MAX_PASTE = 5000  # a pasted abstract, searched by meaning; the API's q stays at 250
+AUTHOR_FIRST = 5  # papers by the author a query names, above its results
 Csrf = Annotated[str | None, Form(alias="csrf")]
 CurrentViewer = Annotated[Viewer, Depends(viewer)]
 FeedPage = Annotated[int, Query(ge=0, le=MAX_FEED_PAGE, description="0 is the first page")]
@@ -57,13 +69,28 @@ def _render_feed(request: Request, v: Viewer, period: feed.Period, page: int,
     items, total = feed.period_feed(lib, lib.site, period, v.user, limit=PAGE_SIZE,
                                     offset=page * PAGE_SIZE, category=category)
     before, after = feed.neighbours(lib.site, period, today, category)
-    month = feed.month_of(period.start)
+    month = feed.month_of(_shown_day(period))
     return render(request, "feed.html", {
         "period": period, "items": items, "page": page, "total": total, "note": note,
         "has_more": total > (page + 1) * PAGE_SIZE, "prev": before, "next": after,
         "today": today, "month": month, "week": feed.week_of(period.start),
         "calendar": feed.calendar(lib.site, month, category), "category": category,
-        "categories": feed.store_categories(lib), "category_query": category_query(category)})
+        "categories": feed.store_categories(lib), "category_query": category_query(category),
+        "subscribed": _subscribed(request, v)})
+
+
+def _shown_day(period: feed.Period) -> date:
+    """The day whose month the calendar shows: the day itself; a week's Thursday (the ISO
+    rule: a week belongs where most of its days are); a month's first."""
+    return period.start + timedelta(days=3) if period.kind == "week" else period.start
+
+
+def _subscribed(request: Request, v: Viewer) -> bool:
+    """Whether the reader already gets the digest (the feed's inbox banner is not for them)."""
+    if v.user is None:
+        return False
+    sub = library(request).mail.subscriber_of(v.user.uid)
+    return bool(sub and sub.active)
 
 
 @router.get("/")
@@ -126,6 +153,7 @@ def trending_page(request: Request, v: CurrentViewer, category: FeedCategory,
                                    PAGE_SIZE + 1, offset=page * PAGE_SIZE, category=category)
         return render(request, "feed.html", {
             "items": found[:PAGE_SIZE], "trending": True, "page": page,
+            "subscribed": _subscribed(request, v),
             "has_more": len(found) > PAGE_SIZE, "category": category,
             "categories": feed.store_categories(library(request)),
             "category_query": category_query(category)})
@@ -137,17 +165,21 @@ def trending_page(request: Request, v: CurrentViewer, category: FeedCategory,
 
 @router.get("/search")
 def search_page(request: Request, v: CurrentViewer, options: SearchChoices,
-                q: str = Query("", max_length=250),
+                q: str = Query("", max_length=MAX_PASTE),
                 page: int = Query(0, ge=0, le=MAX_SEARCH_PAGE)):
-    results, items = None, []
+    lib = library(request)
+    pasted = papers.pasted_paper(lib, q)
+    if pasted and pasted.found:
+        return RedirectResponse(f"/papers/{pasted.found.paper.key}", 303)
+    results, items, extras = None, [], {}
     filters = options.filters
-    if q.strip():
-        results = search_service.search(library(request), q, filters, PAGE_SIZE,
-                                        offset=page * PAGE_SIZE, sort=options.sort,
-                                        mode=options.mode, count=True)
-        found = feed.items_for(library(request), library(request).site,
-                               [h.paper for h in results.hits], v.user)
+    if q.strip() and not pasted:
+        results = search_service.search(lib, q, filters, PAGE_SIZE, offset=page * PAGE_SIZE,
+                                        sort=options.sort, count=True,
+                                        mode=search_service.mode_for(lib, q, options.mode))
+        found = feed.items_for(lib, lib.site, [h.paper for h in results.hits], v.user)
         items = list(zip(results.hits, found, strict=True))
+        extras = _search_extras(request, v, q, page)
     shown_to = page * PAGE_SIZE + len(items)
     more = results is not None and (shown_to < results.total if results.total is not None
                                     else len(items) == PAGE_SIZE and page < MAX_SEARCH_PAGE)
@@ -155,10 +187,23 @@ def search_page(request: Request, v: CurrentViewer, options: SearchChoices,
         "q": q, "results": results, "items": items, "date_from": filters.date_from,
         "date_to": filters.date_to, "category": filters.category or "", "page": page,
         "more": more, "sort": options.sort, "shown_from": page * PAGE_SIZE + 1,
-        "shown_to": shown_to, "coverage": embed.coverage(library(request)),
+        "shown_to": shown_to, "coverage": embed.coverage(lib), "pasted": pasted,
+        "long": len(q) > search_service.LONG_QUERY, **extras,
         # the export gives what the page shows: same words, filters and order
         "export_query": str(request.url.remove_query_params(["page"]).query),
         "page_link": lambda n: page_url(request, n)})
+
+
+def _search_extras(request: Request, v: Viewer, q: str, page: int) -> dict:
+    """Beside the results of a short query's first page: papers by the author it names,
+    and a "did you mean" from the index's own words."""
+    lib = library(request)
+    if page or len(q) > search_service.LONG_QUERY:
+        return {}
+    by = authors.named_author(lib, q, AUTHOR_FIRST)
+    return {"by_author": by,
+            "by_author_items": feed.items_for(lib, lib.site, by.papers, v.user) if by else [],
+            "did_you_mean": search_service.did_you_mean(lib, q)}
 
 
 @router.get("/authors/{name:path}")
@@ -173,7 +218,7 @@ def author_page(request: Request, v: CurrentViewer, name: str,
     return render(request, "author.html", {
         "found": found, "page": page,
         "items": feed.items_for(lib, lib.site, found.papers, v.user),
-        "following": signals.follows_author(lib, v.user, name)})
+        "following": signals.author_follow(lib, v.user, name)})
 
 
 @router.get("/papers/{ident}")
@@ -182,6 +227,7 @@ def paper_page(request: Request, v: CurrentViewer, ident: str):
     lib = library(request)
     (item,) = feed.items_for(lib, lib.site, [sp], v.user)
     neighbours = similar.similar_to_paper(lib, sp, 8) if lib.has_vectors() else []
+    neighbours = feed.items_for(lib, lib.site, [s.paper for s in neighbours], v.user)
     if v.user:
         signals.mark_seen(lib, v.user, [sp])
     discussion = community.threads(lib.site, sp.pid)
@@ -190,7 +236,8 @@ def paper_page(request: Request, v: CurrentViewer, ident: str):
         "comments": [c for thread in discussion for c in thread.live()],
         "note": signals.note_html(lib, v.user, sp),
         "similar": neighbours, "coverage": embed.coverage(lib),
-        "collections": lib.site.collections_of(v.user.uid, False) if v.user else []})
+        "collections": lib.site.collections_of(v.user.uid, False) if v.user else [],
+        "held": lib.site.collections_holding(v.user.uid, sp.pid) if v.user else set()})
 
 
 @router.post("/p/{pid}/upvote")
@@ -199,7 +246,7 @@ def upvote(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
     check_write(request, v, csrf, "vote")
     user = signed_in(v)
     community.set_upvote(library(request).site, user, paper_by_pid(request, pid), up)
-    return RedirectResponse(back_to(request), 303)
+    return RedirectResponse(f"{back_to(request)}#paper-{pid}", 303)
 
 
 @router.post("/p/{pid}/comments")
@@ -235,7 +282,7 @@ def collect(request: Request, v: CurrentViewer, pid: RowId, collection: FormRowI
     user = signed_in(v)
     community.set_in_collection(library(request).site, user, collection,
                                 paper_by_pid(request, pid), present)
-    return RedirectResponse(back_to(request), 303)
+    return RedirectResponse(f"{back_to(request)}#collections", 303)
 
 
 @router.post("/p/{pid}/hide")
@@ -248,9 +295,9 @@ def hide(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None):
 # -- submitting --------------------------------------------------------------------------
 
 @router.get("/submit")
-def submit_form(request: Request, v: CurrentViewer):
+def submit_form(request: Request, v: CurrentViewer, paper: str = Query("", max_length=300)):
     signed_in(v)
-    return render(request, "submit.html", {})
+    return render(request, "submit.html", {"value": paper})
 
 
 @router.post("/submit")
@@ -263,7 +310,8 @@ def submit_paper(request: Request, v: CurrentViewer, csrf: Csrf = None,
         sp = submit(lib, lib.site, lib.arxiv, user, paper)
     except SubmitError as e:
         return render(request, "submit.html", {"error": str(e), "value": paper,
-                                               "existing": e.existing}, status_code=400)
+                                               "existing": e.existing, "detail": e.detail},
+                      status_code=503 if e.detail else 400)
     return RedirectResponse(f"/papers/{sp.paper.key}", 303)
 
 
@@ -286,11 +334,18 @@ def user_page(request: Request, v: CurrentViewer, username: str):
 @router.post("/collections")
 def create_collection(request: Request, v: CurrentViewer, csrf: Csrf = None,
                       name: Annotated[str, Form(max_length=200)] = "",
-                      public: Annotated[bool, Form()] = False):
+                      public: Annotated[bool, Form()] = False,
+                      paper: Annotated[int | None, Form(ge=1, le=MAX_ROW_ID)] = None):
+    """A new collection; made from a paper's page, it holds that paper and the page stays."""
     check_write(request, v, csrf, "collection")
     user = signed_in(v)
-    coll_id = community.create_collection(library(request).site, user, name, public)
-    return RedirectResponse(f"/collections/{coll_id}", 303)
+    site = library(request).site
+    sp = paper_by_pid(request, paper) if paper else None
+    coll_id = community.create_collection(site, user, name, public)
+    if sp is None:
+        return RedirectResponse(f"/collections/{coll_id}", 303)
+    community.set_in_collection(site, user, coll_id, sp, True)
+    return RedirectResponse(f"/papers/{sp.paper.key}#collections", 303)
 
 
 @router.get("/collections/{coll_id}")
@@ -312,6 +367,7 @@ def collection_page(request: Request, v: CurrentViewer, coll_id: RowId):
 def admin_status(request: Request, v: CurrentViewer):
     """The worker and each source: last success, last error, next run, where it resumes."""
     if not v.is_admin:
-        raise HTTPException(403 if v.user else 401, "moderators only")
+        signed_in(v)  # signed out: to sign in, and back here
+        raise HTTPException(403, "moderators only")
     return render(request, "admin_status.html",
                   {"status": status_service.status(library(request))})

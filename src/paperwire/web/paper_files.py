@@ -71,10 +71,12 @@ def export_for_you(request: Request, v: CurrentViewer, fmt: str = ExportFormat) 
 @router.get("/search/export", summary="The best 100 of a search as BibTeX, CSV or JSON",
             response_class=Response, responses={200: _EXPORT_MEDIA})
 def export_search(request: Request, options: SearchChoices,
-                  q: str = Query("", max_length=250), fmt: str = ExportFormat) -> Response:
-    """The filters and order are the search page's."""
+                  q: str = Query("", max_length=5000), fmt: str = ExportFormat) -> Response:
+    """The filters and order are the search page's (a pasted abstract searched by meaning,
+    as there)."""
     if not q.strip():
         raise HTTPException(400, "say what to search for: ?q=…")
-    found = search_service.search(library(request), q, options.filters, limit=100,
-                                  sort=options.sort, mode=options.mode)
+    lib = library(request)
+    found = search_service.search(lib, q, options.filters, limit=100, sort=options.sort,
+                                  mode=search_service.mode_for(lib, q, options.mode))
     return _download([h.paper for h in found.hits], fmt, "search")

@@ -27,7 +27,9 @@ from paperwire.web.deps import (
     check_csrf,
     check_write,
     library,
+    mail_note,
     paper_by_pid,
+    remember_address,
     send_soon,
     signed_in,
     viewer,
@@ -73,7 +75,7 @@ def not_interested(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = 
     check_write(request, v, csrf, "vote")
     user = signed_in(v)
     signals.set_not_interested(library(request), user, paper_by_pid(request, pid), not undo)
-    return RedirectResponse(back_to(request, "/for-you"), 303)
+    return RedirectResponse(f"{back_to(request, '/for-you')}#paper-{pid}", 303)
 
 
 @router.post("/p/{pid}/note")
@@ -110,14 +112,14 @@ def add_follow(request: Request, v: CurrentViewer, csrf: Csrf = None,
         signals.follow(library(request), user, kind, value)
     except community.Invalid as e:
         return _following(request, user, str(e), value, 400)
-    return RedirectResponse("/following", 303)
+    return RedirectResponse(back_to(request, "/following"), 303)
 
 
 @router.post("/follows/{fid}/delete")
 def remove_follow(request: Request, v: CurrentViewer, fid: RowId, csrf: Csrf = None):
     check_csrf(v, csrf)
     signals.unfollow(library(request), signed_in(v), fid)
-    return RedirectResponse("/following", 303)
+    return RedirectResponse(back_to(request, "/following"), 303)
 
 
 # -- settings --------------------------------------------------------------------------------
@@ -144,12 +146,14 @@ def set_email(request: Request, v: CurrentViewer, tasks: BackgroundTasks, csrf: 
               email: Annotated[str, Form(max_length=320)] = ""):
     check_write(request, v, csrf, "subscribe")
     user = signed_in(v)
+    remember_address(request)
     try:
         sub, mid = subscriptions.set_account_email(library(request), user, email)
     except community.Invalid as e:
         return settings_page(request, user, str(e), status_code=400)
     send_soon(tasks, request, mid)
-    done = None if sub.confirmed_at else f"We mailed a confirmation link to {sub.email}."
+    done = None if sub.confirmed_at else mail_note(
+        request, f"We mailed a confirmation link to {sub.email}.")
     return settings_page(request, user, done=done)
 
 
@@ -197,25 +201,38 @@ async def import_library(request: Request, v: CurrentViewer, csrf: Csrf = None,
 
 # -- subscribing with only an address, and the links in mail ---------------------------------
 
+def _subscribe_form(request: Request, status_code: int = 200, **context) -> Response:
+    return render(request, "subscribe.html", {
+        "sends_mail": library(request).settings.mail.can_send,
+        "zones": subscriptions.time_zones(), "frequency": "daily", "hour": 8, "tz": "UTC",
+        **context}, status_code=status_code)
+
+
 @router.get("/subscribe")
 def subscribe_form(request: Request):
-    return render(request, "subscribe.html", {})
+    return _subscribe_form(request)
 
 
 @router.post("/subscribe")
 def subscribe(request: Request, v: CurrentViewer, tasks: BackgroundTasks, csrf: Csrf = None,
-              email: Annotated[str, Form(max_length=320)] = ""):
+              email: Annotated[str, Form(max_length=320)] = "",
+              frequency: Annotated[str, Form(max_length=10)] = "daily",
+              hour: Annotated[int, Form(ge=0, le=23)] = 8,
+              tz: Annotated[str, Form(max_length=64)] = "UTC"):
     check_write(request, v, csrf, "subscribe")
+    if not library(request).settings.mail.can_send:  # a confirmation would never leave
+        return _subscribe_form(request, 503, email=email)
+    remember_address(request)
     try:
-        sub, mid = subscriptions.subscribe(library(request), email)
+        sub, mid = subscriptions.subscribe(library(request), email, (frequency, hour, tz))
     except community.Invalid as e:
-        return render(request, "subscribe.html", {"error": str(e), "email": email},
-                      status_code=400)
+        return _subscribe_form(request, 400, error=str(e), email=email, frequency=frequency,
+                               hour=hour, tz=tz)
     send_soon(tasks, request, mid)
     # the same answer whether or not the address was known: it reveals nothing
     return _message(request, "Check your inbox",
                     f"If {sub.email} is yours, a mail with a confirmation link is on its way. "
-                    "The digest starts once you open it.")
+                    f"The {frequency} digest starts once you open it.")
 
 
 def _message(request: Request, heading: str, message: str, status_code: int = 200,

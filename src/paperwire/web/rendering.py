@@ -16,8 +16,11 @@ from paperwire.web.assets import asset
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.filters["markdown"] = lambda body: Markup(render_comment(body))
 TEMPLATES.env.filters["hf"] = HfDetails.of
-# what math.js renders: $…$, $$…$$, \(…\), \[…\]; KaTeX (300 KB) loads only where it is
-_MATH = re.compile(r"\$[^$]+\$|\\\(|\\\[")
+# what math.js renders: $$…$$, \(…\), \[…\], and $…$ as pandoc reads it (no space or digit
+# inside either $, no digit after the closing one: "$5 to $10" is prose); KaTeX (300 KB)
+# loads only where there is some
+_MATH = re.compile(r"\$\$.+?\$\$|\\\(|\\\[|\$(?![\s\d$])(?:\\.|[^$\\])+?(?<![\s\\])\$(?!\d)",
+                   re.DOTALL)
 
 
 def has_math(*texts: str | None) -> bool:
@@ -50,12 +53,19 @@ def page_url(request: Request, page: int) -> str:
     return f"{url.path}?{url.query}" if url.query else url.path
 
 
+def this_page(request: Request) -> str:
+    """This page's path and query (never the Host header): where sign-in comes back to."""
+    url = request.url
+    return f"{url.path}?{url.query}" if url.query else url.path
+
+
 def day(value) -> str:
     """A date as every list and page shows it: Aug 21, 2026."""
     return value.strftime("%b %-d, %Y")
 
 
 TEMPLATES.env.globals["page_url"] = page_url
+TEMPLATES.env.globals["this_page"] = this_page
 TEMPLATES.env.filters["day"] = day
 TEMPLATES.env.globals["asset"] = asset
 
