@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from paperwire.store.base import StoredPaper
+from paperwire.store.rows import SELECT, chunks, from_row
 from paperwire.store.sql import Duplicate
-from paperwire.store.sqlite import _SELECT, _chunks, _from_row
 
 
 class NameTaken(ValueError):
@@ -84,7 +84,7 @@ class SiteStore:
         """Run sql, whose {marks} stand for the pids, chunk by chunk; its two columns as a
         dict."""
         out: dict = {}
-        for chunk in _chunks(pids, 400):
+        for chunk in chunks(pids, 400):
             out.update(self.db.execute(sql.format(marks=_marks(chunk)),
                                        (*before, *chunk)).fetchall())
         return out
@@ -298,9 +298,9 @@ class SiteStore:
                       "ON u.uid = s.uid WHERE lower(u.username) = lower(?))")
             params.append(submitter)
         total = self.db.execute(f"SELECT count(*) FROM papers WHERE {where}", params).fetchone()
-        rows = self.db.execute(f"{_SELECT} WHERE {where} ORDER BY {self.UPVOTES_SQL} DESC, "
+        rows = self.db.execute(f"{SELECT} WHERE {where} ORDER BY {self.UPVOTES_SQL} DESC, "
                                "pid DESC LIMIT ? OFFSET ?", (*params, limit, offset))
-        return [_from_row(r) for r in rows], total[0]
+        return [from_row(r) for r in rows], total[0]
 
     def ranked_page(self, start: date, end: date, score_sql: str, score_params: tuple,
                     limit: int, offset: int, category: str | None = None
@@ -308,10 +308,10 @@ class SiteStore:
         """Visible papers of [start, end] ordered by an SQL score expression (trending)."""
         in_category, category_params = self._in_category(category)
         rows = self.db.execute(
-            f"{_SELECT} WHERE hidden = 0 AND {self.FEED_DATE_SQL} BETWEEN ? AND ?{in_category} "
+            f"{SELECT} WHERE hidden = 0 AND {self.FEED_DATE_SQL} BETWEEN ? AND ?{in_category} "
             f"ORDER BY {score_sql} DESC, pid DESC LIMIT ? OFFSET ?",
             (start.isoformat(), end.isoformat(), *category_params, *score_params, limit, offset))
-        return [_from_row(r) for r in rows]
+        return [from_row(r) for r in rows]
 
     def paper_keys(self, first_pid: int, last_pid: int) -> list[tuple[str, str]]:
         """(public key, day last changed) of the visible papers with pids in a range."""
