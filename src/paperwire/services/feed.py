@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 
 from paperwire import clock
 from paperwire.domain import CATEGORY
-from paperwire.services import trending
 from paperwire.services.library import Library
+from paperwire.store import trending
 from paperwire.store.base import StoredPaper
 from paperwire.store.site import SiteStore, User
 
@@ -208,7 +208,6 @@ def trending_feed(library: Library, site: SiteStore, viewer: User | None, limit:
     now = now or clock.now()
     latest = (site.latest_upvoted_feed_date(now.date(), category)
               or site.latest_feed_date(now.date(), category) or now.date())
-    score = trending.sql_score(site.UPVOTES_SQL, site.FEED_DATE_SQL, dialect=site.db.dialect)
-    papers = site.ranked_page(latest - timedelta(days=trending.WINDOW_DAYS), latest, score,
-                              (now.strftime("%Y-%m-%d %H:%M:%S"),), limit, offset, category)
+    papers = site.trending_page(latest - timedelta(days=trending.WINDOW_DAYS), latest,
+                                now.strftime("%Y-%m-%d %H:%M:%S"), limit, offset, category)
     return items_for(library, site, papers, viewer)

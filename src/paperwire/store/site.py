@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from paperwire.store import trending
 from paperwire.store.base import StoredPaper
 from paperwire.store.rows import SELECT, chunks, from_row
 from paperwire.store.sql import Duplicate
@@ -302,15 +303,17 @@ class SiteStore:
                                "pid DESC LIMIT ? OFFSET ?", (*params, limit, offset))
         return [from_row(r) for r in rows], total[0]
 
-    def ranked_page(self, start: date, end: date, score_sql: str, score_params: tuple,
-                    limit: int, offset: int, category: str | None = None
-                    ) -> list[StoredPaper]:
-        """Visible papers of [start, end] ordered by an SQL score expression (trending)."""
+    def trending_page(self, start: date, end: date, now: str, limit: int, offset: int,
+                      category: str | None = None) -> list[StoredPaper]:
+        """Visible papers of [start, end] by their trending score at `now` (a UTC moment,
+        'YYYY-MM-DD HH:MM:SS'), as store/trending.py computes it."""
         in_category, category_params = self._in_category(category)
+        score = trending.sql_score(self.UPVOTES_SQL, self.FEED_DATE_SQL,
+                                   dialect=self.db.dialect)
         rows = self.db.execute(
             f"{SELECT} WHERE hidden = 0 AND {self.FEED_DATE_SQL} BETWEEN ? AND ?{in_category} "
-            f"ORDER BY {score_sql} DESC, pid DESC LIMIT ? OFFSET ?",
-            (start.isoformat(), end.isoformat(), *category_params, *score_params, limit, offset))
+            f"ORDER BY {score} DESC, pid DESC LIMIT ? OFFSET ?",
+            (start.isoformat(), end.isoformat(), *category_params, now, limit, offset))
         return [from_row(r) for r in rows]
 
     def paper_keys(self, first_pid: int, last_pid: int) -> list[tuple[str, str]]:

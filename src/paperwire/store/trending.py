@@ -1,4 +1,5 @@
-"""Trending: upvotes decayed by age. The one place the formula lives.
+"""Trending: upvotes decayed by age. The one place the formula lives, in the store because
+the database ranks by it (SiteStore.trending_page); trending_score says the same in Python.
 
 score = upvotes / (age_hours + 2) ** 1.5
 
