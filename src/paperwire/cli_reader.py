@@ -22,6 +22,7 @@ from paperwire.services import (
     subscriptions,
 )
 from paperwire.services import search as search_service
+from paperwire.services.errors import Invalid
 from paperwire.services.library import Library
 from paperwire.services.papers import find_paper
 from paperwire.store.site import User
@@ -50,7 +51,7 @@ def register(main: click.Group, user_group: click.Group, library_of) -> None:
             user = accounts.sign_up(library.site, username, password)
             if email:
                 subscriptions.set_account_email(library, user, email)
-        except (accounts.AccountError, community.Invalid) as e:
+        except (accounts.AccountError, Invalid) as e:
             _fail(str(e))
         click.echo(f"created {username}" + (f"; confirmation mail queued for {email}"
                                             if email else ""))
@@ -119,7 +120,7 @@ def register(main: click.Group, user_group: click.Group, library_of) -> None:
                 signals.unfollow(library, user, key.fid)
             else:
                 signals.follow(library, user, kind, value)
-        except community.Invalid as e:
+        except Invalid as e:
             _fail(str(e))
         click.echo(f"{username} {'no longer follows' if remove else 'follows'} {kind} {value}")
 
@@ -149,7 +150,7 @@ def register(main: click.Group, user_group: click.Group, library_of) -> None:
         library = library_of(ctx)
         try:
             report = signals.import_library(library, _user(library, username), path.read_bytes())
-        except community.Invalid as e:
+        except Invalid as e:
             _fail(str(e))
         for line in report.errors[:20]:
             click.echo(f"skipped {line}", err=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from paperwire.services.community import Invalid
+from paperwire.services.errors import Invalid
 from paperwire.services.names import name_key, same_author
 from paperwire.store.base import StoredPaper
 

@@ -4,36 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import nh3
-from markdown_it import MarkdownIt
-
+from paperwire.services.errors import Invalid, NotAllowed, NotFound
 from paperwire.store.base import StoredPaper
 from paperwire.store.site import Collection, Comment, NameTaken, SiteStore, User
 
 MAX_COMMENT = 5000
 MAX_COLLECTION_NAME = 80
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
-_ALLOWED_TAGS = {"p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a",
-                 "h1", "h2", "h3", "h4", "hr"}
-
-
-class NotAllowed(PermissionError):
-    """Signed in, but not allowed to do this (403)."""
-
-
-class NotFound(LookupError):
-    """No such thing, or not one this user may see (404)."""
-
-
-class Invalid(ValueError):
-    """The request's content is not acceptable; the message is for the user (400/422)."""
-
-
-def render_comment(body: str) -> str:
-    """Markdown to HTML, then sanitized: no raw HTML, scripts, handlers or unsafe links."""
-    html = _markdown.render(body)
-    return nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}},
-                     url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener ugc")
 
 
 def set_upvote(site: SiteStore, user: User, paper: StoredPaper, up: bool) -> int:

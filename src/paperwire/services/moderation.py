@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from paperwire.index.sync import catch_up
-from paperwire.services.community import NotAllowed, NotFound
+from paperwire.services.errors import NotAllowed, NotFound
 from paperwire.services.library import Library
 from paperwire.store.site import User
 

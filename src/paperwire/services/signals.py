@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from paperwire.domain import CATEGORY
 from paperwire.embedding import MODEL_NAME, paper_text
-from paperwire.services.community import Invalid, NotFound, render_comment
+from paperwire.services.errors import Invalid, NotFound
+from paperwire.services.markdown import render_comment
 from paperwire.services.names import name_key, same_author
 from paperwire.sources import RecordError, SourceError, bibtex, csl_json
 from paperwire.store.base import StoredPaper

@@ -11,7 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from paperwire import clock
 from paperwire.services import tokens
-from paperwire.services.community import Invalid, NotFound
+from paperwire.services.errors import Invalid, NotFound
 from paperwire.services.mailtext import render_mail
 from paperwire.store.base import StoredPaper
 from paperwire.store.mail import AddressTaken, Mail, Subscriber

@@ -16,7 +16,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from paperwire import __version__
 from paperwire.config import Settings
 from paperwire.services import health
-from paperwire.services.community import Invalid, NotAllowed, NotFound
+from paperwire.services.errors import Invalid, NotAllowed, NotFound
 from paperwire.services.library import Library
 from paperwire.services.tokens import BadToken
 from paperwire.web import accounts, api, feeds, pages, reader, site_files

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from paperwire.services import accounts, community, export, feed, foryou, signals, subscriptions
 from paperwire.services import search as search_service
+from paperwire.services.errors import Invalid
 from paperwire.store.site import User
 from paperwire.web.deps import (
     RowId,
@@ -113,7 +114,7 @@ def add_follow(request: Request, v: CurrentViewer, csrf: Csrf = None,
     user = signed_in(v)
     try:
         signals.follow(library(request), user, kind, value)
-    except community.Invalid as e:
+    except Invalid as e:
         return _following(request, user, str(e), value, 400)
     return RedirectResponse("/following", 303)
 
@@ -151,7 +152,7 @@ def set_email(request: Request, v: CurrentViewer, tasks: BackgroundTasks, csrf: 
     user = signed_in(v)
     try:
         sub, mid = subscriptions.set_account_email(library(request), user, email)
-    except community.Invalid as e:
+    except Invalid as e:
         return settings_page(request, user, str(e), status_code=400)
     send_soon(tasks, request, mid)
     done = None if sub.confirmed_at else f"We mailed a confirmation link to {sub.email}."
@@ -171,7 +172,7 @@ def set_digest(request: Request, v: CurrentViewer, csrf: Csrf = None,
         return settings_page(request, user, "confirm your address first", status_code=400)
     try:
         subscriptions.save_schedule(lib, sub, frequency, hour, tz)
-    except community.Invalid as e:
+    except Invalid as e:
         return settings_page(request, user, str(e), status_code=400)
     return settings_page(request, user, done="Saved.")
 
@@ -195,7 +196,7 @@ async def import_library(request: Request, v: CurrentViewer, csrf: Csrf = None,
                              status_code=400)
     try:
         report = await run_in_threadpool(signals.import_library, library(request), user, data)
-    except community.Invalid as e:
+    except Invalid as e:
         return settings_page(request, user, str(e), status_code=400)
     return settings_page(request, user, done=report.summary())
 
@@ -213,7 +214,7 @@ def subscribe(request: Request, v: CurrentViewer, tasks: BackgroundTasks, csrf: 
     check_write(request, v, csrf, "subscribe")
     try:
         sub, mid = subscriptions.subscribe(library(request), email)
-    except community.Invalid as e:
+    except Invalid as e:
         return render(request, "subscribe.html", {"error": str(e), "email": email},
                       status_code=400)
     send_soon(tasks, request, mid)
@@ -277,7 +278,7 @@ def save_email_settings(request: Request, token: str = Query("", max_length=1000
     sub = subscriptions.subscriber_for_token(lib, "unsubscribe", token)
     try:
         subscriptions.save_schedule(lib, sub, frequency, hour, tz)
-    except community.Invalid as e:
+    except Invalid as e:
         return _email_settings(request, token, sub, str(e), status_code=400)
     return _email_settings(request, token, lib.mail.subscriber(sub.sid), done="Saved.")
 
