@@ -21,8 +21,8 @@ from common import SHARED, record
 from eval_retrieval import DEPTH, as_run, evaluate, load_library, load_qrels
 
 from paperwire.embedding import MODEL_NAME
-from paperwire.services import search as search_module
-from paperwire.services.search import SEMANTIC_FLOOR, search
+from paperwire.services.discovery import search as search_module
+from paperwire.services.discovery.search import SEMANTIC_FLOOR, search
 
 
 def gibberish(rng: random.Random, n: int) -> list[str]:

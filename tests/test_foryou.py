@@ -11,8 +11,8 @@ import pytest
 
 from paperwire.services import foryou, signals, taste
 from paperwire.services.community import set_upvote
+from paperwire.services.discovery.papers import find_paper
 from paperwire.services.names import author_key, same_author
-from paperwire.services.papers import find_paper
 from tests.readers import load_topical, make_user, topic_ids
 
 

@@ -222,7 +222,7 @@ def test_subscribing_by_address_answers_the_same_for_known_and_new(site):
 
 def test_an_accounts_not_interested_stays_out_of_its_digest_only(mail_library, mailbox):
     from paperwire.services import signals
-    from paperwire.services.papers import find_paper
+    from paperwire.services.discovery.papers import find_paper
     from tests.readers import make_user, topic_ids
 
     lib = mail_library
@@ -309,7 +309,7 @@ def test_a_mail_claimed_by_a_sender_on_a_lost_host_is_sent_once_its_claim_is_old
 
 def test_a_digest_tells_of_replies_in_discussions_the_reader_took_part_in(mail_library):
     from paperwire.services import community
-    from paperwire.services.papers import find_paper
+    from paperwire.services.discovery.papers import find_paper
     from tests.readers import make_user, topic_ids
 
     lib = mail_library

@@ -21,12 +21,12 @@ from paperwire.index.lexical import Filters
 from paperwire.services import embed as embed_service
 from paperwire.services import harvest as harvest_service
 from paperwire.services import importing, starter
-from paperwire.services import search as search_service
-from paperwire.services import similar as similar_service
 from paperwire.services import status as status_service
 from paperwire.services import worker as worker_service
+from paperwire.services.discovery import search as search_service
+from paperwire.services.discovery import similar as similar_service
+from paperwire.services.discovery.papers import find_paper, paper_json
 from paperwire.services.library import Library
-from paperwire.services.papers import find_paper, paper_json
 
 
 def _progress(desc: str, total: int | None = None) -> tqdm:

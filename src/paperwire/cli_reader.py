@@ -21,10 +21,10 @@ from paperwire.services import (
     signals,
     subscriptions,
 )
-from paperwire.services import search as search_service
+from paperwire.services.discovery import search as search_service
+from paperwire.services.discovery.papers import find_paper
 from paperwire.services.errors import Invalid
 from paperwire.services.library import Library
-from paperwire.services.papers import find_paper
 from paperwire.store.site import User
 
 

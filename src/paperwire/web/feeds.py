@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from feedgen.feed import FeedGenerator
 
 from paperwire import clock
-from paperwire.services import feed
+from paperwire.services.discovery import feed
 from paperwire.web.deps import FeedCategory, category_query, library
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paperwire import clock
-from paperwire.services import authors, community, feed, foryou, moderation, signals, similar
-from paperwire.services import search as search_service
+from paperwire.services import community, foryou, moderation, signals
 from paperwire.services import status as status_service
+from paperwire.services.discovery import authors, feed, similar
+from paperwire.services.discovery import search as search_service
 from paperwire.services.submit import SubmitError, submit
 from paperwire.web.deps import (
     MAX_ROW_ID,

@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from paperwire.services.hf_details import HfDetails
+from paperwire.services.discovery.hf_details import HfDetails
 from paperwire.services.markdown import render_comment
 from paperwire.web.assets import asset
 
