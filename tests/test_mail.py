@@ -221,8 +221,8 @@ def test_subscribing_by_address_answers_the_same_for_known_and_new(site):
 
 
 def test_an_accounts_not_interested_stays_out_of_its_digest_only(mail_library, mailbox):
-    from paperwire.services import signals
     from paperwire.services.discovery.papers import find_paper
+    from paperwire.services.personal import signals
     from tests.readers import make_user, topic_ids
 
     lib = mail_library

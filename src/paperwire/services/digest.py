@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from paperwire import clock
-from paperwire.services import foryou
 from paperwire.services.discovery import feed
 from paperwire.services.mailtext import render_mail
+from paperwire.services.personal import foryou
 from paperwire.services.subscriptions import dismiss_url, link, message_id, unsubscribe_url
 from paperwire.store.base import StoredPaper
 from paperwire.store.mail import Mail, Subscriber

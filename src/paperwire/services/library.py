@@ -12,7 +12,7 @@ from paperwire.embedding import DIM, MODEL_NAME, Embedder, OnnxEmbedder, is_prep
 from paperwire.index.lexical import LexicalIndex
 from paperwire.index.sync import follow, open_lexical, rebuild
 from paperwire.index.vectors import VectorIndex
-from paperwire.services.candidates import CandidatePool
+from paperwire.services.personal.candidates import CandidatePool
 from paperwire.sources import arxiv_client
 from paperwire.sources.arxiv_client import ArxivClient
 from paperwire.sources.http import PoliteClient, Politeness

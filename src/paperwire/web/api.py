@@ -10,11 +10,12 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, R
 from pydantic import BaseModel, Field
 
 from paperwire import clock
-from paperwire.services import community, foryou
+from paperwire.services import community
 from paperwire.services.discovery import feed, hf_details, similar, suggest
 from paperwire.services.discovery import search as search_service
 from paperwire.services.discovery.feed import FeedItem
 from paperwire.services.discovery.papers import paper_json as stored_paper_json
+from paperwire.services.personal import foryou
 from paperwire.web.deps import (
     API_TOKEN,
     RowId,

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paperwire import clock
-from paperwire.services import community, foryou, moderation, signals
+from paperwire.services import community, moderation
 from paperwire.services import status as status_service
 from paperwire.services.discovery import authors, feed, similar
 from paperwire.services.discovery import search as search_service
+from paperwire.services.personal import foryou, signals
 from paperwire.services.submit import SubmitError, submit
 from paperwire.web.deps import (
     MAX_ROW_ID,

@@ -16,9 +16,16 @@ import numpy as np
 from paperwire.embedding import DIM, MODEL_NAME
 from paperwire.index.query import parse_user_query
 from paperwire.index.vectors import as_matrix
-from paperwire.services.candidates import Pool
 from paperwire.services.names import author_key, same_author
-from paperwire.services.taste import MAX_POSITIVES, Examples, Taste, examples, taste_of, train
+from paperwire.services.personal.candidates import Pool
+from paperwire.services.personal.taste import (
+    MAX_POSITIVES,
+    Examples,
+    Taste,
+    examples,
+    taste_of,
+    train,
+)
 from paperwire.store.base import StoredPaper
 from paperwire.store.personal import Follow
 from paperwire.store.site import User

@@ -15,7 +15,7 @@ from paperwire import clock
 from paperwire.embedding import DIM, MODEL_NAME
 from paperwire.index.vectors import as_matrix
 from paperwire.services.names import author_key
-from paperwire.services.taste import background_sample
+from paperwire.services.personal.taste import background_sample
 from paperwire.store.site import SiteStore
 
 WINDOW_DAYS = 30  # "new papers": the month before the newest feed day
