@@ -13,8 +13,9 @@ import pytest
 
 from paperwire import clock
 from paperwire.config import MailSettings, Settings
-from paperwire.services import digest, importing, mailer, subscriptions, tokens
+from paperwire.services import importing
 from paperwire.services.library import Library
+from paperwire.services.mail import digest, mailer, subscriptions, tokens
 from tests.readers import topical_papers
 from tests.servers import Site
 from tests.smtp import html_of, text_of

@@ -11,11 +11,12 @@ from pathlib import Path
 import click
 
 from paperwire import clock
-from paperwire.services import accounts, community, digest, mailer, subscriptions
+from paperwire.services import accounts, community
 from paperwire.services.discovery import search as search_service
 from paperwire.services.discovery.papers import find_paper
 from paperwire.services.errors import Invalid
 from paperwire.services.library import Library
+from paperwire.services.mail import digest, mailer, subscriptions
 from paperwire.services.personal import export, foryou, signals
 from paperwire.store.site import User
 

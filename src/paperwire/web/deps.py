@@ -11,10 +11,11 @@ from fastapi import BackgroundTasks, Depends, Form, HTTPException, Path, Query, 
 from fastapi.security import HTTPBearer
 
 from paperwire.index.lexical import Filters
-from paperwire.services import accounts, mailer
+from paperwire.services import accounts
 from paperwire.services.discovery import feed
 from paperwire.services.discovery.papers import find_paper
 from paperwire.services.library import Library
+from paperwire.services.mail import mailer
 from paperwire.store.base import StoredPaper
 from paperwire.store.site import User
 from paperwire.web.ratelimit import RateLimits

@@ -19,10 +19,11 @@ from fastapi import (
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from paperwire.services import accounts, community, subscriptions
+from paperwire.services import accounts, community
 from paperwire.services.discovery import feed
 from paperwire.services.discovery import search as search_service
 from paperwire.services.errors import Invalid
+from paperwire.services.mail import subscriptions
 from paperwire.services.personal import export, foryou, signals
 from paperwire.store.site import User
 from paperwire.web.deps import (

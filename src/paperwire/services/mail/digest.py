@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from paperwire import clock
 from paperwire.services.discovery import feed
-from paperwire.services.mailtext import render_mail
+from paperwire.services.mail.mailtext import render_mail
+from paperwire.services.mail.subscriptions import dismiss_url, link, message_id, unsubscribe_url
 from paperwire.services.personal import foryou
-from paperwire.services.subscriptions import dismiss_url, link, message_id, unsubscribe_url
 from paperwire.store.base import StoredPaper
 from paperwire.store.mail import Mail, Subscriber
 

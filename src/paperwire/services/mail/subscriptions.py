@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from email_validator import EmailNotValidError, validate_email
 
 from paperwire import clock
-from paperwire.services import tokens
 from paperwire.services.errors import Invalid, NotFound
-from paperwire.services.mailtext import render_mail
+from paperwire.services.mail import tokens
+from paperwire.services.mail.mailtext import render_mail
 from paperwire.store.base import StoredPaper
 from paperwire.store.mail import AddressTaken, Mail, Subscriber
 from paperwire.store.site import User
