@@ -21,7 +21,7 @@ from common import DATA, record
 
 from paperwire.config import Settings
 from paperwire.embedding import MODEL_NAME
-from paperwire.services import accounts
+from paperwire.services.community import accounts
 from paperwire.services.library import Library
 from paperwire.services.personal import foryou
 from paperwire.services.personal.candidates import build_pool

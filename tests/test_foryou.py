@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from paperwire.services.community import set_upvote
+from paperwire.services.community.contributions import set_upvote
 from paperwire.services.discovery.papers import find_paper
 from paperwire.services.names import author_key, same_author
 from paperwire.services.personal import foryou, signals, taste

@@ -309,7 +309,7 @@ def test_a_mail_claimed_by_a_sender_on_a_lost_host_is_sent_once_its_claim_is_old
 
 
 def test_a_digest_tells_of_replies_in_discussions_the_reader_took_part_in(mail_library):
-    from paperwire.services import community
+    from paperwire.services.community import contributions as community
     from paperwire.services.discovery.papers import find_paper
     from tests.readers import make_user, topic_ids
 

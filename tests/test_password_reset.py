@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from paperwire.config import Settings
-from paperwire.services import accounts, recovery
+from paperwire.services.community import accounts, recovery
 from paperwire.services.library import Library
 from paperwire.services.mail import tokens
 from tests.servers import Site, csrf_of

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from paperwire import clock
-from paperwire.services import accounts, community
+from paperwire.services.community import accounts, contributions
 from paperwire.services.discovery import search as search_service
 from paperwire.services.discovery.papers import find_paper
 from paperwire.services.errors import Invalid
@@ -90,7 +90,7 @@ def register(main: click.Group, user_group: click.Group, library_of) -> None:
         if down:
             signals.set_not_interested(library, user, sp, not undo)
         else:
-            community.set_upvote(library.site, user, sp, not undo)
+            contributions.set_upvote(library.site, user, sp, not undo)
         click.echo(f"{username}: {'not interested in' if down else 'upvoted'}"
                    f"{' (undone)' if undo else ''} {sp.paper.key}")
 
@@ -164,7 +164,7 @@ def register(main: click.Group, user_group: click.Group, library_of) -> None:
         if what == "collection":
             if not value.isdigit() or library.site.collection(int(value)) is None:
                 _fail(f"no collection {value!r}")
-            papers = community.collection_papers(library.site, int(value))
+            papers = contributions.collection_papers(library.site, int(value))
         elif what == "for-you":
             recs = foryou.recommend(library, _user(library, value), limit)
             papers, reasons = [r.paper for r in recs], [r.reason for r in recs]

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from paperwire.services import accounts, recovery
+from paperwire.services.community import accounts, recovery
 from paperwire.web import reader
 from paperwire.web.deps import (
     SESSION_COOKIE,

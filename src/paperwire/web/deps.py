@@ -11,7 +11,7 @@ from fastapi import BackgroundTasks, Depends, Form, HTTPException, Path, Query, 
 from fastapi.security import HTTPBearer
 
 from paperwire.index.lexical import Filters
-from paperwire.services import accounts
+from paperwire.services.community import accounts
 from paperwire.services.discovery import feed
 from paperwire.services.discovery.papers import find_paper
 from paperwire.services.library import Library

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paperwire import clock
-from paperwire.services import community, moderation
 from paperwire.services import status as status_service
+from paperwire.services.community import contributions, moderation
 from paperwire.services.discovery import authors, feed, similar
 from paperwire.services.discovery import search as search_service
 from paperwire.services.personal import foryou, signals
@@ -180,7 +180,7 @@ def paper_page(request: Request, v: CurrentViewer, ident: str):
     neighbours = similar.similar_to_paper(lib, sp, 8) if lib.has_vectors() else []
     if v.user:
         signals.mark_seen(lib, v.user, [sp])
-    discussion = community.threads(lib.site, sp.pid)
+    discussion = contributions.threads(lib.site, sp.pid)
     return render(request, "paper.html", {
         "item": item, "p": sp.paper, "threads": discussion,
         "comments": [c for thread in discussion for c in thread.live()],
@@ -194,7 +194,7 @@ def upvote(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
            up: Annotated[bool, Form()] = True):
     check_write(request, v, csrf, "vote")
     user = signed_in(v)
-    community.set_upvote(library(request).site, user, paper_by_pid(request, pid), up)
+    contributions.set_upvote(library(request).site, user, paper_by_pid(request, pid), up)
     return RedirectResponse(back_to(request), 303)
 
 
@@ -205,7 +205,7 @@ def comment(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
     check_write(request, v, csrf, "comment")
     user = signed_in(v)
     sp = paper_by_pid(request, pid)
-    cid = community.add_comment(library(request).site, user, sp, body, reply_to)
+    cid = contributions.add_comment(library(request).site, user, sp, body, reply_to)
     return RedirectResponse(f"/papers/{sp.paper.key}#comment-{cid}", 303)
 
 
@@ -213,14 +213,14 @@ def comment(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
 def edit_comment(request: Request, v: CurrentViewer, cid: RowId, csrf: Csrf = None,
                  body: Annotated[str, Form(max_length=20000)] = ""):
     check_write(request, v, csrf, "comment")
-    community.edit_comment(library(request).site, signed_in(v), cid, body)
+    contributions.edit_comment(library(request).site, signed_in(v), cid, body)
     return RedirectResponse(f"{back_to(request)}#comment-{cid}", 303)
 
 
 @router.post("/comments/{cid}/delete")
 def delete_comment(request: Request, v: CurrentViewer, cid: RowId, csrf: Csrf = None):
     check_csrf(v, csrf)
-    community.delete_comment(library(request).site, signed_in(v), cid)
+    contributions.delete_comment(library(request).site, signed_in(v), cid)
     return RedirectResponse(back_to(request), 303)
 
 
@@ -229,8 +229,8 @@ def collect(request: Request, v: CurrentViewer, pid: RowId, collection: FormRowI
             csrf: Csrf = None, present: Annotated[bool, Form()] = True):
     check_write(request, v, csrf, "collection")
     user = signed_in(v)
-    community.set_in_collection(library(request).site, user, collection,
-                                paper_by_pid(request, pid), present)
+    contributions.set_in_collection(library(request).site, user, collection,
+                                    paper_by_pid(request, pid), present)
     return RedirectResponse(back_to(request), 303)
 
 
@@ -285,15 +285,15 @@ def create_collection(request: Request, v: CurrentViewer, csrf: Csrf = None,
                       public: Annotated[bool, Form()] = False):
     check_write(request, v, csrf, "collection")
     user = signed_in(v)
-    coll_id = community.create_collection(library(request).site, user, name, public)
+    coll_id = contributions.create_collection(library(request).site, user, name, public)
     return RedirectResponse(f"/collections/{coll_id}", 303)
 
 
 @router.get("/collections/{coll_id}")
 def collection_page(request: Request, v: CurrentViewer, coll_id: RowId):
     lib = library(request)
-    coll = community.visible_collection(lib.site, v.user, coll_id)
-    shown = community.collection_papers(lib.site, coll_id)
+    coll = contributions.visible_collection(lib.site, v.user, coll_id)
+    shown = contributions.collection_papers(lib.site, coll_id)
     like = foryou.for_collection(lib, lib.site.items(coll_id), v.user, COLLECTION_LIKE)
     return render(request, "collection.html", {
         "coll": coll, "items": feed.items_for(lib, lib.site, shown, v.user),

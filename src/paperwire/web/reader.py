@@ -19,7 +19,7 @@ from fastapi import (
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from paperwire.services import accounts, community
+from paperwire.services.community import accounts, contributions
 from paperwire.services.discovery import feed
 from paperwire.services.discovery import search as search_service
 from paperwire.services.errors import Invalid
@@ -320,8 +320,8 @@ def paper_bibtex(request: Request, ident: str) -> Response:
 def export_collection(request: Request, v: CurrentViewer, coll_id: RowId,
                       fmt: str = ExportFormat):
     lib = library(request)
-    coll = community.visible_collection(lib.site, v.user, coll_id)
-    return _download(community.collection_papers(lib.site, coll.coll_id), fmt,
+    coll = contributions.visible_collection(lib.site, v.user, coll_id)
+    return _download(contributions.collection_papers(lib.site, coll.coll_id), fmt,
                      f"collection-{coll.coll_id}")
 
 

@@ -7,7 +7,7 @@ import hashlib
 from datetime import datetime
 
 from paperwire import clock
-from paperwire.services import accounts
+from paperwire.services.community import accounts
 from paperwire.services.mail import subscriptions, tokens
 from paperwire.store.mail import Subscriber
 from paperwire.store.site import User
