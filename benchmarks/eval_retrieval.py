@@ -20,9 +20,9 @@ from common import DATA, SHARED, record
 from paperwire.config import Settings
 from paperwire.index.hybrid import reciprocal_rank_fusion, score_fusion
 from paperwire.index.query import parse_user_query
-from paperwire.services import embed as embed_service
 from paperwire.services.discovery.search import CANDIDATES, search, semantic_ranking
-from paperwire.services.importing import import_file
+from paperwire.services.intake import embed as embed_service
+from paperwire.services.intake.importing import import_file
 from paperwire.services.library import Library
 
 DEPTH = 100

@@ -13,7 +13,7 @@ import pytest
 
 from paperwire import clock
 from paperwire.config import MailSettings, Settings
-from paperwire.services import importing
+from paperwire.services.intake import importing
 from paperwire.services.library import Library
 from paperwire.services.mail import digest, mailer, subscriptions, tokens
 from tests.readers import topical_papers

@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import datetime
 
 from paperwire.config import MailSettings, Settings
-from paperwire.services import importing
+from paperwire.services.intake import importing
 from paperwire.services.library import Library
 from paperwire.services.mail import subscriptions
 from tests.readers import topical_papers

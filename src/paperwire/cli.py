@@ -18,14 +18,14 @@ from paperwire import sources
 from paperwire.config import Settings
 from paperwire.index import sync
 from paperwire.index.lexical import Filters
-from paperwire.services import embed as embed_service
-from paperwire.services import harvest as harvest_service
-from paperwire.services import importing, starter
 from paperwire.services import status as status_service
 from paperwire.services import worker as worker_service
 from paperwire.services.discovery import search as search_service
 from paperwire.services.discovery import similar as similar_service
 from paperwire.services.discovery.papers import find_paper, paper_json
+from paperwire.services.intake import embed as embed_service
+from paperwire.services.intake import harvest as harvest_service
+from paperwire.services.intake import importing, starter
 from paperwire.services.library import Library
 
 
@@ -258,7 +258,7 @@ def embed(ctx: click.Context, ray_address: str | None, workers: int | None) -> N
     if ray_address is None:
         _embed(_library(ctx))
         return
-    from paperwire.services import embed_ray
+    from paperwire.services.intake import embed_ray
 
     try:
         import ray  # noqa: F401 - an optional extra

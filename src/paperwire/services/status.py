@@ -6,7 +6,7 @@ import time
 from dataclasses import asdict, dataclass
 
 from paperwire.services import worker
-from paperwire.services.harvest import where_it_resumes
+from paperwire.services.intake.harvest import where_it_resumes
 from paperwire.services.library import Library
 
 

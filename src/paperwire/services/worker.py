@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from paperwire import clock
-from paperwire.services import embed as embed_service
-from paperwire.services import harvest, integrity
+from paperwire.services import integrity
 from paperwire.services.holders import holder_is_gone, holder_name
+from paperwire.services.intake import embed as embed_service
+from paperwire.services.intake import harvest
 from paperwire.services.library import Library
 from paperwire.services.mail import digest, mailer
 

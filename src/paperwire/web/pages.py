@@ -13,8 +13,8 @@ from paperwire.services import status as status_service
 from paperwire.services.community import contributions, moderation
 from paperwire.services.discovery import authors, feed, similar
 from paperwire.services.discovery import search as search_service
+from paperwire.services.intake.submit import SubmitError, submit
 from paperwire.services.personal import foryou, signals
-from paperwire.services.submit import SubmitError, submit
 from paperwire.web.deps import (
     MAX_ROW_ID,
     FeedCategory,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paperwire.embedding import MODEL_NAME, paper_text
-from paperwire.services.embed import BATCH, EmbedReport, text_hash
+from paperwire.services.intake.embed import BATCH, EmbedReport, text_hash
 from paperwire.services.library import Library
 from paperwire.store.base import StoredPaper, VectorRow
 

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from paperwire import clock
 from paperwire.domain import Paper
 from paperwire.ingest import ImportReport
-from paperwire.services.importing import import_records
+from paperwire.services.intake.importing import import_records
 from paperwire.services.library import Library
 from paperwire.sources import arxiv_atom, arxiv_client, arxiv_oai, hf_daily
 from paperwire.sources.arxiv_client import ArxivClient

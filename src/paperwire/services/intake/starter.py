@@ -7,8 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from paperwire import clock
-from paperwire.services import embed as embed_service
-from paperwire.services import harvest
+from paperwire.services.intake import embed as embed_service
+from paperwire.services.intake import harvest
 from paperwire.services.library import Library
 from paperwire.sources.http import PoliteClient, Unreachable
 

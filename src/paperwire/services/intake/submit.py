@@ -6,8 +6,8 @@ import io
 
 from paperwire import clock
 from paperwire.domain import Paper, parse_arxiv_id
-from paperwire.services import embed
-from paperwire.services.importing import import_records
+from paperwire.services.intake import embed
+from paperwire.services.intake.importing import import_records
 from paperwire.services.library import Library
 from paperwire.sources import arxiv_atom
 from paperwire.sources.arxiv_client import ArxivClient, Unreachable
