@@ -241,7 +241,7 @@ def test_an_accounts_not_interested_stays_out_of_its_digest_only(mail_library, m
 def test_the_worker_composes_and_sends_on_its_round(mail_library, mailbox):
     import threading
 
-    from paperwire.services.worker import MAIL, jobs_for
+    from paperwire.services.operations.worker import MAIL, jobs_for
 
     sub = _confirmed(mail_library, "w@example.org")
     # the worker asks the clock: a daily digest from midnight UTC is due at any hour it runs

@@ -18,8 +18,6 @@ from paperwire import sources
 from paperwire.config import Settings
 from paperwire.index import sync
 from paperwire.index.lexical import Filters
-from paperwire.services import status as status_service
-from paperwire.services import worker as worker_service
 from paperwire.services.discovery import search as search_service
 from paperwire.services.discovery import similar as similar_service
 from paperwire.services.discovery.papers import find_paper, paper_json
@@ -27,6 +25,8 @@ from paperwire.services.intake import embed as embed_service
 from paperwire.services.intake import harvest as harvest_service
 from paperwire.services.intake import importing, starter
 from paperwire.services.library import Library
+from paperwire.services.operations import status as status_service
+from paperwire.services.operations import worker as worker_service
 
 
 def _progress(desc: str, total: int | None = None) -> tqdm:

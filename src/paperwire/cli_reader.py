@@ -183,7 +183,7 @@ def register(main: click.Group, user_group: click.Group, library_of) -> None:
     def db_copy(source: str, target: str) -> None:
         """Copy a whole store (an SQLite file or a postgresql:// URL) into another, keeping
         every paper's id; verifies the counts; running it again changes nothing."""
-        from paperwire.services import dbcopy
+        from paperwire.services.operations import dbcopy
         from paperwire.store import open_store
 
         src, dst = open_store(source), open_store(target)

@@ -15,10 +15,10 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from paperwire import __version__
 from paperwire.config import Settings
-from paperwire.services import health
 from paperwire.services.errors import Invalid, NotAllowed, NotFound
 from paperwire.services.library import Library
 from paperwire.services.mail.tokens import BadToken
+from paperwire.services.operations import health
 from paperwire.web import accounts, api, feeds, pages, reader, site_files
 from paperwire.web.assets import HashedStaticFiles
 from paperwire.web.deps import CSRF_COOKIE, SignInRequired

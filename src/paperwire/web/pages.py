@@ -9,11 +9,11 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paperwire import clock
-from paperwire.services import status as status_service
 from paperwire.services.community import contributions, moderation
 from paperwire.services.discovery import authors, feed, similar
 from paperwire.services.discovery import search as search_service
 from paperwire.services.intake.submit import SubmitError, submit
+from paperwire.services.operations import status as status_service
 from paperwire.services.personal import foryou, signals
 from paperwire.web.deps import (
     MAX_ROW_ID,

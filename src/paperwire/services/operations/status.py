@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass
 
-from paperwire.services import worker
 from paperwire.services.intake.harvest import where_it_resumes
 from paperwire.services.library import Library
+from paperwire.services.operations import worker
 
 
 @dataclass

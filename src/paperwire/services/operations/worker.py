@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from paperwire import clock
-from paperwire.services import integrity
 from paperwire.services.holders import holder_is_gone, holder_name
 from paperwire.services.intake import embed as embed_service
 from paperwire.services.intake import harvest
 from paperwire.services.library import Library
 from paperwire.services.mail import digest, mailer
+from paperwire.services.operations import integrity
 
 log = logging.getLogger(__name__)
 
