@@ -64,7 +64,7 @@ def main(dataset: Path) -> None:
                "their best cosine median / p95 / max": " / ".join(
                    f"{v:.3f}" for v in (np.median(best_arr), np.percentile(best_arr, 95),
                                         best_arr.max())),
-               "floor in use (services/search.py)": f"{floor:.2f}",
+               "floor in use (services/discovery/search.py)": f"{floor:.2f}",
                "relevant pairs kept at the floor": f"{(relevant_arr >= floor).mean():.1%}",
                "gibberish queries left with no semantic hit":
                    f"{(best_arr < floor).mean():.1%}",
