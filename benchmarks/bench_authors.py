@@ -15,7 +15,7 @@ from bench_search import percentile
 from common import DATA, record
 
 from paperwire.config import Settings
-from paperwire.services import authors
+from paperwire.services.discovery import authors
 from paperwire.services.library import Library
 from paperwire.services.names import name_key
 

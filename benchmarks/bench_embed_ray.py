@@ -19,7 +19,7 @@ from common import real_papers, record
 
 from paperwire.config import Settings
 from paperwire.domain import Paper
-from paperwire.services import embed, embed_ray, importing
+from paperwire.services.intake import embed, embed_ray, importing
 from paperwire.services.library import Library
 
 ARXIV, NODES = 2_700_000, 32

@@ -17,7 +17,7 @@ from bench_search import percentile
 from common import DATA, record
 
 from paperwire.config import Settings
-from paperwire.services import feed
+from paperwire.services.discovery import feed
 from paperwire.services.library import Library
 
 ROUNDS = 20

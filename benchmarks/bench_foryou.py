@@ -21,9 +21,10 @@ from common import DATA, record
 
 from paperwire.config import Settings
 from paperwire.embedding import MODEL_NAME
-from paperwire.services import accounts, foryou
-from paperwire.services.candidates import build_pool
+from paperwire.services.community import accounts
 from paperwire.services.library import Library
+from paperwire.services.personal import foryou
+from paperwire.services.personal.candidates import build_pool
 
 READERS, UPVOTES, DISMISSED = 1000, 150, 50
 FAKE_HASH = accounts._hasher.hash("benchmark reader")  # one hash: argon2 is slow by design

@@ -13,7 +13,7 @@ import time
 from common import DATA, record
 
 from paperwire.config import Settings
-from paperwire.services.importing import import_file
+from paperwire.services.intake.importing import import_file
 from paperwire.services.library import Library
 
 

@@ -18,8 +18,9 @@ from common import SHARED, record
 from paperwire.config import Settings
 from paperwire.embedding import DIM, MODEL_NAME
 from paperwire.index.vectors import as_matrix
-from paperwire.services import embed, importing, taste
+from paperwire.services.intake import embed, importing
 from paperwire.services.library import Library
+from paperwire.services.personal import taste
 from paperwire.sources import RecordError, listing
 
 KS = (1, 3, 5, 10)

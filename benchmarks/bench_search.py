@@ -15,8 +15,8 @@ import time
 from common import DATA, real_papers, record
 
 from paperwire.config import Settings
+from paperwire.services.discovery.search import search
 from paperwire.services.library import Library
-from paperwire.services.search import search
 
 QUERIES = 200
 

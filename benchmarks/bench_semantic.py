@@ -134,7 +134,7 @@ def serve_queries(n: int) -> None:
     """In a fresh process: open the library, time 200 hybrid queries, report peak RSS."""
     from bench_search import queries
 
-    from paperwire.services.search import search
+    from paperwire.services.discovery.search import search
 
     library = Library(Settings(db=DATA / f"bench-{n}.db"))
     qs = queries()

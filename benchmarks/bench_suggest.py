@@ -14,8 +14,8 @@ from bench_search import percentile
 from common import DATA, real_papers, record
 
 from paperwire.config import Settings
+from paperwire.services.discovery.suggest import suggest
 from paperwire.services.library import Library
-from paperwire.services.suggest import suggest
 
 PHRASES = 60
 

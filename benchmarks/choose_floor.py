@@ -21,8 +21,8 @@ from common import SHARED, record
 from eval_retrieval import DEPTH, as_run, evaluate, load_library, load_qrels
 
 from paperwire.embedding import MODEL_NAME
-from paperwire.services import search as search_module
-from paperwire.services.search import SEMANTIC_FLOOR, search
+from paperwire.services.discovery import search as search_module
+from paperwire.services.discovery.search import SEMANTIC_FLOOR, search
 
 
 def gibberish(rng: random.Random, n: int) -> list[str]:
@@ -64,7 +64,7 @@ def main(dataset: Path) -> None:
                "their best cosine median / p95 / max": " / ".join(
                    f"{v:.3f}" for v in (np.median(best_arr), np.percentile(best_arr, 95),
                                         best_arr.max())),
-               "floor in use (services/search.py)": f"{floor:.2f}",
+               "floor in use (services/discovery/search.py)": f"{floor:.2f}",
                "relevant pairs kept at the floor": f"{(relevant_arr >= floor).mean():.1%}",
                "gibberish queries left with no semantic hit":
                    f"{(best_arr < floor).mean():.1%}",

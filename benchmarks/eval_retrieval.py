@@ -20,10 +20,10 @@ from common import DATA, SHARED, record
 from paperwire.config import Settings
 from paperwire.index.hybrid import reciprocal_rank_fusion, score_fusion
 from paperwire.index.query import parse_user_query
-from paperwire.services import embed as embed_service
-from paperwire.services.importing import import_file
+from paperwire.services.discovery.search import CANDIDATES, search, semantic_ranking
+from paperwire.services.intake import embed as embed_service
+from paperwire.services.intake.importing import import_file
 from paperwire.services.library import Library
-from paperwire.services.search import CANDIDATES, search, semantic_ranking
 
 DEPTH = 100
 MEASURES = {"ndcg_cut_10", "recall_100", "recip_rank"}

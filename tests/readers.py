@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 from paperwire import clock
 from paperwire.domain import Paper
-from paperwire.services import accounts, embed, importing
+from paperwire.services.community import accounts
+from paperwire.services.intake import embed, importing
 from paperwire.services.library import Library
 from paperwire.store.site import User
 

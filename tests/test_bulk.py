@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from paperwire.config import Settings
-from paperwire.services import importing
+from paperwire.services.intake import importing
 from paperwire.services.library import Library
 from paperwire.store import sqlite as sqlite_store
 

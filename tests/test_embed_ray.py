@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from paperwire.embedding import MODEL_NAME
-from paperwire.services import importing
-from paperwire.services.embed import pending
+from paperwire.services.intake import importing
+from paperwire.services.intake.embed import pending
 from tests.readers import topical_papers
 
 ray = pytest.importorskip("ray", reason="Ray is the ray extra (in the test extra)")
@@ -37,7 +37,7 @@ def many(library, model_dir):
 
 def _single_process_vectors(tmp_path) -> dict[str, np.ndarray]:
     from paperwire.config import Settings
-    from paperwire.services.embed import embed_pending
+    from paperwire.services.intake.embed import embed_pending
     from paperwire.services.library import Library
 
     alone = Library(Settings(db=tmp_path / "alone.db"))
@@ -64,7 +64,7 @@ def _kill_one_worker_after_first_batch(library, pids: list[int]) -> threading.Th
 
 
 def test_a_lost_worker_costs_its_batch_and_a_rerun_finishes(many, tmp_path):
-    from paperwire.services import embed_ray
+    from paperwire.services.intake import embed_ray
 
     library = many
     total = library.store.count()

@@ -8,7 +8,7 @@ import os
 import re
 
 from paperwire import clock
-from paperwire.services import demo
+from paperwire.services.intake import demo
 from tests.conftest import write_jsonl
 from tests.servers import Site, csrf_of, sign_up
 

@@ -9,10 +9,10 @@ import re
 import numpy as np
 import pytest
 
-from paperwire.services import foryou, signals, taste
-from paperwire.services.community import set_upvote
+from paperwire.services.community.contributions import set_upvote
+from paperwire.services.discovery.papers import find_paper
 from paperwire.services.names import author_key, same_author
-from paperwire.services.papers import find_paper
+from paperwire.services.personal import foryou, signals, taste
 from tests.readers import load_topical, make_user, topic_ids
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from paperwire import clock
 from paperwire.config import HarvestSettings, Settings
-from paperwire.services import harvest
+from paperwire.services.intake import harvest
 from paperwire.services.library import Library
 from paperwire.sources.http import Politeness
 from tests.replay import HfDays, OaiList, Replay, hf_item, oai_error

@@ -12,7 +12,7 @@ from yoyo import get_backend, read_migrations
 from paperwire.config import Settings
 from paperwire.domain import Paper
 from paperwire.ingest import ingest
-from paperwire.services.importing import import_file
+from paperwire.services.intake.importing import import_file
 from paperwire.services.library import Library
 from paperwire.sources import read
 from tests.conftest import write_jsonl

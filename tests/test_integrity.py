@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from paperwire.domain import Paper
 from paperwire.index.query import parse_user_query
-from paperwire.services import integrity
-from paperwire.services.importing import import_records
+from paperwire.services.intake.importing import import_records
+from paperwire.services.operations import integrity
 
 
 def _papers(n: int) -> list[Paper]:

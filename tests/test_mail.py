@@ -13,8 +13,9 @@ import pytest
 
 from paperwire import clock
 from paperwire.config import MailSettings, Settings
-from paperwire.services import digest, importing, mailer, subscriptions, tokens
+from paperwire.services.intake import importing
 from paperwire.services.library import Library
+from paperwire.services.mail import digest, mailer, subscriptions, tokens
 from tests.readers import topical_papers
 from tests.servers import Site
 from tests.smtp import html_of, text_of
@@ -221,8 +222,8 @@ def test_subscribing_by_address_answers_the_same_for_known_and_new(site):
 
 
 def test_an_accounts_not_interested_stays_out_of_its_digest_only(mail_library, mailbox):
-    from paperwire.services import signals
-    from paperwire.services.papers import find_paper
+    from paperwire.services.discovery.papers import find_paper
+    from paperwire.services.personal import signals
     from tests.readers import make_user, topic_ids
 
     lib = mail_library
@@ -240,7 +241,7 @@ def test_an_accounts_not_interested_stays_out_of_its_digest_only(mail_library, m
 def test_the_worker_composes_and_sends_on_its_round(mail_library, mailbox):
     import threading
 
-    from paperwire.services.worker import MAIL, jobs_for
+    from paperwire.services.operations.worker import MAIL, jobs_for
 
     sub = _confirmed(mail_library, "w@example.org")
     # the worker asks the clock: a daily digest from midnight UTC is due at any hour it runs
@@ -308,8 +309,8 @@ def test_a_mail_claimed_by_a_sender_on_a_lost_host_is_sent_once_its_claim_is_old
 
 
 def test_a_digest_tells_of_replies_in_discussions_the_reader_took_part_in(mail_library):
-    from paperwire.services import community
-    from paperwire.services.papers import find_paper
+    from paperwire.services.community import contributions as community
+    from paperwire.services.discovery.papers import find_paper
     from tests.readers import make_user, topic_ids
 
     lib = mail_library

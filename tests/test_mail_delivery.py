@@ -12,8 +12,9 @@ from collections import Counter
 from datetime import datetime
 
 from paperwire.config import MailSettings, Settings
-from paperwire.services import importing, subscriptions
+from paperwire.services.intake import importing
 from paperwire.services.library import Library
+from paperwire.services.mail import subscriptions
 from tests.readers import topical_papers
 from tests.servers import EXE
 from tests.smtp import Mailbox

@@ -12,8 +12,9 @@ import httpx
 import pytest
 
 from paperwire.config import Settings
-from paperwire.services import accounts, recovery, tokens
+from paperwire.services.community import accounts, recovery
 from paperwire.services.library import Library
+from paperwire.services.mail import tokens
 from tests.servers import Site, csrf_of
 from tests.smtp import Mailbox, text_of
 from tests.waiting import wait_until

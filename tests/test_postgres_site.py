@@ -63,9 +63,9 @@ def test_a_new_server_from_a_copy_of_a_siblings_index_folder_catches_up_without_
     import shutil
 
     from paperwire.config import Settings
-    from paperwire.services.importing import import_file
+    from paperwire.services.discovery.search import search
+    from paperwire.services.intake.importing import import_file
     from paperwire.services.library import Library
-    from paperwire.services.search import search
 
     monkeypatch.setenv("PAPERWIRE_INDEX_DIR", str(tmp_path / "index-a"))
     first = Library(Settings(db=pg_url))

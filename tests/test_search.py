@@ -7,8 +7,8 @@ import pytest
 from paperwire.domain import Paper
 from paperwire.index.lexical import Filters
 from paperwire.index.sync import open_lexical
-from paperwire.services.importing import import_file
-from paperwire.services.search import search
+from paperwire.services.discovery.search import search
+from paperwire.services.intake.importing import import_file
 from tests.conftest import write_jsonl
 
 RECORDS = [

@@ -10,9 +10,9 @@ from paperwire.domain import Paper
 from paperwire.embedding import OnnxEmbedder, TorchEmbedder, paper_text
 from paperwire.index import vectors as vector_index
 from paperwire.ingest import ingest
-from paperwire.services import embed as embed_service
-from paperwire.services.search import search
-from paperwire.services.similar import similar_to_paper, similar_to_text
+from paperwire.services.discovery.search import search
+from paperwire.services.discovery.similar import similar_to_paper, similar_to_text
+from paperwire.services.intake import embed as embed_service
 from tests.test_search import HOSTILE
 
 PAPERS = [

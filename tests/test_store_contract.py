@@ -163,7 +163,7 @@ def test_db_copy_moves_a_store_and_a_second_run_changes_nothing(tmp_path, pg_url
     from pathlib import Path
 
     from paperwire.config import Settings
-    from paperwire.services import accounts
+    from paperwire.services.community import accounts
     from paperwire.services.library import Library
 
     monkeypatch.setenv("PAPERWIRE_INDEX_DIR", str(tmp_path / "index"))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from paperwire.config import Settings
-from paperwire.services.importing import import_file
+from paperwire.services.intake.importing import import_file
 from paperwire.services.library import Library
 from tests.test_browser import browser  # noqa: F401 - the fixture
 

@@ -7,19 +7,18 @@ Two ways to run it, giving the same vectors (cosine ≥ 0.99):
   onnxruntime + tokenizers;
 - the reference: sentence-transformers on torch, in the test extra only, which proves the
   first agrees.
-Nothing is downloaded: both load from site-packages or the data directory.
+Nothing is downloaded: both load from site-packages or the data directory. This module
+says what the model is and runs it; model_build.py builds its file (and imports this
+module, never the reverse); the Library prepares it on first use.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-
-log = logging.getLogger(__name__)
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIM = 384
@@ -118,13 +117,3 @@ class TorchEmbedder:
 
 def is_prepared(model_dir: Path) -> bool:
     return (model_dir / ONNX_FILE).is_file() and (model_dir / TOKENIZER_FILE).is_file()
-
-
-def load_embedder(model_dir: Path) -> Embedder:
-    """The int8 ONNX model, prepared first if it is not yet (a few seconds, no torch)."""
-    if not is_prepared(model_dir):
-        from paperwire.model_build import prepare
-
-        log.warning("preparing the embedding model in %s (once)", model_dir)
-        prepare(model_dir)
-    return OnnxEmbedder(model_dir)

@@ -21,7 +21,6 @@ from paperwire.index.query import UserQuery
 SCHEMA_VERSION = 1
 TITLE_BOOST = 1.25  # title above abstract; SciFact train nDCG@10: 1.0→0.675, 1.25→0.665, 2.0→0.627
 SNIPPET_CHARS = 280
-SPELLING_TERMS = 50_000  # vocabulary terms looked at for one misspelled word, at most
 _SUGGEST_WORD = re.compile(r"[^\W_]+")
 _EPOCH = date(1970, 1, 1)
 _NAME_WORD = re.compile(r"\w+")
@@ -84,36 +83,6 @@ def _schema(text_tokenizer: str) -> tantivy.Schema:
     return sb.build()
 
 
-def _stem_analyzer() -> tantivy.TextAnalyzer:
-    """What tantivy's en_stem does to a word, for looking words up in the vocabulary."""
-    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-            .filter(tantivy.Filter.remove_long(40))
-            .filter(tantivy.Filter.lowercase())
-            .filter(tantivy.Filter.stemmer("english"))
-            .build())
-
-
-def edit_distance(a: str, b: str, most: int) -> int:
-    """Levenshtein distance, or most + 1 as soon as it must be larger than most."""
-    if abs(len(a) - len(b)) > most:
-        return most + 1
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, cb in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
-        if min(row) > most:
-            return most + 1
-    return row[-1]
-
-
-def _near(word: str, stem: str, term: str, most: int) -> bool:
-    """Whether an indexed term (a stem) is a few edits from a word: from its stem, or from
-    its start (a typo keeps the stemmer from cutting "reinforcment" to "reinforc")."""
-    head = word[:len(term)] if len(term) >= 5 and len(word) - len(term) <= 4 else word
-    return min(edit_distance(stem, term, most), edit_distance(head, term, most)) <= most
-
-
 def _name_analyzer() -> tantivy.TextAnalyzer:
     return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
             .filter(tantivy.Filter.lowercase())
@@ -143,7 +112,6 @@ class LexicalIndex:
         except ValueError as e:
             raise IndexUnusable(f"lexical index at {path} cannot be opened: {e}") from e
         self._names = _name_analyzer()
-        self._stems = _stem_analyzer()
         self.index.register_tokenizer("name", self._names)
         self._writer: tantivy.IndexWriter | None = None
         self._seen_state = 0
@@ -317,43 +285,6 @@ class LexicalIndex:
         searcher = self.index.searcher()
         result = searcher.search(tantivy.Query.boolean_query(clauses), limit=limit)
         return _doc_ids(searcher, result)
-
-    def known(self, word: str) -> bool:
-        """Whether any title or abstract holds this word (as its stem)."""
-        stems = self._stems.analyze(word)
-        self.reload_if_changed()
-        searcher = self.index.searcher()
-        return all(searcher.doc_freq("title", t) or searcher.doc_freq("abstract", t)
-                   for t in stems)
-
-    def spelling(self, word: str) -> str | None:
-        """The word most papers hold among those one or two edits from this one (two from
-        eight letters on), as papers write it; from the index's own vocabulary, among the
-        terms that share its first two letters (where most typos leave a word alone)."""
-        (stem,) = self._stems.analyze(word)[:1] or [""]
-        if len(stem) < 4:
-            return None
-        self.reload_if_changed()
-        most = 1 if len(word) < 8 else 2
-        searcher = self.index.searcher()
-        near = [(freq, term) for term, freq in searcher.terms_with_prefix(
-                    "abstract", stem[:2], limit=SPELLING_TERMS)
-                if term != stem and _near(word.lower(), stem, term, most)]
-        if not near:
-            return None
-        return self._surface(searcher, max(near)[1], word.lower())
-
-    def _surface(self, searcher: tantivy.Searcher, stem: str, typed: str) -> str | None:
-        """The word nearest the typed one, as a paper writes it, whose stem this is (stems
-        are not words: "attent")."""
-        hits = searcher.search(tantivy.Query.term_query(self.schema, "abstract", stem),
-                               limit=1).hits
-        if not hits:
-            return None
-        text = searcher.doc(hits[0][1])["abstract"][0]
-        words = {w.lower() for w in _SUGGEST_WORD.findall(text)
-                 if self._stems.analyze(w) == [stem]}
-        return min(words, key=lambda w: (edit_distance(typed, w, len(w)), w), default=None)
 
     def _category_query(self, category: str) -> tantivy.Query:
         """Papers in a category (cs.LG) or an archive (cs: cs.LG, cs.CV…), in any case."""

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import replace
 from functools import cached_property
 
 from paperwire.config import Settings
-from paperwire.embedding import DIM, MODEL_NAME, Embedder, is_prepared, load_embedder
+from paperwire.embedding import DIM, MODEL_NAME, Embedder, OnnxEmbedder, is_prepared
 from paperwire.index.lexical import LexicalIndex
 from paperwire.index.sync import follow, open_lexical, rebuild
 from paperwire.index.vectors import VectorIndex
-from paperwire.services.candidates import CandidatePool
+from paperwire.services.personal.candidates import CandidatePool
 from paperwire.sources import arxiv_client
 from paperwire.sources.arxiv_client import ArxivClient
 from paperwire.sources.http import PoliteClient, Politeness
@@ -21,6 +22,7 @@ from paperwire.store.personal import PersonalStore
 from paperwire.store.site import SiteStore
 from paperwire.store.worker import StorePacer, WorkerStore
 
+log = logging.getLogger(__name__)
 FOLLOW_EVERY = 2.0  # seconds between looks at the store's revision for the lexical index
 
 
@@ -85,7 +87,14 @@ class Library:
 
     @cached_property
     def embedder(self) -> Embedder:
-        return load_embedder(self.settings.model_dir)
+        """The int8 ONNX model, prepared first if it is not yet (a few seconds, no torch)."""
+        model_dir = self.settings.model_dir
+        if not is_prepared(model_dir):
+            from paperwire.model_build import prepare  # onnx, only when there is work for it
+
+            log.warning("preparing the embedding model in %s (once)", model_dir)
+            prepare(model_dir)
+        return OnnxEmbedder(model_dir)
 
     @cached_property
     def vectors(self) -> VectorIndex:

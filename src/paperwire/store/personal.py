@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 
-from paperwire.store.sqlite import _chunks
+from paperwire.store.rows import chunks
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ class PersonalStore:
 
     def noted_among(self, uid: int, pids: list[int]) -> set[int]:
         out: set[int] = set()
-        for chunk in _chunks(pids, 400):
+        for chunk in chunks(pids, 400):
             marks = ",".join("?" * len(chunk))
             out.update(self._pids(f"SELECT pid FROM notes WHERE uid = ? AND pid IN ({marks})",
                                   uid, *chunk))

@@ -28,20 +28,12 @@ from paperwire.store.base import (
     VectorRow,
     WriteConflict,
 )
+from paperwire.store.copying import COPY_SQL, copy_values
 from paperwire.store.paper_reads import PaperReads
+from paperwire.store.rows import COLUMNS, N_COLUMNS, SELECT, from_row, local_keys, to_row
 from paperwire.store.sql import PostgresDb, without_nul
-from paperwire.store.sqlite import (
-    _COLUMNS,
-    _COPY_SQL,
-    _from_row,
-    _to_row,
-    copy_values,
-    local_keys,
-)
 
 PAPERS_LOCK, VECTORS_LOCK = 7301, 7302  # advisory lock ids: one writer of each at a time
-_SELECT = f"SELECT pid, rev, hidden, local_key, added_at, {_COLUMNS} FROM papers"
-_N_COLUMNS = len(_COLUMNS.split(","))
 _NOW = PostgresDb.now
 _STALE = ("FROM papers p LEFT JOIN embeddings e ON e.pid = p.pid "
           "WHERE (e.pid IS NULL OR e.model != %s OR p.rev > e.paper_rev)")
@@ -81,7 +73,7 @@ class PostgresStore(PaperReads):
         return next(iter(rows[0].values())) if rows else None
 
     def _select(self, where: str, params: Iterable = ()) -> list[StoredPaper]:
-        return [_from_row(r) for r in self._rows(f"{_SELECT} {where}", params)]
+        return [from_row(r) for r in self._rows(f"{SELECT} {where}", params)]
 
     def close(self) -> None:
         self.pool.close()
@@ -121,15 +113,15 @@ class PostgresStore(PaperReads):
         keys = local_keys(inserts, lambda base: {r["local_key"] for r in conn.execute(
             "SELECT local_key FROM papers WHERE title_key = %s AND local_key IS NOT NULL",
             (base,))})
-        marks = ",".join(["%s"] * (_N_COLUMNS + 3))
+        marks = ",".join(["%s"] * (N_COLUMNS + 3))
         with conn.cursor() as cur:
-            cur.executemany(f"INSERT INTO papers (pid, local_key, {_COLUMNS}, rev) "
+            cur.executemany(f"INSERT INTO papers (pid, local_key, {COLUMNS}, rev) "
                             f"VALUES ({marks})",
-                            [(pid, key, *_to_row(p), rev)
+                            [(pid, key, *to_row(p), rev)
                              for pid, key, p in zip(pids, keys, inserts, strict=True)])
-            assignments = ", ".join(f"{c.strip()} = %s" for c in _COLUMNS.split(","))
+            assignments = ", ".join(f"{c.strip()} = %s" for c in COLUMNS.split(","))
             cur.executemany(f"UPDATE papers SET {assignments}, rev = %s, changed_at = {_NOW} "
-                            "WHERE pid = %s", [(*_to_row(p), rev, pid) for pid, p in updates])
+                            "WHERE pid = %s", [(*to_row(p), rev, pid) for pid, p in updates])
             cur.executemany("INSERT INTO source_ids (source_id, pid) VALUES (%s, %s) "
                             "ON CONFLICT (source_id) DO NOTHING",
                             [(s, pid) for pid, p in (*zip(pids, inserts, strict=False),
@@ -144,7 +136,7 @@ class PostgresStore(PaperReads):
             written = 0
             with conn.cursor() as cur:
                 for sp in rows:  # executemany would not report per-row counts
-                    cur.execute(_COPY_SQL, copy_values(sp))
+                    cur.execute(COPY_SQL, copy_values(sp))
                     written += cur.rowcount
                 cur.executemany("INSERT INTO source_ids (source_id, pid) VALUES (%s, %s) "
                                 "ON CONFLICT (source_id) DO NOTHING",
@@ -217,12 +209,12 @@ class PostgresStore(PaperReads):
 
     def papers_to_embed(self, model: str, after_pid: int, limit: int
                         ) -> list[tuple[StoredPaper, str | None]]:
-        cols = ", ".join(f"p.{c.strip()}" for c in _COLUMNS.split(","))
+        cols = ", ".join(f"p.{c.strip()}" for c in COLUMNS.split(","))
         rows = self._rows(
             f"SELECT p.pid, p.rev, p.hidden, p.local_key, p.added_at, {cols}, "
             f"CASE WHEN e.model = %s THEN e.text_hash END AS old_hash {_STALE} "
             "AND p.pid > %s ORDER BY p.pid LIMIT %s", (model, model, after_pid, limit))
-        return [(_from_row(r), r["old_hash"]) for r in rows]
+        return [(from_row(r), r["old_hash"]) for r in rows]
 
     def count_to_embed(self, model: str) -> int:
         return self._value(f"SELECT count(*) {_STALE}", (model,))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from importlib import resources
@@ -20,19 +19,22 @@ from paperwire.store.base import (
     VectorRow,
     WriteConflict,
 )
+from paperwire.store.copying import COPY_SQL, copy_values
 from paperwire.store.paper_reads import PaperReads
+from paperwire.store.rows import (
+    COLUMNS,
+    LOOKUP_CHUNK,
+    N_COLUMNS,
+    SELECT,
+    chunks,
+    from_row,
+    local_keys,
+    to_row,
+)
 from paperwire.store.sql import SQLiteDb
 
-_COLUMNS = (
-    "arxiv_id, title_key, version, title, abstract, authors, author_count, published, updated, "
-    "categories, comment, journal_ref, doi, code_url, url, external_upvotes, listed_on, sources, "
-    "doi_key, extras, source_ids"
-)
-_N_COLUMNS = len(_COLUMNS.split(","))
-_SELECT = f"SELECT pid, rev, hidden, local_key, added_at, {_COLUMNS} FROM papers"
 _STALE = ("FROM papers p LEFT JOIN embeddings e ON e.pid = p.pid "
           "WHERE (e.pid IS NULL OR e.model != ? OR p.rev > e.paper_rev)")
-_LOOKUP_CHUNK = 400  # stays under SQLite's host-parameter limit with room to spare
 # Indexes the import itself never reads: a bulk load drops them and builds them once at
 # the end (much cheaper than a million scattered b-tree inserts; papers_rev stays, as
 # write_batch reads max(rev) and its inserts append at the end of the tree anyway).
@@ -54,91 +56,15 @@ def migrate(path: Path) -> None:
         backend.apply_migrations(backend.to_apply(read_migrations(str(folder))))
 
 
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
-
-
-def _date(s: str | None) -> date | None:
-    return date.fromisoformat(s) if s else None
-
-
-def _to_row(p: Paper) -> tuple:
-    return (
-        p.arxiv_id, p.title_key, p.version, p.title, p.abstract, json.dumps(p.authors),
-        p.author_count, _iso(p.published), _iso(p.updated), " ".join(p.categories), p.comment,
-        p.journal_ref, p.doi, p.code_url, p.url, p.external_upvotes, _iso(p.listed_on),
-        ",".join(p.sources), p.doi_key, json.dumps(p.extras, sort_keys=True),
-        " ".join(p.source_ids),
-    )
-
-
-def _from_row(r: sqlite3.Row) -> StoredPaper:
-    paper = Paper(
-        arxiv_id=r["arxiv_id"], version=r["version"], title=r["title"], abstract=r["abstract"],
-        authors=json.loads(r["authors"]), author_count=r["author_count"],
-        published=_date(r["published"]), updated=_date(r["updated"]),
-        categories=r["categories"].split(), comment=r["comment"], journal_ref=r["journal_ref"],
-        doi=r["doi"], code_url=r["code_url"], url=r["url"],
-        external_upvotes=r["external_upvotes"], listed_on=_date(r["listed_on"]),
-        sources=[s for s in r["sources"].split(",") if s], extras=json.loads(r["extras"]),
-        source_ids=r["source_ids"].split(), local_key=r["local_key"],
-    )
-    return StoredPaper(pid=r["pid"], paper=paper, rev=r["rev"], hidden=bool(r["hidden"]),
-                       added_on=date.fromisoformat(r["added_at"][:10]))
-
-
-# a paper as another store holds it: same pid and revision (`paperwire db copy`)
-_COPY_SQL = (
-    f"INSERT INTO papers (pid, rev, hidden, local_key, added_at, {_COLUMNS}) VALUES "
-    f"({','.join(['%s'] * (_N_COLUMNS + 5))}) ON CONFLICT (pid) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in
-                ["rev", "hidden", "local_key", "added_at", *(c.strip() for c in
-                                                             _COLUMNS.split(","))])
-    + " WHERE papers.rev != excluded.rev OR papers.hidden != excluded.hidden")
-
-
-def copy_values(sp: StoredPaper) -> tuple:
-    added = sp.added_on.isoformat() + "T00:00:00Z" if sp.added_on else None
-    return (sp.pid, sp.rev, int(sp.hidden), sp.paper.local_key, added, *_to_row(sp.paper))
-
-
-def local_keys(inserts: list[Paper], taken_for: Callable[[str], set[str]]
-               ) -> list[str | None]:
-    """Public keys for new papers without an arXiv id: the title key, numbered when
-    another paper of the same title has it (distinct papers may share a title);
-    taken_for(title key) gives the keys the store already holds for that title."""
-    taken: set[str] = set()
-    keys: list[str | None] = []
-    for p in inserts:
-        if p.arxiv_id:
-            keys.append(None)
-            continue
-        base = p.title_key
-        if base not in taken:
-            taken.update(taken_for(base))
-        key, n = base, 1
-        while key in taken:
-            n += 1
-            key = f"{base}-{n}"
-        taken.add(key)
-        keys.append(key)
-    return keys
-
-
 def _revs_moved(db: sqlite3.Connection, read_revs: dict[int, int]) -> bool:
     """Whether any of these rows' revisions moved since they were read."""
     pids = list(read_revs)
-    for chunk in _chunks(pids, _LOOKUP_CHUNK):
+    for chunk in chunks(pids, LOOKUP_CHUNK):
         marks = ",".join("?" * len(chunk))
         for pid, rev in db.execute(f"SELECT pid, rev FROM papers WHERE pid IN ({marks})", chunk):
             if rev != read_revs[pid]:
                 return True
     return False
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 class SQLiteStore(PaperReads):
@@ -180,7 +106,7 @@ class SQLiteStore(PaperReads):
         self.db.close()
 
     def _select(self, where: str, params: Iterable = ()) -> list[StoredPaper]:
-        return [_from_row(r) for r in self.db.execute(f"{_SELECT} {where}", tuple(params))]
+        return [from_row(r) for r in self.db.execute(f"{SELECT} {where}", tuple(params))]
 
     def lookup(self, arxiv_ids: Iterable[str], title_keys: Iterable[str],
                doi_keys: Iterable[str] = (), source_ids: Iterable[str] = ()
@@ -191,7 +117,7 @@ class SQLiteStore(PaperReads):
                               ("doi_key IN ({marks})", doi_keys),
                               ("pid IN (SELECT pid FROM source_ids WHERE source_id IN ({marks}))",
                                source_ids)):
-            for chunk in _chunks(list(values), _LOOKUP_CHUNK):
+            for chunk in chunks(list(values), LOOKUP_CHUNK):
                 marks = ",".join("?" * len(chunk))
                 for sp in self._select("WHERE " + where.format(marks=marks), chunk):
                     found[sp.pid] = sp
@@ -212,16 +138,16 @@ class SQLiteStore(PaperReads):
             keys = local_keys(inserts, lambda base: {r[0] for r in db.execute(
                 "SELECT local_key FROM papers WHERE title_key = ? AND local_key IS NOT NULL",
                 (base,))})
-            marks = ",".join("?" * (_N_COLUMNS + 3))
+            marks = ",".join("?" * (N_COLUMNS + 3))
             db.executemany(
-                f"INSERT INTO papers (pid, local_key, {_COLUMNS}, rev) VALUES ({marks})",
-                [(pid, key, *_to_row(p), rev)
+                f"INSERT INTO papers (pid, local_key, {COLUMNS}, rev) VALUES ({marks})",
+                [(pid, key, *to_row(p), rev)
                  for pid, key, p in zip(pids, keys, inserts, strict=True)])
-            assignments = ", ".join(f"{c.strip()} = ?" for c in _COLUMNS.split(","))
+            assignments = ", ".join(f"{c.strip()} = ?" for c in COLUMNS.split(","))
             db.executemany(
                 f"UPDATE papers SET {assignments}, rev = ?, "
                 "changed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE pid = ?",
-                [(*_to_row(p), rev, pid) for pid, p in updates],
+                [(*to_row(p), rev, pid) for pid, p in updates],
             )
             db.executemany("INSERT OR IGNORE INTO source_ids (source_id, pid) VALUES (?, ?)",
                            [(s, pid) for pid, p in (*zip(pids, inserts, strict=False), *updates)
@@ -242,7 +168,7 @@ class SQLiteStore(PaperReads):
 
         def work(db: sqlite3.Connection) -> None:
             before = db.total_changes
-            db.executemany(_COPY_SQL.replace("%s", "?"), [copy_values(sp) for sp in rows])
+            db.executemany(COPY_SQL.replace("%s", "?"), [copy_values(sp) for sp in rows])
             written.append(db.total_changes - before)
             db.executemany("INSERT OR IGNORE INTO source_ids (source_id, pid) VALUES (?, ?)",
                            [(s, sp.pid) for sp in rows for s in sp.paper.source_ids])
@@ -265,7 +191,7 @@ class SQLiteStore(PaperReads):
 
     def get_many(self, pids: Iterable[int]) -> dict[int, StoredPaper]:
         out: dict[int, StoredPaper] = {}
-        for chunk in _chunks(list(pids), _LOOKUP_CHUNK):
+        for chunk in chunks(list(pids), LOOKUP_CHUNK):
             marks = ",".join("?" * len(chunk))
             out.update((sp.pid, sp) for sp in self._select(f"WHERE pid IN ({marks})", chunk))
         return out
@@ -299,12 +225,12 @@ class SQLiteStore(PaperReads):
 
     def papers_to_embed(self, model: str, after_pid: int, limit: int
                         ) -> list[tuple[StoredPaper, str | None]]:
-        cols = ", ".join(f"p.{c.strip()}" for c in _COLUMNS.split(","))
+        cols = ", ".join(f"p.{c.strip()}" for c in COLUMNS.split(","))
         rows = self.db.execute(
             f"SELECT p.pid, p.rev, p.hidden, p.local_key, p.added_at, {cols}, "
             f"CASE WHEN e.model = ? THEN e.text_hash END AS old_hash {_STALE} "
             "AND p.pid > ? ORDER BY p.pid LIMIT ?", (model, model, after_pid, limit))
-        return [(_from_row(r), r["old_hash"]) for r in rows]
+        return [(from_row(r), r["old_hash"]) for r in rows]
 
     def count_to_embed(self, model: str) -> int:
         return self.db.execute(f"SELECT count(*) {_STALE}", (model,)).fetchone()[0]
@@ -359,7 +285,7 @@ class SQLiteStore(PaperReads):
 
     def vectors_of(self, model: str, pids: list[int]) -> dict[int, bytes]:
         out: dict[int, bytes] = {}
-        for chunk in _chunks(pids, _LOOKUP_CHUNK):
+        for chunk in chunks(pids, LOOKUP_CHUNK):
             marks = ",".join("?" * len(chunk))
             out.update(self.db.execute(f"SELECT pid, vector FROM embeddings WHERE model = ? "
                                        f"AND pid IN ({marks})", (model, *chunk)).fetchall())
@@ -379,7 +305,7 @@ class SQLiteStore(PaperReads):
 
     def hidden_among(self, pids: list[int]) -> set[int]:
         out: set[int] = set()
-        for chunk in _chunks(pids, _LOOKUP_CHUNK):
+        for chunk in chunks(pids, LOOKUP_CHUNK):
             marks = ",".join("?" * len(chunk))
             out.update(r[0] for r in self.db.execute(
                 f"SELECT pid FROM papers WHERE hidden = 1 AND pid IN ({marks})", chunk))
@@ -387,7 +313,7 @@ class SQLiteStore(PaperReads):
 
     def published_of(self, pids: list[int]) -> dict[int, date]:
         out: dict[int, date] = {}
-        for chunk in _chunks(pids, _LOOKUP_CHUNK):
+        for chunk in chunks(pids, LOOKUP_CHUNK):
             out.update((pid, date.fromisoformat(d)) for pid, d in self.db.execute(
                 f"SELECT pid, published FROM papers WHERE published IS NOT NULL AND pid IN "
                 f"({','.join('?' * len(chunk))})", chunk))

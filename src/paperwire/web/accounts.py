@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from paperwire.services import accounts, community, recovery
+from paperwire.services.community import contributions
+from paperwire.services.community import accounts, recovery
 from paperwire.web import reader
 from paperwire.web.deps import (
     MAX_ROW_ID,
@@ -55,7 +56,7 @@ def _pending(request: Request, upvote: int | None) -> dict:
 
 def _cast_pending(request: Request, user, upvote: int | None) -> None:
     if sp := _pending_paper(request, upvote):
-        community.set_upvote(library(request).site, user, sp, True)
+        contributions.set_upvote(library(request).site, user, sp, True)
 
 
 def _signed_in_response(request: Request, user, next_url: str) -> RedirectResponse:

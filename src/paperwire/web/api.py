@@ -10,10 +10,13 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, R
 from pydantic import BaseModel, Field
 
 from paperwire import clock
-from paperwire.services import community, feed, foryou, hf_details, signals, similar, suggest
-from paperwire.services import search as search_service
-from paperwire.services.feed import FeedItem
-from paperwire.services.papers import paper_json as stored_paper_json
+from paperwire.services.community import contributions
+from paperwire.services.discovery import feed, hf_details, similar, suggest
+from paperwire.services.discovery import search as search_service
+from paperwire.services.discovery.feed import FeedItem
+from paperwire.services.discovery.papers import paper_json as stored_paper_json
+from paperwire.services.markdown import render_comment
+from paperwire.services.personal import foryou, signals
 from paperwire.web.deps import (
     API_TOKEN,
     RowId,
@@ -185,7 +188,7 @@ def upvote(request: Request, v: CurrentViewer, ident: str, vote: Vote,
     user = signed_in(v)
     check_write(request, v, csrf, "vote")
     sp = paper_or_404(request, ident)
-    local = community.set_upvote(library(request).site, user, sp, vote.up)
+    local = contributions.set_upvote(library(request).site, user, sp, vote.up)
     return {"id": sp.paper.key, "upvoted": vote.up,
             "upvotes": local + (sp.paper.external_upvotes or 0)}
 
@@ -200,7 +203,7 @@ def paper_info_json(item: FeedItem) -> dict:
 
 
 class Draft(BaseModel):
-    body: str = Field(max_length=community.MAX_COMMENT * 4)
+    body: str = Field(max_length=contributions.MAX_COMMENT * 4)
 
 
 @router.post("/comments/preview", summary="The HTML a comment (Markdown) would be shown as",
@@ -209,7 +212,7 @@ def preview_comment(v: CurrentViewer, draft: Draft, csrf: CsrfHeader = None) -> 
     """Sanitized as a posted comment is (the same render_comment); nothing is stored."""
     signed_in(v)
     check_csrf(v, csrf)
-    return {"html": community.render_comment(draft.body)}
+    return {"html": render_comment(draft.body)}
 
 
 class Dismissal(BaseModel):
@@ -271,8 +274,8 @@ class CollectionItem(BaseModel):
 
 def _collection_json(request: Request, v: Viewer, coll_id: int) -> dict:
     lib = library(request)
-    coll = community.visible_collection(lib.site, v.user, coll_id)
-    shown = community.collection_papers(lib.site, coll_id)
+    coll = contributions.visible_collection(lib.site, v.user, coll_id)
+    shown = contributions.collection_papers(lib.site, coll_id)
     return {"id": coll.coll_id, "name": coll.name, "owner": coll.owner,
             "public": coll.is_public,
             "papers": [paper_json(i) for i in feed.items_for(lib, lib.site, shown, v.user)]}
@@ -284,7 +287,7 @@ def create_collection(request: Request, v: CurrentViewer, body: NewCollection,
                       csrf: CsrfHeader = None) -> dict:
     user = signed_in(v)
     check_write(request, v, csrf, "collection")
-    coll_id = community.create_collection(library(request).site, user, body.name, body.public)
+    coll_id = contributions.create_collection(library(request).site, user, body.name, body.public)
     return _collection_json(request, v, coll_id)
 
 
@@ -298,7 +301,7 @@ def get_collection(request: Request, v: CurrentViewer, coll_id: RowId) -> dict:
 def collection_recommendations(request: Request, v: CurrentViewer, coll_id: RowId,
                                limit: int = Query(10, ge=1, le=200)) -> dict:
     lib = library(request)
-    community.visible_collection(lib.site, v.user, coll_id)
+    contributions.visible_collection(lib.site, v.user, coll_id)
     recs = foryou.for_collection(lib, lib.site.items(coll_id), v.user, limit)
     return {"results": _recommendations_json(recs)}
 
@@ -309,6 +312,6 @@ def collect(request: Request, v: CurrentViewer, coll_id: RowId, body: Collection
             csrf: CsrfHeader = None) -> dict:
     user = signed_in(v)
     check_write(request, v, csrf, "collection")
-    community.set_in_collection(library(request).site, user, coll_id,
+    contributions.set_in_collection(library(request).site, user, coll_id,
                                 paper_or_404(request, body.paper), body.present)
     return _collection_json(request, v, coll_id)

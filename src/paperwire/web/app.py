@@ -15,10 +15,10 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from paperwire import __version__
 from paperwire.config import Settings
-from paperwire.services import health
-from paperwire.services.community import Invalid, NotAllowed, NotFound
+from paperwire.services.errors import Invalid, NotAllowed, NotFound
 from paperwire.services.library import Library
-from paperwire.services.tokens import BadToken
+from paperwire.services.mail.tokens import BadToken
+from paperwire.services.operations import health
 from paperwire.web import accounts, api, feeds, pages, paper_files, reader, site_files
 from paperwire.web.assets import HashedStaticFiles
 from paperwire.web.cors import CrossOrigin

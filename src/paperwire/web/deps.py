@@ -11,9 +11,11 @@ from fastapi import BackgroundTasks, Depends, Form, HTTPException, Path, Query, 
 from fastapi.security import HTTPBearer
 
 from paperwire.index.lexical import Filters
-from paperwire.services import accounts, feed, mailer, subscriptions
+from paperwire.services.community import accounts
+from paperwire.services.discovery import feed
+from paperwire.services.discovery.papers import find_paper
 from paperwire.services.library import Library
-from paperwire.services.papers import find_paper
+from paperwire.services.mail import mailer, subscriptions
 from paperwire.store.base import StoredPaper
 from paperwire.store.site import User
 from paperwire.web.ratelimit import RateLimits

@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from feedgen.feed import FeedGenerator
 
 from paperwire import clock
-from paperwire.services import feed
+from paperwire.services.discovery import feed
 from paperwire.web.deps import ReaderCategory, category_query, library
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])

@@ -9,20 +9,14 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paperwire import clock
-from paperwire.services import (
-    authors,
-    community,
-    embed,
-    feed,
-    foryou,
-    moderation,
-    papers,
-    signals,
-    similar,
-)
-from paperwire.services import search as search_service
-from paperwire.services import status as status_service
-from paperwire.services.submit import SubmitError, submit
+from paperwire.services.community import contributions
+from paperwire.services.community import moderation
+from paperwire.services.discovery import authors, feed, papers, similar
+from paperwire.services.discovery import search as search_service
+from paperwire.services.intake import embed
+from paperwire.services.intake.submit import SubmitError, submit
+from paperwire.services.operations import status as status_service
+from paperwire.services.personal import foryou, signals
 from paperwire.web.deps import (
     MAX_ROW_ID,
     FeedCategory,
@@ -230,7 +224,7 @@ def paper_page(request: Request, v: CurrentViewer, ident: str):
     neighbours = feed.items_for(lib, lib.site, [s.paper for s in neighbours], v.user)
     if v.user:
         signals.mark_seen(lib, v.user, [sp])
-    discussion = community.threads(lib.site, sp.pid)
+    discussion = contributions.threads(lib.site, sp.pid)
     return render(request, "paper.html", {
         "item": item, "p": sp.paper, "threads": discussion,
         "comments": [c for thread in discussion for c in thread.live()],
@@ -245,7 +239,7 @@ def upvote(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
            up: Annotated[bool, Form()] = True):
     check_write(request, v, csrf, "vote")
     user = signed_in(v)
-    community.set_upvote(library(request).site, user, paper_by_pid(request, pid), up)
+    contributions.set_upvote(library(request).site, user, paper_by_pid(request, pid), up)
     return RedirectResponse(f"{back_to(request)}#paper-{pid}", 303)
 
 
@@ -256,7 +250,7 @@ def comment(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
     check_write(request, v, csrf, "comment")
     user = signed_in(v)
     sp = paper_by_pid(request, pid)
-    cid = community.add_comment(library(request).site, user, sp, body, reply_to)
+    cid = contributions.add_comment(library(request).site, user, sp, body, reply_to)
     return RedirectResponse(f"/papers/{sp.paper.key}#comment-{cid}", 303)
 
 
@@ -264,14 +258,14 @@ def comment(request: Request, v: CurrentViewer, pid: RowId, csrf: Csrf = None,
 def edit_comment(request: Request, v: CurrentViewer, cid: RowId, csrf: Csrf = None,
                  body: Annotated[str, Form(max_length=20000)] = ""):
     check_write(request, v, csrf, "comment")
-    community.edit_comment(library(request).site, signed_in(v), cid, body)
+    contributions.edit_comment(library(request).site, signed_in(v), cid, body)
     return RedirectResponse(f"{back_to(request)}#comment-{cid}", 303)
 
 
 @router.post("/comments/{cid}/delete")
 def delete_comment(request: Request, v: CurrentViewer, cid: RowId, csrf: Csrf = None):
     check_csrf(v, csrf)
-    community.delete_comment(library(request).site, signed_in(v), cid)
+    contributions.delete_comment(library(request).site, signed_in(v), cid)
     return RedirectResponse(back_to(request), 303)
 
 
@@ -280,7 +274,7 @@ def collect(request: Request, v: CurrentViewer, pid: RowId, collection: FormRowI
             csrf: Csrf = None, present: Annotated[bool, Form()] = True):
     check_write(request, v, csrf, "collection")
     user = signed_in(v)
-    community.set_in_collection(library(request).site, user, collection,
+    contributions.set_in_collection(library(request).site, user, collection,
                                 paper_by_pid(request, pid), present)
     return RedirectResponse(f"{back_to(request)}#collections", 303)
 
@@ -341,18 +335,18 @@ def create_collection(request: Request, v: CurrentViewer, csrf: Csrf = None,
     user = signed_in(v)
     site = library(request).site
     sp = paper_by_pid(request, paper) if paper else None
-    coll_id = community.create_collection(site, user, name, public)
+    coll_id = contributions.create_collection(site, user, name, public)
     if sp is None:
         return RedirectResponse(f"/collections/{coll_id}", 303)
-    community.set_in_collection(site, user, coll_id, sp, True)
+    contributions.set_in_collection(site, user, coll_id, sp, True)
     return RedirectResponse(f"/papers/{sp.paper.key}#collections", 303)
 
 
 @router.get("/collections/{coll_id}")
 def collection_page(request: Request, v: CurrentViewer, coll_id: RowId):
     lib = library(request)
-    coll = community.visible_collection(lib.site, v.user, coll_id)
-    shown = community.collection_papers(lib.site, coll_id)
+    coll = contributions.visible_collection(lib.site, v.user, coll_id)
+    shown = contributions.collection_papers(lib.site, coll_id)
     like = foryou.for_collection(lib, lib.site.items(coll_id), v.user, COLLECTION_LIKE)
     return render(request, "collection.html", {
         "coll": coll, "items": feed.items_for(lib, lib.site, shown, v.user),

@@ -8,8 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from paperwire.services import community, export, feed, foryou, paper_markdown
-from paperwire.services import search as search_service
+from paperwire.services.community import contributions
+from paperwire.services.discovery import feed, paper_markdown
+from paperwire.services.discovery import search as search_service
+from paperwire.services.personal import export, foryou
 from paperwire.web.deps import (
     RowId,
     SearchChoices,
@@ -56,8 +58,8 @@ def paper_bibtex(request: Request, ident: str) -> Response:
 def export_collection(request: Request, v: CurrentViewer, coll_id: RowId,
                       fmt: str = ExportFormat) -> Response:
     lib = library(request)
-    coll = community.visible_collection(lib.site, v.user, coll_id)
-    return _download(community.collection_papers(lib.site, coll.coll_id), fmt,
+    coll = contributions.visible_collection(lib.site, v.user, coll_id)
+    return _download(contributions.collection_papers(lib.site, coll.coll_id), fmt,
                      f"collection-{coll.coll_id}")
 
 

@@ -18,7 +18,11 @@ from fastapi import (
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from paperwire.services import accounts, community, feed, foryou, signals, subscriptions
+from paperwire.services.community import accounts
+from paperwire.services.discovery import feed
+from paperwire.services.errors import Invalid
+from paperwire.services.mail import subscriptions
+from paperwire.services.personal import foryou, signals
 from paperwire.store.site import User
 from paperwire.web.deps import (
     RowId,
@@ -110,7 +114,7 @@ def add_follow(request: Request, v: CurrentViewer, csrf: Csrf = None,
     user = signed_in(v)
     try:
         signals.follow(library(request), user, kind, value)
-    except community.Invalid as e:
+    except Invalid as e:
         return _following(request, user, str(e), value, 400)
     return RedirectResponse(back_to(request, "/following"), 303)
 
@@ -149,7 +153,7 @@ def set_email(request: Request, v: CurrentViewer, tasks: BackgroundTasks, csrf: 
     remember_address(request)
     try:
         sub, mid = subscriptions.set_account_email(library(request), user, email)
-    except community.Invalid as e:
+    except Invalid as e:
         return settings_page(request, user, str(e), status_code=400)
     send_soon(tasks, request, mid)
     done = None if sub.confirmed_at else mail_note(
@@ -170,7 +174,7 @@ def set_digest(request: Request, v: CurrentViewer, csrf: Csrf = None,
         return settings_page(request, user, "confirm your address first", status_code=400)
     try:
         subscriptions.save_schedule(lib, sub, frequency, hour, tz)
-    except community.Invalid as e:
+    except Invalid as e:
         return settings_page(request, user, str(e), status_code=400)
     return settings_page(request, user, done="Saved.")
 
@@ -194,7 +198,7 @@ async def import_library(request: Request, v: CurrentViewer, csrf: Csrf = None,
                              status_code=400)
     try:
         report = await run_in_threadpool(signals.import_library, library(request), user, data)
-    except community.Invalid as e:
+    except Invalid as e:
         return settings_page(request, user, str(e), status_code=400)
     return settings_page(request, user, done=report.summary())
 
@@ -225,7 +229,7 @@ def subscribe(request: Request, v: CurrentViewer, tasks: BackgroundTasks, csrf: 
     remember_address(request)
     try:
         sub, mid = subscriptions.subscribe(library(request), email, (frequency, hour, tz))
-    except community.Invalid as e:
+    except Invalid as e:
         return _subscribe_form(request, 400, error=str(e), email=email, frequency=frequency,
                                hour=hour, tz=tz)
     send_soon(tasks, request, mid)
@@ -289,7 +293,7 @@ def save_email_settings(request: Request, token: str = Query("", max_length=1000
     sub = subscriptions.subscriber_for_token(lib, "unsubscribe", token)
     try:
         subscriptions.save_schedule(lib, sub, frequency, hour, tz)
-    except community.Invalid as e:
+    except Invalid as e:
         return _email_settings(request, token, sub, str(e), status_code=400)
     return _email_settings(request, token, lib.mail.subscriber(sub.sid), done="Saved.")
 

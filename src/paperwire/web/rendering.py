@@ -9,8 +9,8 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from paperwire.services.community import render_comment
-from paperwire.services.hf_details import HfDetails
+from paperwire.services.discovery.hf_details import HfDetails
+from paperwire.services.markdown import render_comment
 from paperwire.web.assets import asset
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")

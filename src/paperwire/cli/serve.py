@@ -1,0 +1,31 @@
+"""`paperwire serve`: the site, on uvicorn (the one place that listens)."""
+
+from __future__ import annotations
+
+import click
+
+from paperwire.config import Settings
+from paperwire.services.library import Library
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (each holds its own copy of the vector index).")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
+    """Serve the site."""
+    import os
+
+    import uvicorn
+
+    settings = Settings.load(ctx.obj["db"])
+    os.environ["PAPERWIRE_DB"] = str(settings.db)  # the workers read their settings from here
+    Library(settings).close()  # create and migrate the store once, before the workers start
+    click.echo(f"serving {settings.db} on http://{host}:{port}")
+    uvicorn.run("paperwire.web.app:app_from_env", factory=True, host=host, port=port,
+                workers=workers, log_level="warning", proxy_headers=True)
+
+
+COMMANDS = (serve,)

@@ -1,0 +1,265 @@
+"""The daily, weekly and monthly feeds and trending: papers ranked by upvotes."""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from cachetools import TTLCache, cached
+
+from paperwire import clock
+from paperwire.domain import CATEGORY
+from paperwire.services.library import Library
+from paperwire.store import trending
+from paperwire.store.base import StoredPaper
+from paperwire.store.site import SiteStore, User
+
+PERIODS = ("day", "week", "month")
+_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+class BadPeriod(ValueError):
+    pass
+
+
+class BadCategory(ValueError):
+    pass
+
+
+def parse_category(value: str | None) -> str | None:
+    """A feed's category ("cs.LG") or archive ("cs") as given; None for every paper."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not CATEGORY.fullmatch(value):
+        raise BadCategory(f"{value[:40]!r} is not an arXiv category (like cs.LG) or archive "
+                          "(like cs)")
+    return value
+
+
+@dataclass
+class FeedItem:
+    paper: StoredPaper
+    local_votes: int
+    comments: int
+    submitted_by: str | None
+    voted: bool
+    dismissed: bool = False  # "not interested", by the viewer
+
+    @property
+    def upvotes(self) -> int:
+        """External upvotes (kept apart in the store) plus local ones."""
+        return (self.paper.paper.external_upvotes or 0) + self.local_votes
+
+    @property
+    def feed_date(self) -> date | None:
+        return self.paper.feed_date
+
+
+@dataclass
+class Period:
+    kind: str
+    start: date
+    end: date
+
+    @property
+    def key(self) -> str:
+        if self.kind == "day":
+            return self.start.isoformat()
+        if self.kind == "week":
+            year, week, _ = self.start.isocalendar()
+            return f"{year}-W{week:02d}"
+        return self.start.strftime("%Y-%m")
+
+    @property
+    def label(self) -> str:
+        if self.kind == "day":
+            return self.start.strftime("%A, %B %-d, %Y")
+        if self.kind == "week":
+            return f"Week of {self.start.strftime('%B %-d, %Y')}"
+        return self.start.strftime("%B %Y")
+
+    def shifted(self, steps: int) -> Period:
+        if self.kind == "day":
+            return day(self.start + timedelta(days=steps))
+        if self.kind == "week":
+            return week_of(self.start + timedelta(weeks=steps))
+        month = self.start.year * 12 + self.start.month - 1 + steps
+        return month_of(date(month // 12, month % 12 + 1, 1))
+
+
+def day(d: date) -> Period:
+    return Period("day", d, d)
+
+
+def week_of(d: date) -> Period:
+    monday = d - timedelta(days=d.weekday())
+    return Period("week", monday, monday + timedelta(days=6))
+
+
+def month_of(d: date) -> Period:
+    first = d.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return Period("month", first, following - timedelta(days=1))
+
+
+PERIOD_OF = {"day": day, "week": week_of, "month": month_of}  # the period holding a date
+
+
+def parse_period(kind: str, value: str) -> Period:
+    """'day' + 2025-03-14, 'week' + 2025-W11, 'month' + 2025-03."""
+    try:
+        if kind == "day":
+            return day(date.fromisoformat(value))
+        if kind == "week" and (m := _WEEK.fullmatch(value)):
+            return week_of(date.fromisocalendar(int(m[1]), int(m[2]), 1))
+        if kind == "month" and (m := _MONTH.fullmatch(value)):
+            return month_of(date(int(m[1]), int(m[2]), 1))
+    except ValueError:
+        pass
+    examples = {"day": "2025-03-14", "week": "2025-W11", "month": "2025-03"}
+    raise BadPeriod(f"{value!r} is not a {kind} (like {examples.get(kind, '2025-03-14')})")
+
+
+def items_for(library: Library, site: SiteStore, papers: list[StoredPaper],
+              viewer: User | None) -> list[FeedItem]:
+    pids = [sp.pid for sp in papers]
+    votes, comments = site.vote_counts(pids), site.comment_counts(pids)
+    submitters = site.submitters(pids)
+    voted = site.voted(viewer.uid, pids) if viewer else set()
+    dismissed = set(library.personal.dismissed(viewer.uid)) & set(pids) if viewer else set()
+    return [FeedItem(sp, votes.get(sp.pid, 0), comments.get(sp.pid, 0), submitters.get(sp.pid),
+                     sp.pid in voted, sp.pid in dismissed) for sp in papers]
+
+
+def latest_period(site: SiteStore, kind: str, today: date,
+                  category: str | None = None) -> Period:
+    latest = site.latest_feed_date(today, category=category) or today
+    return PERIOD_OF[kind](latest)
+
+
+def neighbours(site: SiteStore, period: Period, today: date, category: str | None = None
+               ) -> tuple[Period | None, Period | None]:
+    """The nearest periods of the same kind before and after this one that hold papers
+    (of the category, if one is given), skipping empty days (weekends, holidays); never
+    one in the future."""
+    make = PERIOD_OF[period.kind]
+    before = site.latest_feed_date(period.start - timedelta(days=1), category=category)
+    after = (site.first_feed_date_after(period.end, today, category)
+             if period.end < today else None)
+    return (make(before) if before else None), (make(after) if after else None)
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    papers: int
+    in_month: bool
+
+
+def calendar(site: SiteStore, month: Period,
+             category: str | None = None) -> list[list[CalendarDay]]:
+    """The month's weeks (Monday first), each day with its number of papers."""
+    counts = site.day_counts(month.start, month.end, category)
+    monday = month.start - timedelta(days=month.start.weekday())
+    weeks = []
+    while monday <= month.end:
+        days = [monday + timedelta(days=i) for i in range(7)]
+        weeks.append([CalendarDay(d, counts.get(d, 0), month.start <= d <= month.end)
+                      for d in days])
+        monday += timedelta(days=7)
+    return weeks
+
+
+FULL_PAGE = 10  # a front page with fewer papers than this widens to the week, then the month
+
+
+def front_period(site: SiteStore, today: date,
+                 category: str | None = None) -> tuple[Period, str | None]:
+    """The front page's period: the latest day with papers, widened to its week and then
+    its month while it holds fewer than FULL_PAGE; and a sentence saying so, if widened."""
+    latest = site.latest_feed_date(today, category=category)
+    if latest is None:  # nothing yet (in this category)
+        return day(today), None
+    n_day = site.count_between(latest, latest, category)
+    if n_day >= FULL_PAGE:
+        return day(latest), None
+    period = week_of(latest)
+    if site.count_between(period.start, period.end, category) < FULL_PAGE:
+        period = month_of(latest)
+    papers = f"{category} paper" if category else "paper"
+    return period, (f"The latest day, {latest.strftime('%B %-d, %Y')}, has only {n_day} "
+                    f"{papers}{'' if n_day == 1 else 's'}, so here is its {period.kind}.")
+
+
+def period_feed(library: Library, site: SiteStore, period: Period, viewer: User | None,
+                submitter: str | None = None, limit: int = 50, offset: int = 0,
+                category: str | None = None, newest_first: bool = False
+                ) -> tuple[list[FeedItem], int]:
+    """A page of the period's papers, most upvoted (or most recently listed) first, and how
+    many there are in all."""
+    papers, total = site.feed_page(period.start, period.end, limit, offset, submitter,
+                                   category, newest_first)
+    return items_for(library, site, papers, viewer), total
+
+
+def trending_feed(library: Library, site: SiteStore, viewer: User | None, limit: int = 50,
+                  offset: int = 0, now: datetime | None = None,
+                  category: str | None = None, submitter: str | None = None,
+                  period: Period | None = None) -> list[FeedItem]:
+    """Papers of the trending window (or of a period), by trending score (see trending.py
+    for the window and the age)."""
+    now = now or clock.now()
+    if period is None:
+        latest = (site.latest_upvoted_feed_date(now.date(), category)
+                  or site.latest_feed_date(now.date(), category) or now.date())
+        period = Period("trending", latest - timedelta(days=trending.WINDOW_DAYS), latest)
+    at = trending.reference_instant(period.end, now)
+    papers = site.trending_page(period.start, period.end, at.strftime("%Y-%m-%d %H:%M:%S"),
+                                limit, offset, category, submitter)
+    return items_for(library, site, papers, viewer)
+
+
+_CATEGORIES: TTLCache = TTLCache(maxsize=8, ttl=600)
+
+
+@cached(_CATEGORIES, key=lambda library: str(library.settings.db))
+def store_categories(library: Library) -> list[str]:
+    """The categories papers here have, with their archives (cs for cs.LG), most papers
+    first: what a category filter may offer. Counted anew every ten minutes at most."""
+    counts = Counter(library.site.category_counts())
+    for category, n in list(counts.items()):
+        if "." in category:
+            counts[category.split(".")[0]] += n
+    return sorted(counts, key=lambda c: (-counts[c], c))
+
+
+class BadCursor(ValueError):
+    """A cursor this site did not hand out."""
+
+
+def _cursor(sp: StoredPaper) -> str:
+    raw = f"{sp.paper.published.isoformat()}|{sp.pid}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _after(cursor: str) -> tuple[str, int]:
+    try:
+        day, pid = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
+        return date.fromisoformat(day).isoformat(), int(pid)
+    except (ValueError, UnicodeDecodeError):
+        raise BadCursor(f"{cursor[:40]!r} is not a cursor this site gave") from None
+
+
+def published_feed(library: Library, site: SiteStore, viewer: User | None, limit: int,
+                   cursor: str | None = None) -> tuple[list[FeedItem], str | None]:
+    """Papers by publication date, newest first, as Hugging Face's /api/papers lists them:
+    a page and the cursor of the next one (None at the end)."""
+    papers = site.published_page(_after(cursor) if cursor else None, limit + 1)
+    more = len(papers) > limit
+    papers = papers[:limit]
+    return items_for(library, site, papers, viewer), _cursor(papers[-1]) if more else None
