@@ -9,8 +9,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paperwire import clock
-from paperwire.services.community import contributions
-from paperwire.services.community import moderation
+from paperwire.services.community import contributions, moderation
 from paperwire.services.discovery import authors, feed, papers, similar
 from paperwire.services.discovery import search as search_service
 from paperwire.services.intake import embed
@@ -114,7 +113,8 @@ def pick_period(category: FeedCategory, date_: date | None = Query(None, alias="
     also = category_query(category)
     try:
         if date_:
-            return RedirectResponse(f"/papers/date/{date_.isoformat()}{also}", 303)
+            return RedirectResponse(
+                f"/papers/date/{feed.parse_period('day', date_.isoformat()).key}{also}", 303)
         if week:
             return RedirectResponse(
                 f"/papers/week/{feed.parse_period('week', week).key}{also}", 303)

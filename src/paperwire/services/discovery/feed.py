@@ -20,6 +20,9 @@ from paperwire.store.site import SiteStore, User
 PERIODS = ("day", "week", "month")
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
+# the days a feed page can be asked for: far from the ends of Python's dates (years 1 and
+# 9999), where a neighbour or a calendar week would overflow
+FIRST_DAY, LAST_DAY = date(1000, 1, 1), date(9998, 12, 31)
 
 
 class BadPeriod(ValueError):
@@ -110,17 +113,29 @@ def month_of(d: date) -> Period:
 PERIOD_OF = {"day": day, "week": week_of, "month": month_of}  # the period holding a date
 
 
-def parse_period(kind: str, value: str) -> Period:
-    """'day' + 2025-03-14, 'week' + 2025-W11, 'month' + 2025-03."""
+def _first_day(kind: str, value: str) -> date | None:
+    """The first day of the period a value names, or None if it names none."""
     try:
         if kind == "day":
-            return day(date.fromisoformat(value))
+            return date.fromisoformat(value)
         if kind == "week" and (m := _WEEK.fullmatch(value)):
-            return week_of(date.fromisocalendar(int(m[1]), int(m[2]), 1))
+            return date.fromisocalendar(int(m[1]), int(m[2]), 1)
         if kind == "month" and (m := _MONTH.fullmatch(value)):
-            return month_of(date(int(m[1]), int(m[2]), 1))
+            return date(int(m[1]), int(m[2]), 1)
     except ValueError:
         pass
+    return None
+
+
+def parse_period(kind: str, value: str) -> Period:
+    """'day' + 2025-03-14, 'week' + 2025-W11, 'month' + 2025-03, within FIRST_DAY and
+    LAST_DAY (a period, its neighbours and its calendar's weeks are then real dates)."""
+    first = _first_day(kind, value)
+    if first is not None and FIRST_DAY <= first <= LAST_DAY:
+        return PERIOD_OF[kind](first)
+    if first is not None:
+        raise BadPeriod(f"no such {kind}: this site lists papers from {FIRST_DAY.year} "
+                        f"to {LAST_DAY.year}, not on {value}")
     examples = {"day": "2025-03-14", "week": "2025-W11", "month": "2025-03"}
     raise BadPeriod(f"{value!r} is not a {kind} (like {examples.get(kind, '2025-03-14')})")
 
