@@ -10,6 +10,12 @@ _ALLOWED_TAGS = {"p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "
                  "h1", "h2", "h3", "h4", "hr"}
 
 
+def web_link(url: str | None) -> str | None:
+    """A record's address as a page, feed or file may link it: http(s) only, never
+    javascript:, data: or anything else a record could hold."""
+    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
+
+
 def render_comment(body: str) -> str:
     """Markdown to HTML, then sanitized: no raw HTML, scripts, handlers or unsafe links."""
     html = _markdown.render(body)

@@ -10,7 +10,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from paperwire.services.discovery.hf_details import HfDetails
-from paperwire.services.markdown import render_comment
+from paperwire.services.markdown import render_comment, web_link
 from paperwire.web.assets import asset
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -68,6 +68,7 @@ TEMPLATES.env.globals["page_url"] = page_url
 TEMPLATES.env.globals["this_page"] = this_page
 TEMPLATES.env.filters["day"] = day
 TEMPLATES.env.globals["asset"] = asset
+TEMPLATES.env.globals["web_link"] = web_link  # a record's address: http(s), else none
 
 
 def render(request: Request, name: str, context: dict, status_code: int = 200,

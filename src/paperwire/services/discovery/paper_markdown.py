@@ -9,6 +9,7 @@ from html import escape as html_escape
 
 from paperwire.services.discovery.feed import FeedItem
 from paperwire.services.discovery.hf_details import HfDetails
+from paperwire.services.markdown import web_link
 
 escape = partial(html_escape, quote=False)
 
@@ -19,8 +20,8 @@ def _line(label: str, value: str | None) -> list[str]:
 
 def _links(item: FeedItem, details: HfDetails) -> str:
     p = item.paper.paper
-    links = [("arXiv", p.abs_url), ("PDF", p.pdf_url),
-             ("Code", p.code_url if p.code_url and p.code_url.startswith("http") else None),
+    links = [("arXiv" if p.arxiv_id else "Source", web_link(p.abs_url)), ("PDF", p.pdf_url),
+             ("Code", web_link(p.code_url)),
              ("Project page", details.project_page),
              ("DOI", f"https://doi.org/{escape(p.doi)}" if p.doi else None)]
     return " · ".join(f"[{name}](<{url}>)" for name, url in links if url)

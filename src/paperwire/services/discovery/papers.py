@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from paperwire.domain import doi_key, parse_arxiv_id
 from paperwire.services.library import Library
+from paperwire.services.markdown import web_link
 from paperwire.store.base import StoredPaper
 
 _SCHEMELESS = re.compile(
@@ -68,7 +69,7 @@ def paper_json(sp: StoredPaper) -> dict:
         "comment": p.comment,
         "journal_ref": p.journal_ref,
         "doi": p.doi,
-        "links": {"abs": p.abs_url, "pdf": p.pdf_url, "code": p.code_url},
+        "links": {"abs": web_link(p.abs_url), "pdf": p.pdf_url, "code": web_link(p.code_url)},
         "external_upvotes": p.external_upvotes,
         "listed_on": p.listed_on.isoformat() if p.listed_on else None,
         "sources": p.sources,
