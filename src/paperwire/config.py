@@ -13,6 +13,8 @@ The optional TOML file is named by PAPERWIRE_CONFIG (an example is in the README
     smtp_host = "smtp.example.org"   # smtp_port, security (starttls|ssl|none), smtp_user,
     sender = "paperwire <papers@example.org>"  # smtp_password (or PAPERWIRE_SMTP_PASSWORD)
     site_url = "https://papers.example.org"
+    [web]
+    trusted_proxies = ["127.0.0.1"]  # only behind a reverse proxy on this address
 """
 
 from __future__ import annotations
@@ -97,11 +99,34 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """The [web] section: what the site trusts of a request, and the limits that keep any
+    request or flood of them from stalling it (docs/design.md, issue 21)."""
+
+    # proxies whose X-Forwarded-For/-Proto are believed (addresses, or "*"); none by default,
+    # so a client cannot choose the address the rate limits count it under
+    trusted_proxies: list[str] = field(default_factory=list)
+    signin_per_ip: str = "20/minute"  # password checks one address may ask for
+    signin_unknown: str = "60/minute"  # checks of names with no account, all addresses together
+    password_slots: int = 2  # argon2 hashes at once (each takes 64 MiB); past them, 503
+    password_wait: float = 5.0  # seconds a known name waits for a slot
+    max_body_bytes: int = 1 << 20  # a request body past this is a 413, told while it arrives
+    page_cache_bytes: int = 64 << 20  # the page cache's bodies, all together
+
+
+@dataclass(frozen=True)
 class Settings:
     db: Path | str  # an SQLite file, or a postgresql:// URL
     harvest: HarvestSettings = HarvestSettings()
     worker: WorkerSettings = WorkerSettings()
     mail: MailSettings = MailSettings()
+    web: WebSettings = WebSettings()
+
+    @property
+    def site_url(self) -> str:
+        """The site's own address for absolute links (feeds, sitemap, robots.txt, the API's
+        Link header, mail): PAPERWIRE_SITE_URL; empty, the request's socket address."""
+        return self.mail.site_url
 
     @property
     def is_url(self) -> bool:
@@ -149,6 +174,7 @@ class Settings:
             harvest=_harvest_settings(toml),
             worker=_worker_settings(toml.get("worker", {})),
             mail=_mail_settings(toml.get("mail", {})),
+            web=_web_settings(toml.get("web", {})),
         )
 
 
@@ -213,4 +239,23 @@ def _mail_settings(m: dict) -> MailSettings:
         max_attempts=_pick("PAPERWIRE_MAIL_MAX_ATTEMPTS", m, "max_attempts", d.max_attempts,
                            int),
         every_minutes=_pick("PAPERWIRE_MAIL_EVERY", m, "every_minutes", d.every_minutes, float),
+    )
+
+
+def _web_settings(w: dict) -> WebSettings:
+    d = WebSettings()
+    return WebSettings(
+        trusted_proxies=_pick("PAPERWIRE_TRUSTED_PROXIES", w, "trusted_proxies",
+                              d.trusted_proxies, list),
+        signin_per_ip=_pick("PAPERWIRE_SIGNIN_PER_IP", w, "signin_per_ip", d.signin_per_ip),
+        signin_unknown=_pick("PAPERWIRE_SIGNIN_UNKNOWN", w, "signin_unknown",
+                             d.signin_unknown),
+        password_slots=max(1, _pick("PAPERWIRE_PASSWORD_SLOTS", w, "password_slots",
+                                    d.password_slots, int)),
+        password_wait=_pick("PAPERWIRE_PASSWORD_WAIT", w, "password_wait", d.password_wait,
+                            float),
+        max_body_bytes=_pick("PAPERWIRE_MAX_BODY_BYTES", w, "max_body_bytes",
+                             d.max_body_bytes, int),
+        page_cache_bytes=_pick("PAPERWIRE_PAGE_CACHE_BYTES", w, "page_cache_bytes",
+                               d.page_cache_bytes, int),
     )

@@ -24,8 +24,12 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     os.environ["PAPERWIRE_DB"] = str(settings.db)  # the workers read their settings from here
     Library(settings).close()  # create and migrate the store once, before the workers start
     click.echo(f"serving {settings.db} on http://{host}:{port}")
+    # X-Forwarded-For/-Proto only from the proxies named in web.trusted_proxies (none by
+    # default): from anyone else they would let a client choose its own address
+    trusted = settings.web.trusted_proxies
     uvicorn.run("paperwire.web.app:app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level="warning", proxy_headers=True)
+                workers=workers, log_level="warning", proxy_headers=bool(trusted),
+                forwarded_allow_ips=",".join(trusted) if trusted else None)
 
 
 COMMANDS = (serve,)

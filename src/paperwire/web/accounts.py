@@ -8,8 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from paperwire.services.community import contributions
-from paperwire.services.community import accounts, recovery
+from paperwire.services.community import accounts, contributions, recovery
 from paperwire.web import reader
 from paperwire.web.deps import (
     MAX_ROW_ID,
@@ -18,10 +17,13 @@ from paperwire.web.deps import (
     Viewer,
     check_csrf,
     check_write,
+    client_address,
     client_key,
     library,
     limits,
+    password_gate,
     remember_address,
+    same_site_path,
     send_soon,
     signed_in,
     viewer,
@@ -35,12 +37,6 @@ Token = Annotated[str, Query(max_length=1000)]
 # a vote asked for while signed out: cast once the reader has signed in (or up)
 PendingVote = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)]
 PendingVoteField = Annotated[int | None, Form(ge=1, le=MAX_ROW_ID)]
-
-
-def _same_site_path(url: str) -> bool:
-    """A path on this site: not //host, not /\\host (browsers read \\ as /), no scheme."""
-    return url.startswith("/") and not url.startswith(("//", "/\\")) and "\\" not in url \
-        and not any(ord(c) < 32 for c in url)
 
 
 def _pending_paper(request: Request, upvote: int | None):
@@ -61,7 +57,7 @@ def _cast_pending(request: Request, user, upvote: int | None) -> None:
 
 def _signed_in_response(request: Request, user, next_url: str) -> RedirectResponse:
     token = accounts.new_session(library(request).site, user)
-    target = next_url if _same_site_path(next_url) else "/"
+    target = next_url if same_site_path(next_url) else "/"
     response = RedirectResponse(target, 303)
     response.set_cookie(SESSION_COOKIE, token, max_age=accounts.SESSION_DAYS * 86400,
                         httponly=True, samesite="lax", secure=request.url.scheme == "https")
@@ -82,7 +78,8 @@ def signup(request: Request, v: CurrentViewer, csrf: Csrf = None,
            upvote: PendingVoteField = None):
     check_write(request, v, csrf, "signup")
     try:
-        user = accounts.sign_up(library(request).site, username, password)
+        with password_gate(request).slot(known=False):
+            user = accounts.sign_up(library(request).site, username, password)
     except accounts.AccountError as e:
         return render(request, "signup.html", {"error": str(e), "username": username,
                                                "next": next, **_pending(request, upvote)},
@@ -105,7 +102,11 @@ def signin(request: Request, v: CurrentViewer, csrf: Csrf = None,
            upvote: PendingVoteField = None):
     check_csrf(v, csrf)
     limits(request).hit("signin", f"{client_key(request, v)}:{username.lower()}")
-    user = accounts.sign_in(library(request).site, username, password)
+    site, gate = library(request).site, password_gate(request)
+    known = accounts.has_account(site, username)
+    gate.admit(client_address(request), known)  # cheap refusals before any hashing
+    with gate.slot(known):
+        user = accounts.sign_in(site, username, password)
     if user is None:
         return render(request, "signin.html", {"error": "wrong username or password",
                                                "username": username, "next": next,
@@ -131,7 +132,8 @@ def change_password(request: Request, v: CurrentViewer, csrf: Csrf = None,
     check_write(request, v, csrf, "signin")
     user = signed_in(v)
     try:
-        accounts.change_password(library(request).site, user, old, new)
+        with password_gate(request).slot(known=True):
+            accounts.change_password(library(request).site, user, old, new)
     except accounts.AccountError as e:
         return reader.settings_page(request, user, str(e), status_code=400)
     return _signed_in_response(request, user, "/settings")
@@ -173,7 +175,8 @@ def reset(request: Request, v: CurrentViewer, token: Token = "", csrf: Csrf = No
     check_write(request, v, csrf, "signin")
     lib = library(request)
     try:
-        user = recovery.reset_password(lib, token, new)
+        with password_gate(request).slot(known=True):
+            user = recovery.reset_password(lib, token, new)
     except accounts.AccountError as e:
         return render(request, "reset.html", {"token": token, "error": str(e),
                                               "who": recovery.user_for_token(lib, token)},

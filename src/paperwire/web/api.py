@@ -15,7 +15,7 @@ from paperwire.services.discovery import feed, hf_details, similar, suggest
 from paperwire.services.discovery import search as search_service
 from paperwire.services.discovery.feed import FeedItem
 from paperwire.services.discovery.papers import paper_json as stored_paper_json
-from paperwire.services.markdown import render_comment
+from paperwire.services.markdown import render_comment, web_link
 from paperwire.services.personal import foryou, signals
 from paperwire.web.deps import (
     API_TOKEN,
@@ -27,6 +27,7 @@ from paperwire.web.deps import (
     library,
     paper_or_404,
     signed_in,
+    site_base,
     viewer,
 )
 
@@ -37,6 +38,14 @@ router = APIRouter(prefix="/api", tags=["api"])
 NEEDS_TOKEN = [Depends(API_TOKEN)]
 CurrentViewer = Annotated[Viewer, Depends(viewer)]
 CsrfHeader = Annotated[str | None, Header(alias="X-CSRF-Token")]
+# an answer's bound: its text fields are cut at these lengths (arXiv's own limits are 1,920
+# characters of abstract and a few hundred of title), so limit × this bounds a list
+MAX_TEXT, MAX_TITLE = 20_000, 1_000
+
+
+def clip(text: str | None, limit: int = MAX_TEXT) -> str | None:
+    """Text as an answer carries it: whole up to `limit` characters, else cut with "…"."""
+    return text if text is None or len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _iso(d: date | None) -> str | None:
@@ -47,12 +56,13 @@ def paper_json(item: FeedItem) -> dict:
     """Hugging Face's `paper` object (what a sync brought, under HF's names), with ours."""
     p = item.paper.paper
     return hf_details.paper_fields(p) | {
-        "id": p.key, "arxivId": p.arxiv_id, "title": p.title, "summary": p.abstract,
+        "id": p.key, "arxivId": p.arxiv_id, "title": clip(p.title, MAX_TITLE),
+        "summary": clip(p.abstract),
         "authors": hf_details.authors_json(p), "numAuthors": p.n_authors,
         "publishedAt": _iso(p.published), "upvotes": item.upvotes,
         "localUpvotes": item.local_votes, "externalUpvotes": p.external_upvotes,
-        "githubRepo": p.code_url, "categories": p.categories,
-        "links": {"abs": p.abs_url, "pdf": p.pdf_url},
+        "githubRepo": web_link(p.code_url), "categories": p.categories,
+        "links": {"abs": web_link(p.abs_url), "pdf": p.pdf_url},
     }
 
 
@@ -65,7 +75,7 @@ def item_json(item: FeedItem) -> dict:
         {"name": item.submitted_by} if item.submitted_by else None)
     return details.item | {
         "paper": paper_json(item), "publishedAt": details.listed_at or _iso(item.feed_date),
-        "title": p.title, "summary": p.abstract,
+        "title": clip(p.title, MAX_TITLE), "summary": clip(p.abstract),
         "numComments": details.comments + item.comments, "submittedBy": submitted}
 
 
@@ -121,13 +131,15 @@ def for_you(request: Request, v: CurrentViewer, limit: int = Query(30, ge=1, le=
 
 
 def _recommendations_json(recs: list[foryou.Recommendation]) -> list[dict]:
-    return [stored_paper_json(r.paper) | {"reason": r.reason, "score": round(r.score, 4)}
-            for r in recs]
+    return [stored_paper_json(r.paper) | {
+        "title": clip(r.paper.paper.title, MAX_TITLE), "abstract": clip(r.paper.paper.abstract),
+        "reason": r.reason, "score": round(r.score, 4)} for r in recs]
 
 
 def _link_next(request: Request, response: Response, **params: object) -> None:
     """Where the next page is, as Hugging Face says it: a Link header (rel=next)."""
-    response.headers["Link"] = f'<{request.url.include_query_params(**params)}>; rel="next"'
+    url = request.url.include_query_params(**params)  # the site_url's, never the Host's
+    response.headers["Link"] = f'<{site_base(request)}{url.path}?{url.query}>; rel="next"'
 
 
 @router.get("/papers", summary="Papers by publication date, newest first (Hugging Face's "
@@ -154,14 +166,14 @@ def search_papers(request: Request, v: CurrentViewer,
     lib = library(request)
     if not q.strip():
         recent = feed.published_feed(lib, lib.site, v.user, limit)[0]
-        return [{"paper": paper_json(i), "title": i.paper.paper.title,
-                 "summary": i.paper.paper.abstract} for i in recent]
+        return [{"paper": paper_json(i), "title": clip(i.paper.paper.title, MAX_TITLE),
+                 "summary": clip(i.paper.paper.abstract)} for i in recent]
     filters = replace(options.filters, author=author or None)
     results = search_service.search(lib, q, filters, limit=limit, sort=options.sort,
                                     mode=options.mode)
     items = feed.items_for(lib, lib.site, [h.paper for h in results.hits], v.user)
-    return [{"paper": paper_json(i), "title": i.paper.paper.title,
-             "summary": i.paper.paper.abstract, "score": h.score}
+    return [{"paper": paper_json(i), "title": clip(i.paper.paper.title, MAX_TITLE),
+             "summary": clip(i.paper.paper.abstract), "score": h.score}
             for h, i in zip(results.hits, items, strict=True)]
 
 

@@ -6,9 +6,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException  # FastAPI's and the router's own 404/405
 from starlette.middleware.gzip import GZipMiddleware
@@ -21,12 +22,15 @@ from paperwire.services.mail.tokens import BadToken
 from paperwire.services.operations import health
 from paperwire.web import accounts, api, feeds, pages, paper_files, reader, site_files
 from paperwire.web.assets import HashedStaticFiles
+from paperwire.web.body_limit import BodyLimit
 from paperwire.web.cors import CrossOrigin
-from paperwire.web.deps import CSRF_COOKIE, SignInRequired
+from paperwire.web.deps import CSRF_COOKIE, SignInRequired, back_to
 from paperwire.web.http_caching import ConditionalGet
 from paperwire.web.page_cache import PageCache
 from paperwire.web.ratelimit import RateLimited, RateLimits
 from paperwire.web.rendering import render
+from paperwire.web.signin_guard import Busy, PasswordGate
+from paperwire.web.signin_shield import SigninShield
 
 STATIC = Path(__file__).parent / "static"
 SECURITY_HEADERS = {
@@ -51,8 +55,8 @@ class CsrfCookieAndHeaders:
             await self.app(scope, receive, send)
             return
         state = scope.setdefault("state", {})
-        token = Request(scope).cookies.get(CSRF_COOKIE)
-        state["csrf_cookie"] = token if token and len(token) == 43 else None
+        token = Request(scope).cookies.get(CSRF_COOKIE)  # its signature: deps.Viewer.csrf
+        state["csrf_cookie"] = token if token and len(token) <= 200 else None
 
         async def send_with_headers(message) -> None:
             if message["type"] == "http.response.start":
@@ -114,13 +118,27 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def too_many(request: Request, exc: RateLimited):
         return _error(request, 429, str(exc), {"Retry-After": str(exc.retry_after)})
 
+    @app.exception_handler(Busy)
+    async def busy(request: Request, exc: Busy):
+        return _error(request, 503, str(exc), {"Retry-After": str(exc.retry_after)})
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception):
+        # answered by Starlette's outermost middleware, past the one adding these headers
+        try:
+            return _error(request, 500, "something went wrong on our side",
+                          dict(SECURITY_HEADERS))
+        except Exception:  # noqa: BLE001 - the page itself failed: plain words will do
+            return PlainTextResponse("something went wrong on our side", 500,
+                                     headers=dict(SECURITY_HEADERS))
+
     @app.exception_handler(SignInRequired)
     async def sign_in_first(request: Request, exc: SignInRequired):
         if _is_api(request):
             return _error(request, 401, "sign in first")
         # a page asked for comes back to itself; a form sent comes back to its page
         back = (request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                if request.method == "GET" else request.headers.get("referer", "/"))
+                if request.method == "GET" else back_to(request))
         return RedirectResponse(f"/signin?next={quote(back, safe='')}", 303)
 
     @app.exception_handler(BadToken)
@@ -146,17 +164,25 @@ def create_app(settings: Settings) -> FastAPI:
                   description="Daily papers, search and similar papers. Names and parameters "
                               "follow Hugging Face's papers API where there is a counterpart.")
     app.state.limits = RateLimits()
-    app.state.page_cache = PageCache()
+    app.state.password_gate = PasswordGate(settings.web)
+    app.state.page_cache = PageCache(max_bytes=settings.web.page_cache_bytes)
 
+    app.add_middleware(SigninShield)  # inside BodyLimit: the body it reads is bounded
+    app.add_middleware(BodyLimit, max_bytes=settings.web.max_body_bytes,  # a library file:
+                       uploads={"/settings/library": reader.MAX_LIBRARY_BYTES + 65536})
     app.add_middleware(ConditionalGet)
     app.add_middleware(CsrfCookieAndHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(HeadAsGet)
     app.add_middleware(CrossOrigin)
 
+    health_threads = CapacityLimiter(2)
+
     @app.get("/healthz", include_in_schema=False)
-    def healthz(request: Request) -> JSONResponse:
-        now = health.check(request.app.state.library)
+    async def healthz(request: Request) -> JSONResponse:
+        # threads of its own: under a flood the shared pool's are all busy or queued for
+        now = await to_thread.run_sync(health.check, request.app.state.library,
+                                       limiter=health_threads)
         return JSONResponse(now.as_json(), 200 if now.ok else 503,
                             headers={"Cache-Control": "no-store"})
 

@@ -6,9 +6,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import BackgroundTasks, Depends, Form, HTTPException, Path, Query, Request
 from fastapi.security import HTTPBearer
+from itsdangerous import Signer
 
 from paperwire.index.lexical import Filters
 from paperwire.services.community import accounts
@@ -19,6 +21,7 @@ from paperwire.services.mail import mailer, subscriptions
 from paperwire.store.base import StoredPaper
 from paperwire.store.site import User
 from paperwire.web.ratelimit import RateLimits
+from paperwire.web.signin_guard import PasswordGate
 
 SESSION_COOKIE = "pw_session"
 MAX_ROW_ID = 2**62  # row ids are SQLite integers; larger numbers are simply not found
@@ -43,13 +46,8 @@ class Viewer:
     @property
     def csrf(self) -> str:
         if self._csrf is None:
-            state = self._request.state if self._request is not None else None
-            token = getattr(state, "csrf_cookie", None)
-            if token is None:
-                token = secrets.token_urlsafe(32)
-                if state is not None:
-                    state.new_csrf_cookie = token  # the middleware sets the cookie
-            self._csrf = token
+            self._csrf = (_anonymous_csrf(self._request) if self._request is not None
+                          else secrets.token_urlsafe(32))
         return self._csrf
 
     @property
@@ -59,6 +57,26 @@ class Viewer:
 
 def library(request: Request) -> Library:
     return request.app.state.library
+
+
+def _csrf_signer(request: Request) -> Signer:
+    """Signs the anonymous CSRF cookie with a secret of the store (one per site, made once)."""
+    state = request.app.state
+    if getattr(state, "csrf_signer", None) is None:
+        state.csrf_signer = Signer(library(request).mail.secret("csrf-cookie"), salt="csrf")
+    return state.csrf_signer
+
+
+def _anonymous_csrf(request: Request) -> str:
+    """The anonymous double-submit token: the cookie's when this site signed it, else a new
+    signed one the middleware sets as the cookie. One a stranger wrote (a sibling domain
+    can set cookies) is replaced, so a form carrying the stranger's value fails the check."""
+    signer = _csrf_signer(request)
+    token = getattr(request.state, "csrf_cookie", None)
+    if token is None or not signer.validate(token):
+        token = signer.sign(secrets.token_urlsafe(32)).decode()
+        request.state.new_csrf_cookie = token
+    return token
 
 
 def limits(request: Request) -> RateLimits:
@@ -129,17 +147,41 @@ def paper_by_pid(request: Request, pid: int) -> StoredPaper:
     return sp
 
 
+def password_gate(request: Request) -> PasswordGate:
+    return request.app.state.password_gate
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the socket's, or X-Forwarded-For's from a trusted proxy only
+    (uvicorn's proxy headers, on for web.trusted_proxies alone)."""
+    return request.client.host if request.client else "?"
+
+
 def client_key(request: Request, viewer: Viewer) -> str:
     if viewer.user:
         return f"user:{viewer.user.uid}"
-    return f"ip:{request.client.host if request.client else '?'}"
+    return f"ip:{client_address(request)}"
+
+
+def same_site_path(url: str) -> bool:
+    """A path on this site: not //host, not /\\host (browsers read \\ as /), no scheme,
+    no control characters."""
+    return url.startswith("/") and not url.startswith(("//", "/\\")) and "\\" not in url \
+        and not any(ord(c) < 32 or ord(c) == 127 for c in url)
 
 
 def back_to(request: Request, default: str = "/") -> str:
-    """Where a form returns to: its own page on this site, never elsewhere."""
-    ref = request.headers.get("referer", "")
-    base = str(request.base_url)
-    return ref[len(base) - 1:] if ref.startswith(base) else default
+    """Where a form returns to: the page it was sent from (its Referer), when that is a
+    path on this site; never another site, whatever the Referer says."""
+    try:
+        ref = urlsplit(request.headers.get("referer", ""))
+    except ValueError:
+        return default
+    ours = {request.headers.get("host", ""), urlsplit(site_base(request)).netloc} - {""}
+    path = ref.path + (f"?{ref.query}" if ref.query else "")
+    if ref.scheme not in ("http", "https") or ref.netloc not in ours:
+        return default
+    return path if same_site_path(path) else default
 
 
 @dataclass(frozen=True)
@@ -222,15 +264,26 @@ def send_soon(tasks: BackgroundTasks, request: Request, mid: int | None) -> None
         tasks.add_task(mailer.send_due, library(request), None, mid)
 
 
-def remember_address(request: Request) -> None:
-    """Before a mail is queued: the address this request came in on (the socket's, which
-    no client can forge, unlike the Host header) for its links, when no site_url is set."""
+def _socket_address(request: Request) -> str:
+    """The address this request came in on: the socket's, which no client can forge,
+    unlike the Host header."""
     host, port = request.scope.get("server") or ("127.0.0.1", 80)
     scheme = request.url.scheme
     host = f"[{host}]" if ":" in host else host
     default = {"http": 80, "https": 443}.get(scheme)
-    subscriptions.remember_address(library(request),
-                                   f"{scheme}://{host}" + ("" if port == default else f":{port}"))
+    return f"{scheme}://{host}" + ("" if port == default else f":{port}")
+
+
+def site_base(request: Request) -> str:
+    """The site's address for absolute links (feeds, sitemap, robots.txt, the API's Link
+    header): the site_url setting, else the socket's address; never the Host header."""
+    return library(request).settings.site_url or _socket_address(request)
+
+
+def remember_address(request: Request) -> None:
+    """Before a mail is queued: the address this request came in on, for its links when no
+    site_url is set."""
+    subscriptions.remember_address(library(request), _socket_address(request))
 
 
 def mail_note(request: Request, sent: str) -> str:

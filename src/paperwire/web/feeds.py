@@ -11,7 +11,9 @@ from feedgen.feed import FeedGenerator
 
 from paperwire import clock
 from paperwire.services.discovery import feed
-from paperwire.web.deps import ReaderCategory, category_query, library
+from paperwire.web.api import MAX_TEXT, clip
+from paperwire.web.deps import ReaderCategory, category_query, library, site_base
+from paperwire.web.rendering import this_page
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # XML 1.0 forbids these
@@ -20,6 +22,13 @@ MEDIA = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 
 def _clean(text: str) -> str:
     return _CONTROL.sub("", text)
+
+
+def _no_tags(text: str) -> str:
+    """Text for a field some readers show as HTML and others as text: its "<" and ">"
+    escaped for HTML (shown as such by the first, as entities by the second, which is rare
+    in a title: "<" is), the rest as it is."""
+    return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _midnight(day: date) -> datetime:
@@ -32,11 +41,17 @@ def _entry(fg: FeedGenerator, base: str, item: feed.FeedItem, fmt: str) -> None:
     url = f"{base}/papers/{p.key}"
     entry.id(url)
     entry.link(href=url)
-    entry.title(_clean(p.title))
-    text = _clean(p.abstract) or _clean(p.title)
-    # RSS descriptions are HTML to every reader: the abstract is text, so escaped as such
-    entry.description(html.escape(text) if fmt == "rss" else text)
-    names = [_clean(name) for name in p.authors[:20]]
+    title, text = _clean(p.title), _clean(p.abstract) or _clean(p.title)
+    if fmt == "rss":
+        # a description is HTML to every reader: the abstract is text, so escaped as such;
+        # many readers take a title as HTML too, so no "<" of it can open a tag there
+        entry.title(_no_tags(title))
+        entry.description(html.escape(clip(text, MAX_TEXT)))
+    else:
+        entry.title(title)  # Atom's title is text unless it says otherwise
+        entry.content(clip(text, MAX_TEXT), type="text")
+    names = [_no_tags(_clean(name)) if fmt == "rss" else _clean(name)
+             for name in p.authors[:20]]
     for name in names:
         entry.author(name=name)
     if names:
@@ -50,14 +65,14 @@ def _entry(fg: FeedGenerator, base: str, item: feed.FeedItem, fmt: str) -> None:
 
 def _build(request: Request, title: str, items: list[feed.FeedItem], page: str,
            fmt: str) -> Response:
-    base = str(request.base_url).rstrip("/")
+    base = site_base(request)  # the site_url setting, never the Host header
     fg = FeedGenerator()
     fg.load_extension("dc")
     fg.id(base + page)
     fg.title(f"paperwire: {title}")
     fg.author(name="paperwire")  # Atom entries without authors of their own need one
     fg.link(href=base + page, rel="alternate")
-    fg.link(href=str(request.url), rel="self")
+    fg.link(href=base + this_page(request), rel="self")
     fg.description(f"{title} on paperwire")
     # dated by its papers, not by the clock: an unchanged feed is byte for byte the same,
     # so its ETag still matches and a reader's conditional GET gets 304

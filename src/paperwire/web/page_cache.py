@@ -8,62 +8,94 @@ Others' votes show at most TTL seconds (and one page's making) later.
 
 When a page expires under load, one request makes it again while the others are served
 the expiring copy, instead of all making it at once.
+
+A page is keyed on the parameters it reads (PAGE_PARAMS) and nothing else; a request
+with any other parameter is made fresh and never stored, so made-up parameters cannot
+fill the cache. The cache is bounded by the bytes of its pages (web.page_cache_bytes).
+Each answer says X-Cache: HIT, MISS or BYPASS.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 from cachetools import LRUCache
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 TTL_SECONDS = 10
 SERVE_STALE_SECONDS = 60  # a copy this old is still served while a fresh one is made
+PAGE_PARAMS = frozenset({"category", "page"})  # what the cached pages read of a query
+ENTRY_OVERHEAD = 512  # bytes counted for a key and its bookkeeping beside the body
+MAX_SHARE = 8  # a page larger than an eighth of the cache is not kept
+
+
+def _sized(entry: tuple[bytes, float]) -> int:
+    return len(entry[0]) + ENTRY_OVERHEAD
 
 
 class PageCache:
-    def __init__(self, ttl: float = TTL_SECONDS, size: int = 4096) -> None:
+    def __init__(self, ttl: float = TTL_SECONDS, max_bytes: int = 64 << 20) -> None:
         self.ttl = ttl
-        self._pages: LRUCache = LRUCache(maxsize=size)  # key → (body, made at)
+        self.max_bytes = max(1, max_bytes)
+        # key → (body, made at), the least recently used dropped past max_bytes
+        self._pages: LRUCache = LRUCache(maxsize=self.max_bytes, getsizeof=_sized)
         self._lock = threading.Lock()
         # who is making a page: striped locks, so memory stays flat however many sessions
         self._making = [threading.Lock() for _ in range(256)]
 
     @staticmethod
-    def key(request: Request, reader: str = "") -> str:
-        return f"{reader}|{request.url.path}?{request.url.query}"
+    def key(request: Request, reader: str = "") -> str | None:
+        """The page's key, or None when the query holds a parameter no page reads."""
+        params = request.query_params.multi_items()
+        if any(name not in PAGE_PARAMS for name, _ in params):
+            return None
+        return f"{reader}|{request.url.path}?{sorted(params)}"
 
     def _entry(self, key: str) -> tuple[bytes, float] | None:
         with self._lock:
             return self._pages.get(key)
 
-    def get_or_make(self, request: Request, make, reader: str = "") -> HTMLResponse:
+    def _keep(self, key: str, body: bytes) -> None:
+        if _sized((body, 0.0)) * MAX_SHARE > self.max_bytes:
+            return
+        with self._lock:
+            self._pages[key] = (body, time.monotonic())
+
+    def get_or_make(self, request: Request, make: Callable[[], Response],
+                    reader: str = "") -> Response:
         key = self.key(request, reader)
+        if key is None:
+            return _marked(make(), "BYPASS")
         entry = self._entry(key)
         age = time.monotonic() - entry[1] if entry else None
         if entry and age < self.ttl:
-            return HTMLResponse(entry[0])
+            return _marked(HTMLResponse(entry[0]), "HIT")
         making = self._making[hash(key) % len(self._making)]
         if entry and age < SERVE_STALE_SECONDS and not making.acquire(blocking=False):
-            return HTMLResponse(entry[0])  # another request is making the fresh copy
+            return _marked(HTMLResponse(entry[0]), "HIT")  # another is making a fresh copy
         if not (entry and age < SERVE_STALE_SECONDS):
             making.acquire()
         try:
             fresh = self._entry(key)
             if fresh and time.monotonic() - fresh[1] < self.ttl:
-                return HTMLResponse(fresh[0])
+                return _marked(HTMLResponse(fresh[0]), "HIT")
             response = make()
             if response.status_code == 200:
-                with self._lock:
-                    self._pages[key] = (response.body, time.monotonic())
-            return response
+                self._keep(key, response.body)
+            return _marked(response, "MISS")
         finally:
             making.release()
 
 
-def cached_page(request: Request, viewer, make) -> HTMLResponse:
+def _marked(response: Response, how: str) -> Response:
+    response.headers["X-Cache"] = how
+    return response
+
+
+def cached_page(request: Request, viewer, make) -> Response:
     """The page from the cache, else made by make() and cached: one copy for every
     anonymous reader, one per session and signals revision for a signed-in one."""
     reader = ""

@@ -19,6 +19,7 @@ from paperwire.web.deps import (
     library,
     paper_or_404,
     signed_in,
+    site_base,
     viewer,
 )
 
@@ -41,7 +42,7 @@ def _download(papers, fmt: str, name: str, reasons: list[str] | None = None) -> 
 def paper_markdown_file(request: Request, v: CurrentViewer, ident: str) -> Response:
     lib = library(request)
     (item,) = feed.items_for(lib, lib.site, [paper_or_404(request, ident)], v.user)
-    site = str(request.base_url).rstrip("/")
+    site = site_base(request)
     return Response(paper_markdown.to_markdown(item, site),
                     media_type="text/markdown; charset=utf-8")
 

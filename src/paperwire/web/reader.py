@@ -39,7 +39,7 @@ from paperwire.web.deps import (
     viewer,
 )
 from paperwire.web.page_cache import cached_page
-from paperwire.web.rendering import render
+from paperwire.web.rendering import render, this_page
 
 router = APIRouter(default_response_class=HTMLResponse)
 PAGE_SIZE = 30
@@ -258,7 +258,7 @@ def confirm_email(request: Request, token: str = Query("", max_length=1000)):
 def unsubscribe_form(request: Request, token: str = Query("", max_length=1000)):
     sub = subscriptions.subscriber_for_token(library(request), "unsubscribe", token)
     return _message(request, "Unsubscribe", f"Stop the digest to {sub.email}?",
-                    action=str(request.url), button="Unsubscribe")
+                    action=this_page(request), button="Unsubscribe")
 
 
 @router.post("/unsubscribe")
@@ -304,7 +304,7 @@ def dismiss_form(request: Request, token: str = Query("", max_length=1000)):
     # a page with a button, not an action on GET: mail scanners open links
     return _message(request, "Not interested?",
                     f"“{sp.paper.title}” and papers like it will stop coming to you.",
-                    action=str(request.url), button="Not interested")
+                    action=this_page(request), button="Not interested")
 
 
 @router.post("/mail/not-interested")

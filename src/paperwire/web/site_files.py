@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
-from paperwire.web.deps import library
+from paperwire.web.deps import library, site_base
 
 router = APIRouter(include_in_schema=False)
 PER_SITEMAP = 50_000  # the sitemaps.org limit
@@ -17,7 +17,7 @@ NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    return site_base(request)  # the site_url setting, never the Host header
 
 
 @router.get("/robots.txt")

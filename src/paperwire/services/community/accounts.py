@@ -40,6 +40,11 @@ def sign_up(site: SiteStore, username: str, password: str) -> User:
         raise AccountError(f"the username {username!r} is taken") from None
 
 
+def has_account(site: SiteStore, username: str) -> bool:
+    """Whether a name is some account's (cheap: no hashing); user pages show it anyway."""
+    return bool(USERNAME.fullmatch(username)) and site.user_by_name(username) is not None
+
+
 def sign_in(site: SiteStore, username: str, password: str) -> User | None:
     user = site.user_by_name(username) if USERNAME.fullmatch(username) else None
     try:

@@ -1,0 +1,86 @@
+"""Before the sign-in route: a sign-in that the password gate (signin_guard) would refuse
+anyway is refused here, at once, without the route's work (routing, form parsing, CSRF,
+a rendered page). Under a flood that work, not argon2, is what the server spends its
+time on, and /healthz waits behind it; here a refusal costs a fraction of it.
+
+Refused early: an address with no password check left, and, once the site-wide budget for
+names without an account is spent, such a name (read from the urlencoded form, looked up
+in a thread). Everything else goes on to the route, which counts and checks as before.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from anyio import CapacityLimiter, to_thread
+
+from paperwire.services.community import accounts
+
+FORM = b"application/x-www-form-urlencoded"
+_LOOKUPS = CapacityLimiter(4)  # threads for the name lookups, apart from the routes' pool
+
+
+async def _body(receive) -> tuple[bytes, list[dict]]:
+    """The whole body (BodyLimit, outside, bounds it) and the messages that carried it."""
+    messages, chunks = [], []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    return b"".join(chunks), messages
+
+
+def _username(body: bytes) -> str | None:
+    """The form's username, or None for a form this shield leaves to the route."""
+    try:
+        fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=20)
+    except ValueError:
+        return None
+    return fields.get("username", [""])[0]
+
+
+def _replaying(messages: list[dict], receive):
+    async def replay() -> dict:
+        return messages.pop(0) if messages else await receive()
+
+    return replay
+
+
+async def _too_many(send, retry_after: int) -> None:
+    body = f"too many sign-in attempts; try again in {retry_after} s".encode()
+    await send({"type": "http.response.start", "status": 429, "headers": [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"retry-after", str(retry_after).encode()),
+        (b"content-length", str(len(body)).encode()), (b"cache-control", b"no-store")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class SigninShield:
+    """Pure ASGI middleware, inside BodyLimit (a bounded body) and the security headers."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != "/signin":
+            await self.app(scope, receive, send)
+            return
+        state = scope["app"].state
+        gate = state.password_gate
+        wait = gate.address_spent(scope["client"][0] if scope.get("client") else "?")
+        if wait is None and gate.unknown_spent() is not None \
+                and dict(scope["headers"]).get(b"content-type", b"").startswith(FORM):
+            body, messages = await _body(receive)
+            receive = _replaying(messages, receive)
+            if (name := _username(body)) is not None:
+                known = await to_thread.run_sync(accounts.has_account, state.library.site,
+                                                 name, limiter=_LOOKUPS)
+                wait = None if known else gate.unknown_spent()
+        if wait is not None:
+            await _too_many(send, wait)
+            return
+        await self.app(scope, receive, send)
