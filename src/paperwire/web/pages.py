@@ -9,8 +9,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paperwire import clock
-from paperwire.services.community import contributions
-from paperwire.services.community import moderation
+from paperwire.services.community import contributions, moderation
 from paperwire.services.discovery import authors, feed, papers, similar
 from paperwire.services.discovery import search as search_service
 from paperwire.services.intake import embed
