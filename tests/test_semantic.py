@@ -241,3 +241,20 @@ def test_a_phrase_that_occurs_nowhere_finds_nothing_in_hybrid_search(embedded):
     results = search(embedded, '"residual networks for protein folding"', mode="hybrid")
     assert results.hits == []
     assert keys(search(embedded, '"residual learning"', mode="hybrid").hits)[0] == "1512.03385"
+
+
+def test_a_model_built_by_an_earlier_scheme_is_rebuilt_not_loaded(tmp_path, model_dir):
+    """An install upgraded from before issue 17 holds the full-range int8 file, whose
+    vectors depended on the CPU: it must be replaced, not used."""
+    from paperwire.embedding import EARLIER_ONNX_FILES, TOKENIZER_FILE, is_prepared
+    from paperwire.model_build import prepare
+
+    folder = tmp_path / "models"
+    folder.mkdir()
+    earlier = folder / EARLIER_ONNX_FILES[0]
+    earlier.write_bytes(b"an earlier model")
+    (folder / TOKENIZER_FILE).write_bytes((model_dir / TOKENIZER_FILE).read_bytes())
+    assert not is_prepared(folder)
+    prepare(folder)
+    assert is_prepared(folder) and not earlier.exists()
+    assert OnnxEmbedder(folder).encode(["a paper"]).shape == (1, 384)

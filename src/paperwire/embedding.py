@@ -23,7 +23,10 @@ import numpy as np
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIM = 384
 MAX_TOKENS = 256
-ONNX_FILE = "model-int8.onnx"
+# named by its quantization scheme, so a model built by an earlier scheme (full-range int8
+# before issue 17, whose vectors depended on the CPU) is rebuilt, never loaded
+ONNX_FILE = "model-int8-7bit.onnx"
+EARLIER_ONNX_FILES = ("model-int8.onnx",)
 TOKENIZER_FILE = "tokenizer.json"
 
 

@@ -35,7 +35,12 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from paperwire.embedding import ONNX_FILE, TOKENIZER_FILE, reference_model_dir
+from paperwire.embedding import (
+    EARLIER_ONNX_FILES,
+    ONNX_FILE,
+    TOKENIZER_FILE,
+    reference_model_dir,
+)
 
 OPSET = 17  # LayerNormalization
 IR_VERSION = 8  # what onnx writes for opset 17; newer onnx defaults beyond onnxruntime's reach
@@ -177,4 +182,6 @@ def prepare(model_dir: Path) -> Path:
                          nodes_to_exclude=in_float)
         shutil.copy(source / TOKENIZER_FILE, model_dir / TOKENIZER_FILE)
         shutil.move(partial, model_dir / ONNX_FILE)  # last, so a half-made model never loads
+    for earlier in EARLIER_ONNX_FILES:
+        (model_dir / earlier).unlink(missing_ok=True)
     return model_dir / ONNX_FILE
