@@ -18,7 +18,8 @@ PACKAGE = SRC / "paperwire"
 
 # lowest first; a module may import its own layer and the ones below, never one above
 LAYERS = (
-    ("domain", ("paperwire", "paperwire.domain", "paperwire.clock", "paperwire.identity")),
+    ("domain", ("paperwire", "paperwire.domain", "paperwire.clock", "paperwire.identity",
+                "paperwire.record_rules")),
     ("sources and store", ("paperwire.sources", "paperwire.store")),
     ("ingest, index and embedding", ("paperwire.ingest", "paperwire.index",
                                      "paperwire.embedding", "paperwire.model_build",

@@ -31,7 +31,7 @@ def test_import_with_bad_records_reports_where_and_exits_nonzero(cli, tmp_path):
     assert result.exit_code == 1
     assert "2 added, 0 updated, 0 unchanged, 2 skipped" in result.output
     assert f"{path}: line 2: not valid JSON" in result.output
-    assert f"{path}: record 3: the record has no title" in result.output
+    assert f"{path}: line 3: the record has no title" in result.output
     assert json.loads(cli("stats", "--json").output)["papers"] == 2
 
 
@@ -40,7 +40,8 @@ def test_unknown_format_gets_one_clear_sentence(cli, tmp_path):
     path.write_text("just some notes\n")
     result = cli("import", str(path))
     assert result.exit_code == 2
-    assert "is not in a format paperwire knows" in result.output
+    assert f"error: {path}: not in a format paperwire knows" in result.output
+    assert f"{path}: 0 added, 0 updated, 0 unchanged, 0 skipped" in result.output
     assert "Traceback" not in result.output
     missing = cli("import", str(tmp_path / "nope.json"))
     assert missing.exit_code == 2 and "No such file" in missing.output

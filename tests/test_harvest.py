@@ -4,6 +4,7 @@ with every fault the issue names: each ends in a whole harvest or a clear stop t
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
@@ -238,3 +239,35 @@ def test_the_recorded_arxiv_oai_page_harvests_and_resumes_with_its_token(lib, sh
     assert first.paper.extras["arxiv"]["submitter"] == "Dinesh Shetty"
     assert first.paper.doi == "10.1103/PhysRevC.76.024606 10.1103/PhysRevC.76.039902"
     assert "next run starts from 2015-01-06" in report.message
+
+
+def test_a_full_store_stops_the_harvest_at_the_page_it_could_not_write(lib):
+    """The page and its checkpoint are rolled back together, so the next run reads that page
+    again instead of skipping it. SQLite's max_page_count makes the file full as a full disk
+    does (SQLITE_FULL); page 2's long abstracts need pages the file may not grow."""
+    if lib.settings.is_url:
+        pytest.skip("max_page_count is SQLite's; the PostgreSQL store maps DiskFull the same")
+    listing = OaiList(pages=3, per_page=5)
+    listing.pages[1] = re.sub(rb"<abstract>.*?</abstract>",
+                              b"<abstract>" + b"long text " * 1900 + b"</abstract>",
+                              listing.pages[1], flags=re.DOTALL)
+    server = Replay(listing)
+
+    def fill_the_disk_after_first_page(report: harvest.HarvestReport) -> None:
+        if report.pages == 1:
+            pages = lib.store.db.execute("PRAGMA page_count").fetchone()[0]
+            lib.store.db.execute(f"PRAGMA max_page_count = {pages}")
+
+    try:
+        with pytest.raises(harvest.HarvestError) as stopped:
+            harvest.harvest_oai(lib, _oai_url(server), "cs",
+                                on_page=fill_the_disk_after_first_page)
+        message = str(stopped.value)
+        assert "the store could not be written" in message and "disk is full" in message
+        assert "the next run resumes from this page" in message
+        assert lib.store.count() == 5  # page 1 whole, nothing of page 2
+        lib.store.db.execute("PRAGMA max_page_count = 4294967294")
+        report = harvest.harvest_oai(lib, _oai_url(server), "cs")
+        assert (report.pages, report.imported.added, lib.store.count()) == (2, 10, 15)
+    finally:
+        server.close()

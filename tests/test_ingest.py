@@ -76,7 +76,9 @@ def test_newest_version_wins_the_text_older_only_fills_blanks():
 
 def test_duplicates_inside_one_batch_merge(library):
     report = ingest(library.store, [paper(author_count=3), paper(published=date(2020, 1, 1))])
-    assert (report.added, report.unchanged) == (1, 1)
+    assert (report.added, report.unchanged, report.repeated) == (1, 0, 1)
+    assert report.warnings == ["record 2: repeats 'Respecting Causality in Training PINNs', "
+                               "read earlier in the same input; merged into it"]
     stored = library.store.find(paper().key).paper
     assert (stored.author_count, stored.published) == (3, date(2020, 1, 1))
 
@@ -154,3 +156,18 @@ def test_reopening_the_store_keeps_everything_and_migrations_run_once(db, librar
     applied = again.store.sql.execute("SELECT count(*) FROM _yoyo_migration").fetchone()[0]
     assert applied == len([f for f in files if f.name.endswith(".sql")]) >= 2
     again.close()
+
+
+def test_input_that_stops_midway_keeps_the_whole_records_read_before(library):
+    from paperwire.sources.base import SourceError
+
+    def records():
+        yield paper(title="Read first")
+        yield RecordError("line 2", "not valid JSON")
+        yield paper(title="Read third")
+        raise SourceError("the gzip data is damaged (truncated)")
+
+    report = ingest(library.store, records(), where="in.jsonl.gz", batch_size=10)
+    assert report.failure == ("in.jsonl.gz: reading stopped after 3 records: the gzip data "
+                              "is damaged (truncated)")
+    assert (report.added, report.skipped, library.store.count()) == (2, 1, 2)

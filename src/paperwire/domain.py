@@ -85,6 +85,11 @@ def source_namespace(source_id: str) -> str:
     return source_id.rpartition(":")[0]
 
 
+def is_web_link(url: str | None) -> bool:
+    """Whether a link may be shown as one: http or https only (never javascript: or data:)."""
+    return bool(url) and url.split(":", 1)[0].lower() in ("http", "https")  # type: ignore[union-attr]
+
+
 def clean_text(text: str | None) -> str:
     """Collapse hard line breaks and runs of white space (arXiv metadata keeps both)."""
     return " ".join(text.split()) if text else ""
@@ -117,6 +122,8 @@ class Paper:
     extras: dict = field(default_factory=dict)
     # the public key of a paper without an arXiv id, given by the store when it is added
     local_key: str | None = None
+    # where its source read it ("line 12", "item 3"), for messages; never stored or compared
+    origin: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def key(self) -> str:
@@ -134,7 +141,7 @@ class Paper:
     def abs_url(self) -> str | None:
         if self.arxiv_id:
             return f"https://arxiv.org/abs/{self.arxiv_id}"
-        return self.url
+        return self.url if is_web_link(self.url) else None  # stores older than issue 21
 
     @property
     def pdf_url(self) -> str | None:

@@ -5,23 +5,33 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from paperwire import record_rules
 from paperwire.domain import InvalidRecord, Paper, validate
 from paperwire.identity import ids_contradict, same_by_title
-from paperwire.sources.base import Parsed, RecordError
-from paperwire.store.base import HarvestCheckpoint, Store, StoredPaper, WriteConflict
+from paperwire.sources.base import Parsed, RecordError, SourceError
+from paperwire.store.base import HarvestCheckpoint, Store, StoredPaper, StoreError, WriteConflict
 
 BATCH_SIZE = 5000
+MAX_MESSAGES = 1000  # errors and warnings kept per import; every one is counted
 _TEXT_FIELDS = ("title", "abstract", "comment", "journal_ref", "doi", "code_url", "url")
 _LIST_FIELDS = ("authors", "categories")
 
 
 @dataclass
 class ImportReport:
+    """What an import did with each record: added, updated or unchanged a paper, skipped it
+    (errors say why), or found it repeating a paper read earlier in the same input (merged
+    into that one). Warnings name what was cut or left out of a record that was taken."""
+
     added: int = 0
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    repeated: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    warned: int = 0
+    failure: str | None = None  # why the import stopped before the end of its input
 
     def add(self, other: ImportReport) -> None:
         """Count another report's records into this one."""
@@ -29,15 +39,33 @@ class ImportReport:
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.skipped += other.skipped
-        self.errors += other.errors
+        self.repeated += other.repeated
+        self.warned += other.warned
+        self.errors += other.errors[:MAX_MESSAGES - len(self.errors)]
+        self.warnings += other.warnings[:MAX_MESSAGES - len(self.warnings)]
+        self.failure = self.failure or other.failure
+
+    def skip(self, message: str) -> None:
+        self.skipped += 1
+        if len(self.errors) < MAX_MESSAGES:
+            self.errors.append(message)
+
+    def warn(self, message: str) -> None:
+        self.warned += 1
+        if len(self.warnings) < MAX_MESSAGES:
+            self.warnings.append(message)
 
     @property
     def seen(self) -> int:
-        return self.added + self.updated + self.unchanged + self.skipped
+        return self.added + self.updated + self.unchanged + self.skipped + self.repeated
 
     def summary(self) -> str:
-        return (f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+        text = (f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
                 f"{self.skipped} skipped")
+        if self.repeated:
+            text += (f"; {self.repeated} repeated a paper read earlier in the same input "
+                     "(merged into it)")
+        return text
 
 
 def _is_newer(incoming: Paper, existing: Paper) -> bool:
@@ -57,8 +85,7 @@ def merge(existing: Paper, incoming: Paper) -> Paper:
     merged.arxiv_id = existing.arxiv_id or incoming.arxiv_id
     versions = [v for v in (existing.version, incoming.version) if v is not None]
     merged.version = max(versions) if versions else None
-    counts = [c for c in (existing.author_count, incoming.author_count) if c is not None]
-    merged.author_count = len(merged.authors) if merged.authors else max(counts, default=None)
+    merged.author_count = _author_count(merged, existing, incoming)
     published = [d for d in (existing.published, incoming.published) if d]
     merged.published = min(published) if published else None
     updated = [d for d in (existing.updated, incoming.updated) if d]
@@ -75,6 +102,16 @@ def merge(existing: Paper, incoming: Paper) -> Paper:
     return merged
 
 
+def _author_count(merged: Paper, existing: Paper, incoming: Paper) -> int | None:
+    """The count of the record whose names were kept (it may list more authors than the
+    names kept, see record_rules.MAX_AUTHORS); without names, the larger count."""
+    if merged.authors:
+        owner = incoming if merged.authors is incoming.authors else existing
+        return max(len(merged.authors), owner.author_count or 0)
+    counts = [c for c in (existing.author_count, incoming.author_count) if c is not None]
+    return max(counts, default=None)
+
+
 def _is_older_listing(incoming: Paper, existing: Paper) -> bool:
     """A paper listed on two days (Hugging Face re-lists some): its second listing's upvotes
     and details are the newer snapshot, whichever day's record arrives last."""
@@ -82,12 +119,37 @@ def _is_older_listing(incoming: Paper, existing: Paper) -> bool:
                 and incoming.listed_on < existing.listed_on)
 
 
-def _prepare(paper: Paper) -> Paper:
-    if paper.authors:
-        paper.author_count = len(paper.authors)
+def _prepare(paper: Paper) -> tuple[Paper, list[str]]:
+    """The record within the rules (record_rules), and the warnings saying what was cut or
+    left out; InvalidRecord for one that cannot be taken."""
     paper.sources = sorted(set(paper.sources))
     paper.source_ids = sorted(set(paper.source_ids))
-    return validate(paper)
+    warnings = record_rules.check(paper)
+    return validate(paper), warnings
+
+
+def _named(paper: Paper) -> str:
+    if paper.arxiv_id:
+        return f"arXiv:{paper.arxiv_id}"
+    return f"doi {paper.doi}" if paper.doi else repr(record_rules.cut(paper.title, 60))
+
+
+class _Seen:
+    """The papers (by pid) an import has read or written so far: a bit each, so a million
+    take 125 kB."""
+
+    def __init__(self) -> None:
+        self.bits = bytearray()
+
+    def __contains__(self, pid: int) -> bool:
+        i = pid >> 3
+        return i < len(self.bits) and bool(self.bits[i] >> (pid & 7) & 1)
+
+    def add(self, pid: int) -> None:
+        i = pid >> 3
+        if i >= len(self.bits):
+            self.bits.extend(bytes(i - len(self.bits) + 4096))
+        self.bits[i] |= 1 << (pid & 7)
 
 
 class _Batch:
@@ -135,21 +197,23 @@ class _Batch:
                 return candidate
         return None
 
-    def add(self, paper: Paper) -> str:
+    def add(self, paper: Paper) -> tuple[str, int]:
+        """How the record changes the store, and the pid of the paper it went to (negative:
+        a paper new in this batch)."""
         found = self.match(paper)
         if found is None:
             sp = StoredPaper(pid=-(len(self.new) + 1), paper=paper, rev=0)
             self.new.append(paper)
             self._remember(sp)
-            return "added"
+            return "added", sp.pid
         merged = merge(found.paper, paper)
         if merged == found.paper:
-            return "unchanged"
+            return "unchanged", found.pid
         if found.pid < 0:  # merged into a paper first seen in this same batch
             self.new[-found.pid - 1] = merged
         found.paper = merged
         self._remember(found)
-        return "updated" if found.pid > 0 else "unchanged"
+        return "updated", found.pid
 
     def updates(self) -> list[tuple[int, Paper]]:
         return [(pid, sp.paper) for pid, sp in self.by_pid.items()
@@ -159,14 +223,29 @@ class _Batch:
 WRITE_ATTEMPTS = 20  # another process writing the same papers makes a batch read again
 
 
-def _flush(store: Store, papers: list[Paper], report: ImportReport,
-           checkpoint: HarvestCheckpoint | None = None) -> list[StoredPaper]:
+def _count(papers: list[Paper], results: list[tuple[str, int]], new_pids: list[int],
+           seen: _Seen, report: ImportReport, prefix: str) -> None:
+    """Count each record's outcome; one going to a paper this import already read (in this
+    batch or an earlier one) is a repeat, told as a warning."""
+    for paper, (outcome, pid) in zip(papers, results, strict=True):
+        pid = new_pids[-pid - 1] if pid < 0 else pid
+        if outcome != "added" and pid in seen:
+            report.repeated += 1
+            report.warn(f"{prefix}{paper.origin}: repeats {_named(paper)}, read earlier in "
+                        "the same input; merged into it")
+            continue
+        seen.add(pid)
+        setattr(report, outcome, getattr(report, outcome) + 1)
+
+
+def _flush(store: Store, papers: list[Paper], report: ImportReport, seen: _Seen,
+           prefix: str = "", checkpoint: HarvestCheckpoint | None = None) -> list[StoredPaper]:
     """Write one batch (with the checkpoint, if any); returns the papers it added or changed.
     A batch that raced another writer is read and merged again: no paper is doubled and no
-    merge is lost."""
+    merge is lost. StoreError when the database cannot be written (nothing of the batch is)."""
     for attempt in range(WRITE_ATTEMPTS):
         batch = _Batch(store, papers)
-        outcomes = [batch.add(p) for p in papers]
+        results = [batch.add(p) for p in papers]
         updates = batch.updates()
         read_revs = {pid: batch.by_pid[pid].rev for pid, _ in updates}
         try:
@@ -175,9 +254,7 @@ def _flush(store: Store, papers: list[Paper], report: ImportReport,
         except WriteConflict:
             if attempt == WRITE_ATTEMPTS - 1:
                 raise
-    report.added += outcomes.count("added")
-    report.updated += outcomes.count("updated")
-    report.unchanged += outcomes.count("unchanged")
+    _count(papers, results, new_pids, seen, report, prefix)
     return [StoredPaper(pid, p, rev=0) for pid, p in zip(new_pids, batch.new, strict=True)] + [
         batch.by_pid[pid] for pid, _ in updates]
 
@@ -192,32 +269,61 @@ def ingest(
     checkpoint: HarvestCheckpoint | None = None,
 ) -> ImportReport:
     """Store every good record; report, count and skip the bad ones. A checkpoint is written
-    with the last batch: give all of a page's records in one batch to commit them together."""
+    with the last batch: give all of a page's records in one batch to commit them together.
+
+    Input that stops being readable midway (SourceError) or a store that cannot be written
+    (StoreError) ends the import with `failure` set: the batches before are stored whole,
+    the one in flight not at all, and the report counts exactly what was stored."""
     report = ImportReport()
     pending: list[Paper] = []
     prefix = f"{where}: " if where else ""
+    seen = _Seen()
 
     def flush(last: bool = False) -> None:
         if pending or (last and checkpoint is not None):
-            changed = _flush(store, pending, report, checkpoint if last else None)
+            changed = _flush(store, pending, report, seen, prefix, checkpoint if last else None)
             if on_batch:
                 on_batch(changed)
             if on_progress:
                 on_progress(len(pending))
             pending.clear()
 
-    for item in records:
-        if isinstance(item, RecordError):
-            report.skipped += 1
-            report.errors.append(f"{prefix}{item.where}: {item.reason}")
-            continue
-        try:
-            pending.append(_prepare(item))
-        except InvalidRecord as e:
-            report.skipped += 1
-            report.errors.append(f"{prefix}record {report.seen + len(pending)}: {e}")
-            continue
-        if len(pending) >= batch_size:
-            flush()
-    flush(last=True)
+    try:
+        for n, item in enumerate(records, start=1):
+            if isinstance(item, RecordError):
+                report.skip(f"{prefix}{item.where}: {item.reason}")
+                continue
+            origin = item.origin = item.origin or f"record {n}"
+            try:
+                paper, warnings = _prepare(item)
+            except InvalidRecord as e:
+                report.skip(f"{prefix}{origin}: {e}")
+                continue
+            for warning in warnings:
+                report.warn(f"{prefix}{origin}: {warning}")
+            pending.append(paper)
+            if len(pending) >= batch_size:
+                flush()
+        flush(last=True)
+    except SourceError as e:
+        read = report.seen + len(pending)
+        report.failure = f"{prefix}{e}" if not read else (
+            f"{prefix}reading stopped after {read} records: {e}")
+        _last_words(flush, report, pending, prefix)
+    except StoreError as e:
+        report.failure = _store_failure(e, len(pending), prefix)
     return report
+
+
+def _last_words(flush: Callable[[], None], report: ImportReport, pending: list[Paper],
+                prefix: str) -> None:
+    """Store the whole records read before the input failed."""
+    try:
+        flush()
+    except StoreError as e:
+        report.failure = f"{report.failure}; and {_store_failure(e, len(pending), '')}"
+
+
+def _store_failure(e: StoreError, in_flight: int, prefix: str) -> str:
+    return (f"{prefix}the store could not be written ({e}); the batch of {in_flight} records "
+            "in flight was rolled back and the import stopped there")

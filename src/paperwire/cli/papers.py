@@ -17,22 +17,33 @@ from paperwire.services.intake import harvest as harvest_service
 from paperwire.services.intake import importing, starter
 from paperwire.services.library import Library
 
+SHOWN = 50  # skipped records and warnings printed one by one; the rest are counted
 
-def _import_one(library: Library, path: Path, fmt: str | None) -> importing.ImportReport | None:
+
+def _told(lines: list[str], count: int, word: str, what: str) -> None:
+    for line in lines[:SHOWN]:
+        click.echo(f"{word} {line}", err=True)
+    if count > SHOWN:
+        click.echo(f"... and {count - SHOWN} more {what}", err=True)
+
+
+def _import_one(library: Library, path: Path, fmt: str | None) -> importing.ImportReport:
+    """Import a file and say what became of it: every time a summary; an error that stopped
+    it, or made it unreadable (then nothing was stored), as one plain sentence."""
+    report, failure = importing.ImportReport(), None
     try:
         with progress(path.name) as bar:
             report = importing.import_file(library, path, fmt, on_progress=bar.update)
     except sources.SourceError as e:
-        click.echo(f"error: {path}: {e}", err=True)
-        return None
+        failure = f"{path}: {e}"
     except OSError as e:
-        click.echo(f"error: {path}: {e.strerror}", err=True)
-        return None
-    for line in report.errors[:50]:
-        click.echo(f"skipped {line}", err=True)
-    if len(report.errors) > 50:
-        click.echo(f"... and {len(report.errors) - 50} more skipped records", err=True)
+        failure = f"{path}: {e.strerror}"
+    report.failure = report.failure or failure
+    _told(report.errors, report.skipped, "skipped", "skipped records")
+    _told(report.warnings, report.warned, "warning", "warnings")
     click.echo(f"{path}: {report.summary()}")
+    if report.failure:
+        click.echo(f"error: {report.failure}", err=True)
     return report
 
 
@@ -48,17 +59,16 @@ def import_(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None,
     """Import papers from files (format detected from content)."""
     library = library_of(ctx)
     reports = [_import_one(library, p, fmt) for p in paths]
-    done = [r for r in reports if r]
     if len(paths) > 1:
         total = importing.ImportReport()
-        for report in done:
+        for report in reports:
             total.add(report)
         click.echo(f"total: {total.summary()}")
     if then_embed:
         embed_all(library)
-    if len(done) < len(reports):
+    if any(r.failure for r in reports):
         sys.exit(2)
-    if any(r.skipped for r in done):
+    if any(r.skipped for r in reports):
         sys.exit(1)
 
 

@@ -1,6 +1,7 @@
 """Sources turn bytes into Paper records; they never write to the store.
 
-`detect_format` names a file's format from its content; `read` streams its records.
+`detect_format` names a file's format from its content (a gzip file's from what it holds);
+`open_input` opens a file, gzip or not; `read` streams its records.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from paperwire.sources import (
     native,
 )
 from paperwire.sources.base import ParsedStream, RecordError, SourceError
+from paperwire.sources.files import head_of, open_input
 
-__all__ = ["FORMATS", "RecordError", "SourceError", "detect_format", "read"]
+__all__ = ["FORMATS", "RecordError", "SourceError", "detect_format", "head_of", "open_input",
+           "read"]
 
 FORMATS: dict[str, Callable[[BinaryIO], ParsedStream]] = {
     "listing": listing.parse,
@@ -35,13 +38,12 @@ FORMATS: dict[str, Callable[[BinaryIO], ParsedStream]] = {
     "jsonl": native.parse_jsonl,
     "csv": native.parse_csv,
 }
-_SNIFF_BYTES = 65536
 
 
 def _detect_json_lines(head: str) -> str | None:
     try:
         first = json.loads(head.splitlines()[0])
-    except (json.JSONDecodeError, IndexError):
+    except (json.JSONDecodeError, IndexError, RecursionError):
         return None
     if not isinstance(first, dict):
         return None
@@ -70,13 +72,12 @@ def detect_format_of(head: str) -> str | None:
 
 
 def detect_format(path: Path) -> str:
-    with path.open("rb") as fp:
-        head = fp.read(_SNIFF_BYTES).decode("utf-8", errors="replace")
-    name = detect_format_of(head)
+    """The file's format, from its first bytes (decompressed); SourceError for binary data
+    or a format paperwire does not know. Messages leave the path to whoever shows them."""
+    name = detect_format_of(head_of(path).decode("utf-8", errors="replace"))
     if name is None:
         known = ", ".join(FORMATS)
-        raise SourceError(f"{path} is not in a format paperwire knows ({known}); "
-                          "name one with --format")
+        raise SourceError(f"not in a format paperwire knows ({known}); name one with --format")
     return name
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from paperwire.domain import Paper, clean_text, parse_arxiv_id
-from paperwire.sources.base import ParsedStream, RecordError, SourceError, parse_date
+from paperwire.sources.base import (
+    ParsedStream,
+    RecordError,
+    SourceError,
+    parse_date,
+    read_document,
+)
 from paperwire.sources.xml import parse_xml, text_of
 
 NAME = "arxiv-api"
@@ -54,13 +60,16 @@ def total_results(root) -> int:
 
 
 def parse(fp: BinaryIO) -> ParsedStream:
-    root = parse_xml(fp.read())
+    root = parse_xml(read_document(fp))
     if root.tag != f"{{{NS['a']}}}feed":
         raise SourceError("not an Atom feed")
     if message := error_message(root):
         raise SourceError(f"the arXiv API answered with an error: {message}")
     for n, entry in enumerate(root.findall("a:entry", NS), start=1):
         try:
-            yield _paper(entry)
+            paper = _paper(entry)
         except ValueError as e:
             yield RecordError(f"entry {n}", str(e))
+            continue
+        paper.origin = f"entry {n}"
+        yield paper

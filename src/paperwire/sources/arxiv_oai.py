@@ -17,6 +17,7 @@ from paperwire.sources.base import (
     SourceError,
     latex_to_text,
     parse_date,
+    read_document,
     split_authors,
 )
 from paperwire.sources.xml import local_name, parse_xml, text_of
@@ -168,7 +169,7 @@ def read_page(body: bytes) -> Page:
 
 
 def parse(fp: BinaryIO) -> ParsedStream:
-    root = root_of(fp.read())
+    root = root_of(read_document(fp))
     check_errors(root)
     yield from _records(root)
 
@@ -181,4 +182,5 @@ def _records(root) -> ParsedStream:
             yield RecordError(f"record {n}", str(e))
             continue
         if paper is not None:
+            paper.origin = f"record {n}"
             yield paper

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import BinaryIO
 
 from paperwire.domain import Paper, clean_text, parse_arxiv_id
 from paperwire.sources.base import (
     ParsedStream,
     RecordError,
+    json_lines,
     latex_to_text,
     parse_date,
     split_authors,
@@ -53,12 +53,15 @@ def _paper(rec: dict) -> Paper:
 
 
 def parse(fp: BinaryIO) -> ParsedStream:
-    for n, raw in enumerate(fp, start=1):
-        if not raw.strip():
+    for item in json_lines(fp):
+        if isinstance(item, RecordError):
+            yield item
             continue
+        n, rec = item
         try:
-            yield _paper(json.loads(raw))
-        except json.JSONDecodeError as e:
-            yield RecordError(f"line {n}", f"not valid JSON ({e.msg})")
+            paper = _paper(rec)
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             yield RecordError(f"line {n}", f"malformed record: {e}")
+            continue
+        paper.origin = f"line {n}"
+        yield paper

@@ -51,7 +51,7 @@ def from_wire(values: tuple) -> Parsed:
 def _parse_into(path: str, fmt: str, out: mp.Queue) -> None:
     chunk: list[tuple] = []
     try:
-        with open(path, "rb") as fp:
+        with sources.open_input(Path(path)) as fp:
             for record in sources.read(fp, fmt):
                 chunk.append(to_wire(record))
                 if len(chunk) >= CHUNK:
@@ -60,6 +60,7 @@ def _parse_into(path: str, fmt: str, out: mp.Queue) -> None:
         out.put(chunk)
         out.put(_DONE)
     except SourceError as e:
+        out.put(chunk)  # the whole records read before it
         out.put(e)
     except OSError as e:
         out.put(SourceError(f"cannot read it: {e.strerror}"))

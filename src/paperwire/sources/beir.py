@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import BinaryIO
 
 from paperwire.domain import Paper, clean_text, parse_arxiv_id
-from paperwire.sources.base import ParsedStream, RecordError
+from paperwire.sources.base import ParsedStream, RecordError, json_lines
 
 NAME = "beir"
 
@@ -24,11 +23,12 @@ def _corpus_name(fp: BinaryIO) -> str:
 
 def parse(fp: BinaryIO) -> ParsedStream:
     namespace = f"{NAME}:{_corpus_name(fp)}"
-    for n, raw in enumerate(fp, start=1):
-        if not raw.strip():
+    for item in json_lines(fp):
+        if isinstance(item, RecordError):
+            yield item
             continue
+        n, rec = item
         try:
-            rec = json.loads(raw)
             ident = parse_arxiv_id(str(rec["_id"]))
             title = clean_text(rec.get("title")) or clean_text(rec["text"])[:200]
             yield Paper(
@@ -38,8 +38,7 @@ def parse(fp: BinaryIO) -> ParsedStream:
                 abstract=clean_text(rec["text"]),
                 source_ids=[f"{namespace}:{rec['_id']}"],
                 sources=[NAME],
+                origin=f"line {n}",
             )
-        except json.JSONDecodeError as e:
-            yield RecordError(f"line {n}", f"not valid JSON ({e.msg})")
         except (KeyError, TypeError, AttributeError) as e:
             yield RecordError(f"line {n}", f"malformed record: missing {e}")

@@ -9,7 +9,13 @@ from typing import BinaryIO
 import bibtexparser
 
 from paperwire.domain import Paper, clean_text, parse_arxiv_id
-from paperwire.sources.base import ParsedStream, RecordError, SourceError, latex_to_text
+from paperwire.sources.base import (
+    ParsedStream,
+    RecordError,
+    SourceError,
+    latex_to_text,
+    read_document,
+)
 
 NAME = "bibtex"
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
@@ -60,14 +66,18 @@ def _paper(entry) -> Paper:
 
 def parse(fp: BinaryIO) -> ParsedStream:
     try:
-        library = bibtexparser.parse_string(fp.read().decode("utf-8"))
+        library = bibtexparser.parse_string(read_document(fp).decode("utf-8"))
     except UnicodeDecodeError as e:
         raise SourceError(f"not UTF-8 text: {e}") from e
     for block in library.failed_blocks:
         reason = str(getattr(block, "error", "")) or "could not be parsed"
         yield RecordError(f"line {block.start_line + 1}", reason.splitlines()[0][:200])
     for entry in library.entries:
+        where = f"entry {entry.key!r} (line {entry.start_line + 1})"
         try:
-            yield _paper(entry)
+            paper = _paper(entry)
         except ValueError as e:
-            yield RecordError(f"entry {entry.key!r} (line {entry.start_line + 1})", str(e))
+            yield RecordError(where, str(e))
+            continue
+        paper.origin = where
+        yield paper

@@ -8,7 +8,7 @@ from datetime import date
 from typing import BinaryIO
 
 from paperwire.domain import Paper, clean_text, parse_arxiv_id
-from paperwire.sources.base import ParsedStream, RecordError, SourceError
+from paperwire.sources.base import ParsedStream, RecordError, SourceError, read_document
 
 NAME = "csl-json"
 
@@ -49,15 +49,19 @@ def _paper(item: dict) -> Paper:
 
 def parse(fp: BinaryIO) -> ParsedStream:
     try:
-        items = json.load(fp)
+        items = json.loads(read_document(fp))
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise SourceError(f"not CSL JSON: {e}") from e
+    except RecursionError:
+        raise SourceError("not CSL JSON: nested too deeply") from None
     if not isinstance(items, list):
         raise SourceError("not CSL JSON: expected a list of items")
     for n, item in enumerate(items, 1):
         try:
             if not isinstance(item, dict):
                 raise ValueError("not an object")
-            yield _paper(item)
-        except ValueError as e:
+            paper = _paper(item)
+            paper.origin = f"item {n}"
+            yield paper
+        except (ValueError, TypeError, AttributeError) as e:
             yield RecordError(f"item {n}", str(e))

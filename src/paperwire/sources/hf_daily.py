@@ -11,7 +11,13 @@ from datetime import date
 from typing import BinaryIO
 
 from paperwire.domain import Paper, clean_text, parse_arxiv_id
-from paperwire.sources.base import ParsedStream, RecordError, SourceError, parse_date
+from paperwire.sources.base import (
+    ParsedStream,
+    RecordError,
+    SourceError,
+    parse_date,
+    read_document,
+)
 
 NAME = "hf-daily"
 
@@ -54,13 +60,18 @@ def _paper(item: dict, listed_on: date | None) -> Paper:
 
 def parse(fp: BinaryIO, listed_on: date | None = None) -> ParsedStream:
     try:
-        items = json.loads(fp.read())
+        items = json.loads(read_document(fp))
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise SourceError(f"not valid JSON: {e}") from e
+    except RecursionError:
+        raise SourceError("not valid JSON: nested too deeply") from None
     if not isinstance(items, list):
         raise SourceError("expected a JSON list of daily-paper items")
     for n, item in enumerate(items, start=1):
         try:
-            yield _paper(item, listed_on)
+            paper = _paper(item, listed_on)
         except (KeyError, TypeError, AttributeError) as e:
             yield RecordError(f"item {n}", f"missing or malformed field {e}")
+            continue
+        paper.origin = f"item {n}"
+        yield paper

@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from paperwire import clock
 from paperwire.domain import Paper, clean_text
-from paperwire.sources.base import ParsedStream, RecordError
+from paperwire.sources.base import ParsedStream, RecordError, SourceError, read_document
 
 NAME = "listing"
 _HEADER = {
@@ -44,7 +44,11 @@ def looks_like(text: str) -> bool:
 
 def parse(fp: BinaryIO, today: date | None = None) -> ParsedStream:
     today = today or clock.today()
-    numbered = [(i + 1, ln.strip()) for i, ln in enumerate(fp.read().decode("utf-8").splitlines())]
+    try:
+        text = read_document(fp).decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as e:
+        raise SourceError(f"not UTF-8 text (byte {e.start + 1})") from None
+    numbered = [(i + 1, ln.strip()) for i, ln in enumerate(text.splitlines())]
     lines = [(n, ln) for n, ln in numbered if ln]
     i = 0
     while i < len(lines) and (lines[i][1].casefold() in _HEADER or _DATE.match(lines[i][1])):
@@ -63,7 +67,8 @@ def parse(fp: BinaryIO, today: date | None = None) -> ParsedStream:
                                       or _DATE.match(lines[i][1])):
                 i += 1
             continue
-        paper = Paper(title=clean_text(title), abstract=clean_text(abstract), sources=[NAME])
+        paper = Paper(title=clean_text(title), abstract=clean_text(abstract), sources=[NAME],
+                      origin=f"line {line_no}")
         if i < len(lines) and (m := _AUTHORS.match(lines[i][1])):
             paper.author_count = int(m.group(1))
             i += 1

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import csv
-import io
-import json
+from collections.abc import Iterator
 from datetime import date
 from typing import BinaryIO
 
 from paperwire.domain import InvalidRecord, Paper, clean_text, parse_arxiv_id
-from paperwire.sources.base import ParsedStream, RecordError, SourceError
+from paperwire.sources.base import (
+    MAX_LINE_BYTES,
+    ParsedStream,
+    RecordError,
+    bounded_lines,
+    json_lines,
+    parse_day,
+)
 
 JSONL = "jsonl"
 CSV = "csv"
@@ -22,89 +28,137 @@ def looks_like_jsonl(first: dict) -> bool:
 
 
 def looks_like_csv(first_line: str) -> bool:
-    header = next(csv.reader([first_line]), [])
+    header = next(csv.reader([first_line.removeprefix("\ufeff")]), [])
     return "title" in header and all(h in FIELDS for h in header)
 
 
-def _list(value: object, sep: str | None) -> list[str]:
+def _text(rec: dict, name: str) -> str:
+    value = rec.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    raise InvalidRecord(f"{name} must be text, not {type(value).__name__}")
+
+
+def _list(rec: dict, name: str, sep: str | None) -> list[str]:
+    value = rec.get(name)
     if value is None or value == "":
         return []
-    if isinstance(value, list):
-        return [clean_text(str(v)) for v in value if str(v).strip()]
-    return [clean_text(v) for v in str(value).split(sep) if v.strip()]
+    if isinstance(value, str):
+        return [clean_text(v) for v in value.split(sep) if v.strip()]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [clean_text(v) for v in value if v.strip()]
+    raise InvalidRecord(f"{name} must be a list of text or one string")
 
 
-def _date(value: object) -> date | None:
+def _date(rec: dict, name: str) -> date | None:
+    value = rec.get(name)
     if not value:
         return None
     try:
-        return date.fromisoformat(str(value)[:10])
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return parse_day(value)
     except ValueError as e:
-        raise InvalidRecord(f"date {value!r} is not YYYY-MM-DD") from e
+        raise InvalidRecord(f"{name} {value!r} is not a date (YYYY-MM-DD, optionally with a "
+                            "time of day)") from e
 
 
 def _int(value: object) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as e:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValueError(value)
+        return int(value)
+    except ValueError as e:
         raise InvalidRecord(f"upvotes {value!r} is not a whole number") from e
 
 
-def to_paper(rec: dict, source: str) -> Paper:
+def to_paper(rec: object, source: str, origin: str | None = None) -> Paper:
     if not isinstance(rec, dict):
         raise InvalidRecord("a record must be an object")
     unknown = set(rec) - set(FIELDS)
     if unknown:
-        raise InvalidRecord(f"unknown field(s) {', '.join(sorted(unknown))}")
-    raw_id = rec.get("arxiv_id")
-    ident = parse_arxiv_id(str(raw_id)) if raw_id else None
+        raise InvalidRecord(f"unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+    raw_id = _text(rec, "arxiv_id")
+    ident = parse_arxiv_id(raw_id) if raw_id else None
     if raw_id and ident is None:
         raise InvalidRecord(f"{raw_id!r} is not an arXiv id")
     return Paper(
         arxiv_id=ident.id if ident else None,
         version=ident.version if ident else None,
-        title=clean_text(rec.get("title")),
-        abstract=clean_text(rec.get("abstract")),
-        authors=_list(rec.get("authors"), ";"),
-        published=_date(rec.get("published")),
-        updated=_date(rec.get("updated")),
-        categories=_list(rec.get("categories"), None),
-        comment=clean_text(rec.get("comment")) or None,
-        journal_ref=clean_text(rec.get("journal_ref")) or None,
-        doi=clean_text(rec.get("doi")) or None,
-        code_url=clean_text(rec.get("code_url")) or None,
-        url=clean_text(rec.get("url")) or None,
+        title=_text(rec, "title"),
+        abstract=_text(rec, "abstract"),
+        authors=_list(rec, "authors", ";"),
+        published=_date(rec, "published"),
+        updated=_date(rec, "updated"),
+        categories=_list(rec, "categories", None),
+        comment=_text(rec, "comment") or None,
+        journal_ref=_text(rec, "journal_ref") or None,
+        doi=_text(rec, "doi") or None,
+        code_url=_text(rec, "code_url") or None,
+        url=_text(rec, "url") or None,
         external_upvotes=_int(rec.get("upvotes")),
         sources=[source],
+        origin=origin,
     )
 
 
 def parse_jsonl(fp: BinaryIO) -> ParsedStream:
-    for n, raw in enumerate(fp, start=1):
-        if not raw.strip():
+    for item in json_lines(fp):
+        if isinstance(item, RecordError):
+            yield item
             continue
+        n, rec = item
         try:
-            yield to_paper(json.loads(raw), JSONL)
-        except json.JSONDecodeError as e:
-            yield RecordError(f"line {n}", f"not valid JSON ({e.msg})")
+            yield to_paper(rec, JSONL, f"line {n}")
         except InvalidRecord as e:
             yield RecordError(f"line {n}", str(e))
 
 
+def _text_lines(fp: BinaryIO, bad: dict[int, str]) -> Iterator[str]:
+    """The file's lines as text for the csv module; a line that is not UTF-8 or too long
+    is noted in `bad` (by number), so the row holding it is reported and skipped."""
+    for n, raw in bounded_lines(fp):
+        if raw is None:
+            bad[n] = "a line longer than the most one record may take"
+            yield "\n"
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            bad[n] = f"not UTF-8 text (byte {e.start + 1} of line {n})"
+            text = raw.decode("utf-8", errors="replace")
+        yield text.removeprefix("\ufeff") if n == 1 else text
+
+
 def parse_csv(fp: BinaryIO) -> ParsedStream:
-    try:
-        text = io.TextIOWrapper(fp, encoding="utf-8", newline="")
-        reader = csv.DictReader(text)
-        for rec in reader:
-            line = reader.line_num
-            if None in rec:
-                yield RecordError(f"line {line}", "more values than header columns")
-                continue
+    csv.field_size_limit(MAX_LINE_BYTES)  # a field is bounded by its line (131,072 otherwise)
+    bad: dict[int, str] = {}
+    reader = csv.DictReader(_text_lines(fp, bad))
+    done = 1  # lines read: the header's
+    while True:
+        try:
+            rec = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            yield RecordError(f"line {reader.line_num}", f"not a CSV row ({e})")
+            done = reader.line_num
+            continue
+        first, done = done + 1, reader.line_num
+        problems = [bad[n] for n in range(first, done + 1) if n in bad]
+        if problems:
+            yield RecordError(f"line {first}", problems[0])
+        elif None in rec:
+            yield RecordError(f"line {first}", "more values than header columns")
+        else:
             try:
-                yield to_paper({k: v for k, v in rec.items() if v is not None}, CSV)
+                yield to_paper({k: v for k, v in rec.items() if v is not None}, CSV,
+                               f"line {first}")
             except InvalidRecord as e:
-                yield RecordError(f"line {line}", str(e))
-    except (UnicodeDecodeError, csv.Error) as e:
-        raise SourceError(f"unreadable CSV: {e}") from e
+                yield RecordError(f"line {first}", str(e))

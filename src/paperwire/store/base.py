@@ -45,6 +45,11 @@ class HarvestCheckpoint:
     cursor: str | None = None  # the newest datestamp or day harvested completely
 
 
+class StoreError(Exception):
+    """The database could not be written (full, read-only, an I/O error, unreachable); the
+    transaction was rolled back, so the store holds what it held before it."""
+
+
 class WriteConflict(Exception):
     """Another process wrote the same papers between this batch's reads and its write (an
     arXiv id or key now taken, or a row changed since it was read); nothing was written.

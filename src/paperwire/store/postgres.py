@@ -24,6 +24,7 @@ from paperwire.domain import Paper
 from paperwire.store.base import (
     HarvestCheckpoint,
     StoredPaper,
+    StoreError,
     StoreStats,
     VectorRow,
     WriteConflict,
@@ -96,6 +97,8 @@ class PostgresStore(PaperReads):
                 return self._write(conn, inserts, updates, checkpoint, read_revs or {})
         except psycopg.errors.UniqueViolation as e:
             raise WriteConflict(str(e)) from e
+        except psycopg.OperationalError as e:  # a full disk (DiskFull), a lost connection
+            raise StoreError(f"the database could not be written: {e}") from e
 
     def _write(self, conn: psycopg.Connection, inserts: list[Paper],
                updates: list[tuple[int, Paper]], checkpoint: HarvestCheckpoint | None,

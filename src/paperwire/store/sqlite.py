@@ -15,6 +15,7 @@ from paperwire.domain import Paper
 from paperwire.store.base import (
     HarvestCheckpoint,
     StoredPaper,
+    StoreError,
     StoreStats,
     VectorRow,
     WriteConflict,
@@ -98,9 +99,13 @@ class SQLiteStore(PaperReads):
         try:
             yield
         finally:
-            self._ensure_indexes()
-            self.db.execute("PRAGMA wal_autocheckpoint=1000")
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            try:
+                self._ensure_indexes()
+                self.db.execute("PRAGMA wal_autocheckpoint=1000")
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.DatabaseError as e:  # a full disk: the next open builds them
+                raise StoreError(f"{self.path}: the deferred indexes wait for the next "
+                                 f"open ({e})") from e
 
     def close(self) -> None:
         self.db.close()
@@ -161,6 +166,8 @@ class SQLiteStore(PaperReads):
             if e.sqlite_errorname == "SQLITE_CONSTRAINT_UNIQUE":  # inserted meanwhile
                 raise WriteConflict(str(e)) from e
             raise
+        except sqlite3.DatabaseError as e:  # full, read-only, I/O error, locked too long
+            raise StoreError(f"{self.path}: {e}") from e
         return pids
 
     def copy_rows(self, rows: list[StoredPaper]) -> int:
@@ -241,7 +248,10 @@ class SQLiteStore(PaperReads):
             work(self.db)
             self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk, an I/O error): then a
+            # ROLLBACK would fail with "no transaction is active" and hide the real error
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
 
     def save_vectors(self, model: str, rows: list[VectorRow]) -> None:

@@ -52,7 +52,10 @@ class HarvestReport:
 
 def _ingest_page(library: Library, records: list, where: str, checkpoint: HarvestCheckpoint,
                  report: HarvestReport) -> None:
-    report.imported.add(import_records(library, records, where=where, checkpoint=checkpoint))
+    imported = import_records(library, records, where=where, checkpoint=checkpoint)
+    report.imported.add(imported)
+    if imported.failure:  # nothing of the page and its checkpoint was stored
+        raise HarvestError(f"{imported.failure}; the next run resumes from this page")
     report.pages += 1
 
 

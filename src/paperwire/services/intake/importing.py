@@ -11,7 +11,7 @@ from paperwire.ingest import BATCH_SIZE, ImportReport, ingest
 from paperwire.services.library import Library
 from paperwire.sources import background
 from paperwire.sources.base import Parsed
-from paperwire.store.base import HarvestCheckpoint
+from paperwire.store.base import HarvestCheckpoint, StoreError
 
 # a file this large is a bulk load: parsed in a second process, secondary indexes deferred
 BULK_BYTES = 32 * 2**20
@@ -35,11 +35,21 @@ def import_records(library: Library, records: Iterable[Parsed], where: str = "",
 
 def import_file(library: Library, path: Path, fmt: str | None = None,
                 on_progress: Callable[[int], None] | None = None) -> ImportReport:
-    """Import one file. Raises sources.SourceError when the file as a whole is unreadable.
-    A large file is parsed in a second process while this one stores and indexes."""
-    fmt = fmt or sources.detect_format(path)
-    if path.stat().st_size >= BULK_BYTES:
+    """Import one file, gzip-compressed or not. Raises sources.SourceError, having stored
+    nothing, when the file cannot be read at all (binary, an unknown format, broken XML or
+    JSON); a file that stops being readable midway, or a store that cannot be written, ends
+    with the report's `failure` set. A large file is parsed in a second process."""
+    if fmt is None:
+        fmt = sources.detect_format(path)
+    else:
+        sources.head_of(path)  # binary data is refused whatever format was named
+    if path.stat().st_size < BULK_BYTES:
+        with sources.open_input(path) as fp:
+            return import_records(library, sources.read(fp, fmt), str(path), on_progress)
+    report = ImportReport()
+    try:
         with background.parsed(path, fmt) as records, library.store.bulk_load():
-            return import_records(library, records, str(path), on_progress)
-    with path.open("rb") as fp:
-        return import_records(library, sources.read(fp, fmt), str(path), on_progress)
+            report = import_records(library, records, str(path), on_progress)
+    except StoreError as e:  # the deferred indexes could not be built: the next open does
+        report.failure = report.failure or f"the store could not be written ({e})"
+    return report

@@ -47,9 +47,11 @@ def submit(library: Library, site: SiteStore, client: ArxivClient, user: User,
         raise SubmitError(f"arXiv has no paper arXiv:{ident}")
     paper = found[0]
     paper.listed_on = clock.today()  # listed the day it is submitted, as on daily-papers sites
-    import_records(library, [paper], where="submission")
+    report = import_records(library, [paper], where="submission")
     stored = library.store.find(paper.arxiv_id or ident.id)
-    assert stored is not None
+    if stored is None:
+        reason = report.failure or (report.errors[0] if report.errors else "not stored")
+        raise SubmitError(f"arXiv's record of arXiv:{ident.id} could not be stored: {reason}")
     site.record_submission(stored.pid, user.uid)
     if library.has_model():
         embed.embed_pending(library)

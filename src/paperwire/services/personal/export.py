@@ -22,11 +22,15 @@ CSV_COLUMNS = ("id", "title", "authors", "published", "categories", "doi", "url"
 
 # ASCII passes as written: titles and abstracts from arXiv are LaTeX already (Koll\'ar,
 # $x^2$); what is not ASCII becomes LaTeX (Kollár → Koll\'{a}r)
-_ENCODER = UnicodeToLatexEncoder(non_ascii_only=True, unknown_char_policy="keep")
+# (no warning per unknown character: 6,000 of them logged 6,000 lines and stalled a worker)
+_ENCODER = UnicodeToLatexEncoder(non_ascii_only=True, unknown_char_policy="keep",
+                                 unknown_char_warning=False)
 _MATH = re.compile(r"(\$[^$]*\$)")
 _UNESCAPED = re.compile(r"(?<!\\)([&%#_])")  # special to LaTeX outside math
 _CHUNK = 500  # pylatexenc slows down superlinearly on long strings: encode in pieces
 _DOI = re.compile(r"10\.\d{4,9}/[^\s{}\"\\]+")
+_ENTRY_START = re.compile(r"@(?=\w*[ \t]*\{)")  # where bibtexparser starts an entry, anywhere
+_BEFORE_BRACE = re.compile(r"\\(?=[{}])|\\$")
 
 
 def _encoded(text: str) -> str:
@@ -51,10 +55,30 @@ def _balanced(text: str) -> str:
     return "".join(out) + "}" * depth
 
 
+def _skipping_escaped_balanced(text: str) -> bool:
+    """Whether braces pair up when a brace after a backslash is not counted (bibtexparser's
+    reading; BibTeX counts every brace) and no backslash would escape the closing one."""
+    depth = 0
+    for m in re.finditer(r"(?<!\\)[{}]", text):
+        depth += 1 if m.group(0) == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0 and not text.endswith("\\")
+
+
+def _read_alike(text: str) -> str:
+    """A value that every reader ends at the same brace: BibTeX and pybtex count every brace,
+    bibtexparser (paperwire's own import too) skips one after a backslash and starts an entry
+    at any `@name{`. `@` is set in braces before such a name; where the two countings would
+    differ, a space (TeX's control space) parts each backslash from the brace after it."""
+    text = _balanced(_ENTRY_START.sub("{@}", text))
+    return text if _skipping_escaped_balanced(text) else _BEFORE_BRACE.sub(r"\\ ", text)
+
+
 def _latex(text: str) -> str:
     parts = _MATH.split(text)
-    return _balanced("".join(part if i % 2 else _encoded(_UNESCAPED.sub(r"\\\1", part))
-                             for i, part in enumerate(parts)))
+    return _read_alike("".join(part if i % 2 else _encoded(_UNESCAPED.sub(r"\\\1", part))
+                               for i, part in enumerate(parts)))
 
 
 def _safe_url(url: str) -> str:
