@@ -53,6 +53,8 @@ def paper_json(item: FeedItem) -> dict:
         "localUpvotes": item.local_votes, "externalUpvotes": p.external_upvotes,
         "githubRepo": p.code_url, "categories": p.categories,
         "links": {"abs": p.abs_url, "pdf": p.pdf_url},
+        # ours, under our own name: keywords, gist, code and venue, and whose each is
+        "glance": item.glance.as_json(),
     }
 
 
