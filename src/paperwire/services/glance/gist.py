@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-MAX_SENTENCES = 12  # sentences embedded per paper, from the start of the abstract
+MAX_SENTENCES = 8  # sentences embedded per paper, from the start of the abstract
 MAX_CHARS = 220
 _END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'0-9$\\])")
 _NOT_END = re.compile(r"(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|Fig|Figs|Eq|Eqs|Sec|No|approx|resp"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-CANDIDATES = 20  # phrases embedded per paper: the cost of keyphrases is here
+CANDIDATES = 12  # phrases embedded per paper: the cost of keyphrases is here
 KEEP = 8  # keyphrases kept per paper (a card shows six)
 DIVERSITY = 0.4  # MMR: 0 ranks by similarity alone, 1 by novelty alone
 

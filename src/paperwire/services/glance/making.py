@@ -38,7 +38,7 @@ def make_for(library: Library, papers: list[tuple[StoredPaper, str, np.ndarray]]
         sents = gist.sentences(p.abstract)[:gist.MAX_SENTENCES]
         spans.append((len(texts), cands, sents))
         texts += cands + (sents if len(sents) > 1 else [])
-    vectors = library.embedder.encode(texts, batch_size=128) if texts else \
+    vectors = library.embedder.encode(texts, batch_size=256) if texts else \
         np.zeros((0, DIM), np.float32)
     made = []
     for (sp, digest, paper), (at, cands, sents) in zip(papers, spans, strict=True):
