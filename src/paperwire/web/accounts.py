@@ -8,8 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from paperwire.services.community import contributions
-from paperwire.services.community import accounts, recovery
+from paperwire.services.community import accounts, contributions, recovery
 from paperwire.web import reader
 from paperwire.web.deps import (
     MAX_ROW_ID,
