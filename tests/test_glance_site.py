@@ -164,7 +164,7 @@ def test_once_embedded_cards_carry_keywords_that_search_and_a_gist(tmp_path, mod
 
 
 def test_the_embed_step_fills_glances_for_new_papers_and_rows_stored_before_them(
-        library, model_dir, tmp_path):
+        model_dir, library, tmp_path):
     """The worker's embed step (embed_pending) makes keyphrases for papers harvested since
     the last run, and reads code and venue again for rows written before migration 0010."""
     with write_jsonl(tmp_path / "p.jsonl", RECORDS).open("rb") as fp:

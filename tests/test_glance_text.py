@@ -1,15 +1,21 @@
-"""Code links and venues read from a paper's own text (abstract, arXiv comments,
-journal-ref): normalized as a reader would write them, checked on strings these tests
-write, on a labelled sample of comments (tests/venue_sample.py), and against Hugging
-Face's githubRepo on the demo archive in ../shared."""
+"""What a paper's own text says at a glance: code links and venues (abstract, arXiv
+comments, journal-ref) normalized as a reader would write them, checked on strings these
+tests write, on a labelled sample of comments (tests/venue_sample.py) and against Hugging
+Face's githubRepo on the demo archive in ../shared; and the model's keyphrases and gists
+against Hugging Face's keywords and summaries there."""
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from paperwire.code_links import find_links, normalize
+from paperwire.domain import Paper
+from paperwire.embedding import paper_text
+from paperwire.services.glance import gist, making
+from paperwire.store.base import StoredPaper
 from paperwire.venues import find_venue
 from tests.conftest import SHARED
 from tests.venue_sample import VENUE_HELD_OUT, VENUE_SAMPLE
@@ -109,3 +115,31 @@ def test_code_links_in_abstracts_agree_with_hugging_faces_github_repo():
         ours_alone += bool(ours and not theirs)
     assert both > 500 and same / both >= 0.97, (same, both)
     assert ours_alone > 500
+
+
+def _words(phrase: str) -> set[str]:
+    return {w[:-1] if len(w) > 3 and w.endswith("s") else w
+            for w in re.findall(r"[a-z0-9]+", phrase.lower())}
+
+
+def test_keyphrases_and_gists_agree_with_hugging_faces_on_the_archive(model_dir, library):
+    """On 40 archive papers Hugging Face's LLM described: our keyphrases meet theirs (one
+    holding the other's words) and our gist is nearer their summary than the abstract's
+    first sentence is (benchmarks/eval_glance.py measures 300)."""
+    chosen = [p for _, p in sorted(_archive_papers().items())
+              if p.get("ai_keywords") and p.get("ai_summary")][:40]
+    stored = [StoredPaper(i, Paper(title=" ".join(p["title"].split()),
+                                   abstract=" ".join(p["summary"].split())), 1)
+              for i, p in enumerate(chosen, start=1)]
+    vectors = library.embedder.encode([paper_text(sp.paper.title, sp.paper.abstract)
+                                       for sp in stored])
+    made = making.make_for(library, [(sp, "", v) for sp, v in
+                                     zip(stored, vectors, strict=True)])
+    precision = [sum(any(_words(k) <= _words(h) or _words(h) <= _words(k)
+                         for h in p["ai_keywords"]) for k in m.keywords[:5]) / 5
+                 for m, p in zip(made, chosen, strict=True) if len(m.keywords) >= 5]
+    assert len(precision) >= 35 and sum(precision) / len(precision) >= 0.3
+    summaries = library.embedder.encode([p["ai_summary"] for p in chosen])
+    ours = library.embedder.encode([m.gist for m in made])
+    first = library.embedder.encode([gist.sentences(sp.paper.abstract)[0] for sp in stored])
+    assert (ours * summaries).sum(axis=1).mean() > (first * summaries).sum(axis=1).mean()
