@@ -19,7 +19,7 @@ PACKAGE = SRC / "paperwire"
 # lowest first; a module may import its own layer and the ones below, never one above
 LAYERS = (
     ("domain", ("paperwire", "paperwire.domain", "paperwire.clock", "paperwire.identity",
-                "paperwire.record_rules")),
+                "paperwire.record_rules", "paperwire.code_links", "paperwire.venues")),
     ("sources and store", ("paperwire.sources", "paperwire.store")),
     ("ingest, index and embedding", ("paperwire.ingest", "paperwire.index",
                                      "paperwire.embedding", "paperwire.model_build",
@@ -34,9 +34,10 @@ NEIGHBOURS_APART = (("paperwire.sources", "paperwire.store"), ("paperwire.web", 
 SERVICES_MAY_IMPORT = {
     "shared": set(),
     "library": {"personal"},  # the candidate pool it holds per process, as it holds the indexes
-    "discovery": {"shared", "library"},
+    "glance": {"shared", "library"},  # keywords, gist, venue: made by intake, shown by discovery
+    "discovery": {"shared", "library", "glance"},
     "personal": {"shared"},
-    "intake": {"shared", "library"},
+    "intake": {"shared", "library", "glance"},
     "mail": {"shared", "library", "discovery", "personal"},
     "community": {"shared", "library", "mail"},
     "operations": {"shared", "library", "intake", "mail"},

@@ -95,6 +95,9 @@ def test_the_worker_keeps_a_running_site_current(db, replays, model_dir):
         _wait_for(site, "/api/papers/search?q=harvested+study+number+502", _found(newcomer))
         _wait_for(site, "/api/papers/2611.00502/similar",
                   lambda r: r.status_code == 200 and len(r.json()) >= 3)
+        # and at a glance: the embed step gave the harvested papers keywords and a gist
+        _wait_for(site, "/api/papers/2611.00502", lambda r: r.status_code == 200
+                  and r.json()["glance"]["keywords"] and r.json()["glance"]["gist"])
     finally:
         worker.send_signal(signal.SIGTERM)
         out, err = worker.communicate(timeout=60)

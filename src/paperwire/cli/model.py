@@ -8,6 +8,7 @@ import click
 
 from paperwire.cli.common import library_of, progress
 from paperwire.config import Settings
+from paperwire.services.glance import making
 from paperwire.services.intake import embed as embed_service
 from paperwire.services.library import Library
 
@@ -17,7 +18,8 @@ def embed_all(library: Library) -> None:
         report = embed_service.embed_pending(library, bar.update)
     click.echo(f"embedded {report.encoded} papers"
                + (f" ({report.unchanged_text} kept their vectors)" if report.unchanged_text
-                  else ""))
+                  else "")
+               + (f"; keywords and a gist for {report.glanced}" if report.glanced else ""))
 
 
 @click.command()
@@ -40,8 +42,12 @@ def embed(ctx: click.Context, ray_address: str | None, workers: int | None) -> N
     except ImportError:
         click.echo("error: Ray is not installed: pip install 'paperwire[ray]'", err=True)
         sys.exit(1)
-    report = embed_ray.embed_on_ray(library_of(ctx), ray_address, workers)
+    library = library_of(ctx)
+    report = embed_ray.embed_on_ray(library, ray_address, workers)
     click.echo(report.summary())
+    glanced = making.make_pending(library).made  # keywords and gists, here, after the vectors
+    if glanced:
+        click.echo(f"keywords and a gist for {glanced} papers")
     if report.lost_batches:
         sys.exit(75)  # EX_TEMPFAIL: run again
 

@@ -18,7 +18,7 @@ import tantivy
 
 from paperwire.index.query import UserQuery
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: tags (has code, venue), issue 23
 TITLE_BOOST = 1.25  # title above abstract; SciFact train nDCG@10: 1.0→0.675, 1.25→0.665, 2.0→0.627
 SNIPPET_CHARS = 280
 _SUGGEST_WORD = re.compile(r"[^\W_]+")
@@ -38,6 +38,7 @@ class IndexDoc:
     authors: list[str]
     categories: list[str]
     published: date | None
+    tags: list[str] = field(default_factory=list)  # "code", "venue:iclr-2026"
 
 
 @dataclass
@@ -46,11 +47,13 @@ class Filters:
     date_to: date | None = None
     category: str | None = None
     author: str | None = None
+    code: bool = False  # only papers with a code link
+    venue: str | None = None  # a venue's key, "ICLR-2026"
 
     @property
     def names_papers(self) -> bool:
-        """An author or a category: enough to list papers without any words."""
-        return bool(self.author or self.category)
+        """An author, a category or a venue: enough to list papers without any words."""
+        return bool(self.author or self.category or self.venue)
 
 
 @dataclass
@@ -80,6 +83,7 @@ def _schema(text_tokenizer: str) -> tantivy.Schema:
     sb.add_text_field("authors", tokenizer_name="name")
     sb.add_text_field("categories", tokenizer_name="raw")
     sb.add_integer_field("day", indexed=True, fast=True)
+    sb.add_text_field("tags", tokenizer_name="raw")
     return sb.build()
 
 
@@ -147,6 +151,8 @@ class LexicalIndex:
             w.delete_documents_by_term("doc_id", d.doc_id)
             doc = tantivy.Document(doc_id=d.doc_id, title=d.title, abstract=d.abstract,
                                    authors=d.authors, categories=d.categories)
+            for tag in d.tags:
+                doc.add_text("tags", tag)
             if d.published:
                 doc.add_integer("day", _day(d.published))
             w.add_document(doc)
@@ -198,6 +204,11 @@ class LexicalIndex:
                 _day(f.date_to) if f.date_to else None))
         if f.category:
             clauses.append(self._category_query(f.category.strip()))
+        if f.code:
+            clauses.append(tantivy.Query.term_query(self.schema, "tags", "code"))
+        if f.venue:
+            clauses.append(tantivy.Query.term_query(self.schema, "tags",
+                                                    "venue:" + f.venue.strip().lower()))
         if f.author:
             words = _NAME_WORD.findall(f.author)
             clauses.append(self.index.parse_query(f'"{" ".join(words)}"', ["authors"])

@@ -7,15 +7,28 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from paperwire.code_links import find_links
 from paperwire.index.lexical import IndexDoc, IndexUnusable, LexicalIndex
 from paperwire.store.base import Store, StoredPaper
+from paperwire.venues import find_venue
 
 log = logging.getLogger(__name__)
 
 
+def tags_of(sp: StoredPaper) -> list[str]:
+    """What the filters beside the words select on: a code link (Hugging Face's or one the
+    paper's text gives) and the venue (store/rows.py reads both the same way)."""
+    p = sp.paper
+    code = (p.code_url or "").startswith(("https://", "http://")) or \
+        find_links(p.abstract, p.comment).code
+    venue = find_venue(p.comment, p.journal_ref)
+    return (["code"] if code else []) + ([f"venue:{venue.key.lower()}"] if venue else [])
+
+
 def to_index_doc(sp: StoredPaper) -> IndexDoc:
     p = sp.paper
-    return IndexDoc(sp.pid, p.title, p.abstract, p.authors, p.categories, p.published)
+    return IndexDoc(sp.pid, p.title, p.abstract, p.authors, p.categories, p.published,
+                    tags_of(sp))
 
 
 def apply(index: LexicalIndex, papers: list[StoredPaper]) -> None:

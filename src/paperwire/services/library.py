@@ -17,6 +17,7 @@ from paperwire.sources import arxiv_client
 from paperwire.sources.arxiv_client import ArxivClient
 from paperwire.sources.http import PoliteClient, Politeness
 from paperwire.store import Store, open_store
+from paperwire.store.glance import GlanceStore
 from paperwire.store.mail import MailStore
 from paperwire.store.personal import PersonalStore
 from paperwire.store.site import SiteStore
@@ -55,6 +56,11 @@ class Library:
     @cached_property
     def site(self) -> SiteStore:
         return SiteStore(self.store)
+
+    @cached_property
+    def glance(self) -> GlanceStore:
+        """Each paper's code, venue, keyphrases and gist (issue 23)."""
+        return GlanceStore(self.store)
 
     @cached_property
     def candidates(self) -> CandidatePool:

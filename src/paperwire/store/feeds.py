@@ -5,12 +5,30 @@ SiteStore (its db is the papers store's database); parameterized SQL only."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from paperwire.store import trending
 from paperwire.store.base import StoredPaper
 from paperwire.store.rows import SELECT, from_row
+
+
+@dataclass(frozen=True)
+class Narrow:
+    """A feed narrowed to papers with code (Hugging Face's link or one their text gives) or
+    to one venue (its key, "ICLR-2026", in any case)."""
+
+    code: bool = False
+    venue: str | None = None
+
+    def sql(self) -> tuple[str, tuple]:
+        where, params = "", ()
+        if self.code:
+            where += " AND (code_url LIKE 'http%' OR code_found IS NOT NULL)"
+        if self.venue:
+            where, params = where + " AND lower(venue_key) = ?", (self.venue.lower(),)
+        return where, params
 
 
 class FeedReads:
@@ -57,14 +75,17 @@ class FeedReads:
 
     def feed_page(self, start: date, end: date, limit: int, offset: int,
                   submitter: str | None = None, category: str | None = None,
-                  newest_first: bool = False) -> tuple[list[StoredPaper], int]:
+                  newest_first: bool = False, narrow: Narrow | None = None
+                  ) -> tuple[list[StoredPaper], int]:
         """Visible papers whose feed date (listed on, else published) lies in [start, end],
         most upvoted first (or most recently listed first); and how many there are."""
         in_category, category_params = self._in_category(category)
         by_submitter, submitter_params = self._submitter(submitter)
+        narrowed, narrow_params = (narrow or Narrow()).sql()
         where = (f"hidden = 0 AND {self.FEED_DATE_SQL} BETWEEN ? AND ?{in_category}"
-                 f"{by_submitter}")
-        params = (start.isoformat(), end.isoformat(), *category_params, *submitter_params)
+                 f"{by_submitter}{narrowed}")
+        params = (start.isoformat(), end.isoformat(), *category_params, *submitter_params,
+                  *narrow_params)
         # ties as Hugging Face breaks them: the later listed first, then the higher id
         order = ", ".join([*([] if newest_first else [f"{self.UPVOTES_SQL} DESC"]),
                            f"{self.listed_at_sql()} DESC", "coalesce(arxiv_id, '') DESC"])
@@ -74,20 +95,21 @@ class FeedReads:
         return [from_row(r) for r in rows], total[0]
 
     def trending_page(self, start: date, end: date, now: str, limit: int, offset: int,
-                      category: str | None = None, submitter: str | None = None
-                      ) -> list[StoredPaper]:
+                      category: str | None = None, submitter: str | None = None,
+                      narrow: Narrow | None = None) -> list[StoredPaper]:
         """Visible dated papers of [start, end] by their trending score at `now` (a UTC
         moment, 'YYYY-MM-DD HH:MM:SS'), as store/trending.py computes it."""
         in_category, category_params = self._in_category(category)
         by_submitter, submitter_params = self._submitter(submitter)
+        narrowed, narrow_params = (narrow or Narrow()).sql()
         score = trending.sql_score(self.UPVOTES_SQL, self.FEED_DATE_SQL,
                                    dialect=self.db.dialect)
         rows = self.db.execute(
             f"{SELECT} WHERE hidden = 0 AND {self.DATED_SQL} AND "
-            f"{self.FEED_DATE_SQL} BETWEEN ? AND ?{in_category}{by_submitter} "
+            f"{self.FEED_DATE_SQL} BETWEEN ? AND ?{in_category}{by_submitter}{narrowed} "
             f"ORDER BY {score} DESC, pid DESC LIMIT ? OFFSET ?",
-            (start.isoformat(), end.isoformat(), *category_params, *submitter_params, now,
-             limit, offset))
+            (start.isoformat(), end.isoformat(), *category_params, *submitter_params,
+             *narrow_params, now, limit, offset))
         return [from_row(r) for r in rows]
 
     def published_page(self, after: tuple[str, int] | None, limit: int) -> list[StoredPaper]:

@@ -7,13 +7,15 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import date
 
+from paperwire.code_links import find_links
 from paperwire.domain import Paper
 from paperwire.store.base import StoredPaper
+from paperwire.venues import find_venue
 
 COLUMNS = (
     "arxiv_id, title_key, version, title, abstract, authors, author_count, published, updated, "
     "categories, comment, journal_ref, doi, code_url, url, external_upvotes, listed_on, sources, "
-    "doi_key, extras, source_ids"
+    "doi_key, extras, source_ids, code_found, page_found, venue, venue_key, found_v"
 )
 N_COLUMNS = len(COLUMNS.split(","))
 SELECT = f"SELECT pid, rev, hidden, local_key, added_at, {COLUMNS} FROM papers"
@@ -28,13 +30,27 @@ def _date(s: str | None) -> date | None:
     return date.fromisoformat(s) if s else None
 
 
+# the version of the rules that read code links and venues from a paper's text: a row
+# written under an older one (or before migration 0010) is read again (GlanceStore)
+FOUND_VERSION = 1
+
+
+def found_values(p: Paper) -> tuple:
+    """What the paper's own text says it has (code, a project page) and where it appeared:
+    the columns code_found, page_found, venue, venue_key, found_v."""
+    links = find_links(p.abstract, p.comment)
+    venue = find_venue(p.comment, p.journal_ref)
+    return (links.first_code, links.first_page, venue.label if venue else None,
+            venue.key if venue else None, FOUND_VERSION)
+
+
 def to_row(p: Paper) -> tuple:
     return (
         p.arxiv_id, p.title_key, p.version, p.title, p.abstract, json.dumps(p.authors),
         p.author_count, _iso(p.published), _iso(p.updated), " ".join(p.categories), p.comment,
         p.journal_ref, p.doi, p.code_url, p.url, p.external_upvotes, _iso(p.listed_on),
         ",".join(p.sources), p.doi_key, json.dumps(p.extras, sort_keys=True),
-        " ".join(p.source_ids),
+        " ".join(p.source_ids), *found_values(p),
     )
 
 

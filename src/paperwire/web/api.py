@@ -63,6 +63,8 @@ def paper_json(item: FeedItem) -> dict:
         "localUpvotes": item.local_votes, "externalUpvotes": p.external_upvotes,
         "githubRepo": web_link(p.code_url), "categories": p.categories,
         "links": {"abs": web_link(p.abs_url), "pdf": p.pdf_url},
+        # ours, under our own name: keywords, gist, code and venue, and whose each is
+        "glance": item.glance.as_json(),
     }
 
 

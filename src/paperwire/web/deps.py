@@ -19,6 +19,7 @@ from paperwire.services.discovery.papers import find_paper
 from paperwire.services.library import Library
 from paperwire.services.mail import mailer, subscriptions
 from paperwire.store.base import StoredPaper
+from paperwire.store.feeds import Narrow
 from paperwire.store.site import User
 from paperwire.web.ratelimit import RateLimits
 from paperwire.web.signin_guard import PasswordGate
@@ -217,6 +218,19 @@ FeedCategory = Annotated[str | None, Depends(_feed_category)]
 ReaderCategory = Annotated[AskedCategory, Depends(_asked_category)]
 
 
+VENUE_KEY = r"^[A-Za-z0-9][A-Za-z0-9.-]{0,59}$"  # "ICLR-2026", "SIGGRAPH-Asia-2025"
+
+
+def _feed_narrow(code: bool = Query(False, description="only papers with a code link"),
+                 venue: str | None = Query(None, pattern=VENUE_KEY,
+                                           description="a venue's key: ICLR-2026")) -> Narrow:
+    return Narrow(code, venue or None)
+
+
+# ?code=1 (papers with code) and ?venue=ICLR-2026 on a feed page
+FeedNarrow = Annotated[Narrow, Depends(_feed_narrow)]
+
+
 @dataclass
 class SearchOptions:
     filters: Filters
@@ -241,20 +255,26 @@ def _search_options(date_from: str | None = Query(None, alias="from", max_length
                     category: str | None = Query(None, max_length=40,
                                                  description="cs.LG, or an archive: cs"),
                     mode: str | None = Query(None, pattern="^(lexical|semantic|hybrid)$"),
-                    sort: str = Query("relevance", pattern="^(relevance|date)$")
-                    ) -> SearchOptions:
+                    sort: str = Query("relevance", pattern="^(relevance|date)$"),
+                    narrow: Narrow = Depends(_feed_narrow)) -> SearchOptions:
     return SearchOptions(Filters(_optional_day(date_from, "from"), _optional_day(date_to, "to"),
-                                 category or None), mode, sort)
+                                 category or None, code=narrow.code, venue=narrow.venue),
+                         mode, sort)
 
 
 # what narrows and orders a search, the same for its page, its export and the API
 SearchChoices = Annotated[SearchOptions, Depends(_search_options)]
 
 
-def category_query(category: str | None) -> str:
-    """The query string that keeps a feed's category on its links ('' for every paper);
-    a category's shape (domain.CATEGORY) needs no escaping."""
-    return f"?category={category}" if category else ""
+def category_query(category: str | None, narrow: Narrow | None = None) -> str:
+    """The query string that keeps a feed's category (and its narrowing: code, venue) on
+    its links ('' for every paper); a category's and a venue key's shapes need no escaping."""
+    parts = [f"category={category}"] if category else []
+    if narrow and narrow.code:
+        parts.append("code=1")
+    if narrow and narrow.venue:
+        parts.append(f"venue={narrow.venue}")
+    return "?" + "&".join(parts) if parts else ""
 
 
 def send_soon(tasks: BackgroundTasks, request: Request, mid: int | None) -> None:

@@ -16,9 +16,11 @@ from paperwire.services.intake import embed
 from paperwire.services.intake.submit import SubmitError, submit
 from paperwire.services.operations import status as status_service
 from paperwire.services.personal import foryou, signals
+from paperwire.store.feeds import Narrow
 from paperwire.web.deps import (
     MAX_ROW_ID,
     FeedCategory,
+    FeedNarrow,
     FormRowId,
     RowId,
     SearchChoices,
@@ -51,16 +53,17 @@ FeedPage = Annotated[int, Query(ge=0, le=MAX_FEED_PAGE, description="0 is the fi
 # -- feeds -------------------------------------------------------------------------------
 
 def _feed_page(request: Request, v: Viewer, period: feed.Period, page: int,
-               note: str | None = None, category: str | None = None):
+               note: str | None = None, category: str | None = None,
+               narrow: Narrow | None = None):
     return cached_page(request, v,
-                       lambda: _render_feed(request, v, period, page, note, category))
+                       lambda: _render_feed(request, v, period, page, note, category, narrow))
 
 
 def _render_feed(request: Request, v: Viewer, period: feed.Period, page: int,
-                 note: str | None, category: str | None):
+                 note: str | None, category: str | None, narrow: Narrow | None):
     lib, today = library(request), clock.today()
     items, total = feed.period_feed(lib, lib.site, period, v.user, limit=PAGE_SIZE,
-                                    offset=page * PAGE_SIZE, category=category)
+                                    offset=page * PAGE_SIZE, category=category, narrow=narrow)
     before, after = feed.neighbours(lib.site, period, today, category)
     month = feed.month_of(_shown_day(period))
     return render(request, "feed.html", {
@@ -68,8 +71,8 @@ def _render_feed(request: Request, v: Viewer, period: feed.Period, page: int,
         "has_more": total > (page + 1) * PAGE_SIZE, "prev": before, "next": after,
         "today": today, "month": month, "week": feed.week_of(period.start),
         "calendar": feed.calendar(lib.site, month, category), "category": category,
-        "categories": feed.store_categories(lib), "category_query": category_query(category),
-        "subscribed": _subscribed(request, v)})
+        "categories": feed.store_categories(lib), "narrow": narrow,
+        "category_query": category_query(category, narrow), "subscribed": _subscribed(request, v)})
 
 
 def _shown_day(period: feed.Period) -> date:
@@ -88,21 +91,21 @@ def _subscribed(request: Request, v: Viewer) -> bool:
 
 @router.get("/")
 def daily_latest(request: Request, v: CurrentViewer, category: FeedCategory,
-                 page: FeedPage = 0):
+                 narrow: FeedNarrow, page: FeedPage = 0):
     period, note = feed.front_period(library(request).site, clock.today(), category)
-    return _feed_page(request, v, period, page, note, category)
+    return _feed_page(request, v, period, page, note, category, narrow)
 
 
 @router.get("/papers/{kind}/{value}")
 def period_page(request: Request, v: CurrentViewer, kind: str, value: str,
-                category: FeedCategory, page: FeedPage = 0):
+                category: FeedCategory, narrow: FeedNarrow, page: FeedPage = 0):
     if kind not in ("date", "week", "month"):
         return paper_page(request, v, f"{kind}/{value}")  # an old-style arXiv id
     try:
         period = feed.parse_period("day" if kind == "date" else kind, value)
     except feed.BadPeriod as e:
         raise HTTPException(404, str(e)) from None
-    return _feed_page(request, v, period, page, category=category)
+    return _feed_page(request, v, period, page, category=category, narrow=narrow)
 
 
 @router.get("/papers/go")
@@ -127,30 +130,32 @@ def pick_period(category: FeedCategory, date_: date | None = Query(None, alias="
 
 
 @router.get("/weekly")
-def weekly_latest(request: Request, v: CurrentViewer, category: FeedCategory, page: FeedPage = 0):
+def weekly_latest(request: Request, v: CurrentViewer, category: FeedCategory,
+                  narrow: FeedNarrow, page: FeedPage = 0):
     period = feed.latest_period(library(request).site, "week", clock.today(), category)
-    return _feed_page(request, v, period, page, category=category)
+    return _feed_page(request, v, period, page, category=category, narrow=narrow)
 
 
 @router.get("/monthly")
 def monthly_latest(request: Request, v: CurrentViewer, category: FeedCategory,
-                   page: FeedPage = 0):
+                   narrow: FeedNarrow, page: FeedPage = 0):
     period = feed.latest_period(library(request).site, "month", clock.today(), category)
-    return _feed_page(request, v, period, page, category=category)
+    return _feed_page(request, v, period, page, category=category, narrow=narrow)
 
 
 @router.get("/trending")
 def trending_page(request: Request, v: CurrentViewer, category: FeedCategory,
-                  page: FeedPage = 0):
+                  narrow: FeedNarrow, page: FeedPage = 0):
     def make():
         found = feed.trending_feed(library(request), library(request).site, v.user,
-                                   PAGE_SIZE + 1, offset=page * PAGE_SIZE, category=category)
+                                   PAGE_SIZE + 1, offset=page * PAGE_SIZE, category=category,
+                                   narrow=narrow)
         return render(request, "feed.html", {
             "items": found[:PAGE_SIZE], "trending": True, "page": page,
             "subscribed": _subscribed(request, v),
             "has_more": len(found) > PAGE_SIZE, "category": category,
-            "categories": feed.store_categories(library(request)),
-            "category_query": category_query(category)})
+            "categories": feed.store_categories(library(request)), "narrow": narrow,
+            "category_query": category_query(category, narrow)})
 
     return cached_page(request, v, make)
 
@@ -180,6 +185,7 @@ def search_page(request: Request, v: CurrentViewer, options: SearchChoices,
     return render(request, "search.html", {
         "q": q, "results": results, "items": items, "date_from": filters.date_from,
         "date_to": filters.date_to, "category": filters.category or "", "page": page,
+        "code": filters.code, "venue": filters.venue,
         "more": more, "sort": options.sort, "shown_from": page * PAGE_SIZE + 1,
         "shown_to": shown_to, "coverage": embed.coverage(lib), "pasted": pasted,
         "long": len(q) > search_service.LONG_QUERY, **extras,

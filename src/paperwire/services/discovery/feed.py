@@ -12,9 +12,11 @@ from cachetools import TTLCache, cached
 
 from paperwire import clock
 from paperwire.domain import CATEGORY
+from paperwire.services.glance.cards import Glance, glances
 from paperwire.services.library import Library
 from paperwire.store import trending
 from paperwire.store.base import StoredPaper
+from paperwire.store.feeds import Narrow
 from paperwire.store.site import SiteStore, User
 
 PERIODS = ("day", "week", "month")
@@ -52,6 +54,7 @@ class FeedItem:
     submitted_by: str | None
     voted: bool
     dismissed: bool = False  # "not interested", by the viewer
+    glance: Glance = Glance()  # keywords, gist, code, venue (services/glance/cards.py)
 
     @property
     def upvotes(self) -> int:
@@ -147,8 +150,9 @@ def items_for(library: Library, site: SiteStore, papers: list[StoredPaper],
     submitters = site.submitters(pids)
     voted = site.voted(viewer.uid, pids) if viewer else set()
     dismissed = set(library.personal.dismissed(viewer.uid)) & set(pids) if viewer else set()
+    seen = glances(library, papers)
     return [FeedItem(sp, votes.get(sp.pid, 0), comments.get(sp.pid, 0), submitters.get(sp.pid),
-                     sp.pid in voted, sp.pid in dismissed) for sp in papers]
+                     sp.pid in voted, sp.pid in dismissed, seen[sp.pid]) for sp in papers]
 
 
 def latest_period(site: SiteStore, kind: str, today: date,
@@ -213,19 +217,20 @@ def front_period(site: SiteStore, today: date,
 
 def period_feed(library: Library, site: SiteStore, period: Period, viewer: User | None,
                 submitter: str | None = None, limit: int = 50, offset: int = 0,
-                category: str | None = None, newest_first: bool = False
-                ) -> tuple[list[FeedItem], int]:
+                category: str | None = None, newest_first: bool = False,
+                narrow: Narrow | None = None) -> tuple[list[FeedItem], int]:
     """A page of the period's papers, most upvoted (or most recently listed) first, and how
-    many there are in all."""
+    many there are in all; narrowed to papers with code or of a venue if asked."""
     papers, total = site.feed_page(period.start, period.end, limit, offset, submitter,
-                                   category, newest_first)
+                                   category, newest_first, narrow)
     return items_for(library, site, papers, viewer), total
 
 
 def trending_feed(library: Library, site: SiteStore, viewer: User | None, limit: int = 50,
                   offset: int = 0, now: datetime | None = None,
                   category: str | None = None, submitter: str | None = None,
-                  period: Period | None = None) -> list[FeedItem]:
+                  period: Period | None = None, narrow: Narrow | None = None
+                  ) -> list[FeedItem]:
     """Papers of the trending window (or of a period), by trending score (see trending.py
     for the window and the age)."""
     now = now or clock.now()
@@ -235,7 +240,7 @@ def trending_feed(library: Library, site: SiteStore, viewer: User | None, limit:
         period = Period("trending", latest - timedelta(days=trending.WINDOW_DAYS), latest)
     at = trending.reference_instant(period.end, now)
     papers = site.trending_page(period.start, period.end, at.strftime("%Y-%m-%d %H:%M:%S"),
-                                limit, offset, category, submitter)
+                                limit, offset, category, submitter, narrow)
     return items_for(library, site, papers, viewer)
 
 

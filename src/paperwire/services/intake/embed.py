@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from paperwire.embedding import MODEL_NAME, paper_text
+from paperwire.services.glance import making
 from paperwire.services.library import Library
 from paperwire.store.base import VectorRow
 
@@ -18,6 +19,7 @@ BATCH = 256
 class EmbedReport:
     encoded: int = 0
     unchanged_text: int = 0
+    glanced: int = 0  # papers given keyphrases and a gist (glance/making.py)
 
 
 def text_hash(text: str) -> str:
@@ -72,4 +74,6 @@ def embed_pending(library: Library, on_progress: Callable[[int], None] | None = 
         if on_progress:
             on_progress(len(rows))
     library.vectors.refresh()
+    # keyphrases and gists need the vectors: made after them, for harvested papers too
+    report.glanced = making.make_pending(library, stop=stop).made
     return report
