@@ -120,3 +120,23 @@ def test_demo_loads_the_daily_papers_archive_on_its_listing_days(cli, shared):
     assert "0 added, 0 updated" in again.output, "re-loading changes nothing"
 
 
+
+
+def test_a_process_killed_holding_the_migration_lock_does_not_stop_the_next(db):
+    """kill -9 while migrating leaves yoyo's lock row behind; every later command waited
+    10 s and failed with "Process N has locked this database" (seen under test_mail_delivery
+    on PostgreSQL)."""
+    from paperwire.config import Settings
+    from paperwire.services.library import Library
+    from tests.servers import EXE
+
+    library = Library(Settings(db=db))
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    library.store.sql.execute(
+        "INSERT INTO yoyo_lock (locked, ctime, pid) VALUES (1, '2026-01-01 00:00:00', "
+        f"{int(ended.stdout)})")
+    run = subprocess.run([EXE, "--db", str(db), "stats"], capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0, run.stderr[-500:]
+    assert "locked" not in run.stderr

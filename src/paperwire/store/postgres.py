@@ -13,14 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from importlib import resources
 
 import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
-from yoyo import get_backend, read_migrations
 
 from paperwire.domain import Paper
+from paperwire.store import migrating
 from paperwire.store.base import (
     HarvestCheckpoint,
     StoredPaper,
@@ -35,17 +34,25 @@ from paperwire.store.rows import COLUMNS, N_COLUMNS, SELECT, from_row, local_key
 from paperwire.store.sql import PostgresDb, without_nul
 
 PAPERS_LOCK, VECTORS_LOCK = 7301, 7302  # advisory lock ids: one writer of each at a time
+MIGRATE_LOCK = 7300  # and one migrator
 _NOW = PostgresDb.now
 _STALE = ("FROM papers p LEFT JOIN embeddings e ON e.pid = p.pid "
           "WHERE (e.pid IS NULL OR e.model != %s OR p.rev > e.paper_rev)")
 
 
 def migrate(url: str) -> None:
-    folder = resources.files("paperwire.store") / "migrations" / "postgres"
-    backend = get_backend(url.replace("postgresql://", "postgresql+psycopg://", 1)
-                          .replace("postgres://", "postgresql+psycopg://", 1))
-    with backend.lock():
-        backend.apply_migrations(backend.to_apply(read_migrations(str(folder))))
+    """yoyo's lock row may be another host's: any left is stale once the advisory lock,
+    which ends with its holder's session, is ours."""
+    migrating.migrate(url.replace("postgresql://", "postgresql+psycopg://", 1)
+                      .replace("postgres://", "postgresql+psycopg://", 1), "postgres",
+                      exclusive=_advisory_lock(url, MIGRATE_LOCK), stale=lambda pid: True)
+
+
+@contextmanager
+def _advisory_lock(url: str, key: int) -> Iterator[None]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+        yield
 
 
 class PostgresStore(PaperReads):

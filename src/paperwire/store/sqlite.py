@@ -6,12 +6,10 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
-from yoyo import get_backend, read_migrations
-
 from paperwire.domain import Paper
+from paperwire.store import migrating
 from paperwire.store.base import (
     HarvestCheckpoint,
     StoredPaper,
@@ -51,10 +49,7 @@ DEFERRABLE_INDEXES = {
 
 
 def migrate(path: Path) -> None:
-    folder = resources.files("paperwire.store") / "migrations" / "sqlite"
-    backend = get_backend(f"sqlite:///{path}")
-    with backend.lock():
-        backend.apply_migrations(backend.to_apply(read_migrations(str(folder))))
+    migrating.migrate(f"sqlite:///{path}", "sqlite")
 
 
 def _revs_moved(db: sqlite3.Connection, read_revs: dict[int, int]) -> bool:
