@@ -3,8 +3,9 @@
 # the store once more on PostgreSQL instead of SQLite: the site (pages, browser, security,
 # fuzzing, author pages, password resets, API tokens), for-you, mail and its delivery under kill -9, the worker,
 # harvesting, search, the CLI, ingest and identity.
-# Left to the first pass: tests with no store (domain, sources, wheel), SQLite's own bulk
-# path, and the store contract and two-server tests, which run on both stores already.
+# Left to the first pass: tests with no store (domain, sources, wheel, the model against
+# its torch reference, how pages look), SQLite's own bulk path and full-file test, and the
+# store contract and two-server tests, which run on both stores already.
 # Last, the tests that deal in dates once more with the clock a year ahead and a year back
 # (scripts/test_moved_clock.sh).
 set -euo pipefail
@@ -24,7 +25,9 @@ elif [ $# -eq 0 ]; then
     tests/test_authors.py tests/test_category_feeds.py tests/test_password_reset.py \
     tests/test_api_tokens.py tests/test_archive_site.py tests/test_real_clients.py \
     tests/test_cli.py tests/test_ingest.py tests/test_identity.py tests/test_integrity.py \
-    tests/test_semantic.py tests/test_harvest_processes.py tests/test_mail_delivery.py
+    tests/test_semantic.py tests/test_harvest_processes.py tests/test_mail_delivery.py \
+    -k "not agrees_with_the_reference and not page_looks_finished" \
+    --deselect tests/test_harvest.py::test_a_full_store_stops_the_harvest_at_the_page_it_could_not_write
 fi
 if [ $# -eq 0 ]; then
   bash scripts/test_moved_clock.sh
