@@ -33,10 +33,9 @@ from paperwire.services.glance import gist, keyphrases, making, phrases
 from paperwire.services.library import Library
 from paperwire.store.base import StoredPaper
 from paperwire.store.rows import found_values
-from paperwire.venues import find_venue
 
 sys.path.insert(0, str(ROOT))
-from tests.venue_sample import VENUE_HELD_OUT, VENUE_SAMPLE  # noqa: E402
+from tests.venue_sample import VENUE_HELD_OUT, VENUE_SAMPLE, venue_scores  # noqa: E402
 
 ARCHIVE = SHARED / "fixtures/hf-daily-archive"
 _WORD = re.compile(r"[a-z0-9]+")
@@ -77,15 +76,9 @@ def code_links(papers: dict[str, dict]) -> None:
 def venues() -> None:
     for name, sample in (("sample (rules written on it)", VENUE_SAMPLE),
                          ("held out (never tuned on)", VENUE_HELD_OUT)):
-        hits = false = missed = 0
-        for comment, journal_ref, expected in sample:
-            venue = find_venue(comment, journal_ref)
-            got = venue.key if venue else None
-            hits += bool(expected) and got == expected
-            false += bool(got) and got != expected
-            missed += bool(expected) and got != expected
-        print(f"venues, {name}: {len(sample)} comments, precision {hits / (hits + false):.3f},"
-              f" recall {hits / (hits + missed):.3f}")
+        precision, recall = venue_scores(sample)
+        print(f"venues, {name}: {len(sample)} comments, precision {precision:.3f},"
+              f" recall {recall:.3f}")
 
 
 def _fold(phrase: str) -> tuple[str, ...]:

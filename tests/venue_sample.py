@@ -8,6 +8,8 @@ venue is none."""
 
 from __future__ import annotations
 
+from paperwire.venues import find_venue
+
 VENUE_SAMPLE: list[tuple[str | None, str | None, str | None]] = [
     ("Accepted at ICLR 2026", None, "ICLR-2026"),
     ("NeurIPS 2025 (spotlight)", None, "NeurIPS-2025"),
@@ -140,3 +142,15 @@ VENUE_HELD_OUT: list[tuple[str | None, str | None, str | None]] = [
     ("Accepted to RSS 2025", None, "RSS-2025"),
     ("Spotlight at ICML 2025", None, "ICML-2025"),
 ]
+
+
+def venue_scores(sample: list[tuple[str | None, str | None, str | None]]) -> tuple[float, float]:
+    """Precision and recall of the venue reader on a labelled sample."""
+    hits = false = missed = 0
+    for comment, journal_ref, expected in sample:
+        venue = find_venue(comment, journal_ref)
+        got = venue.key if venue else None
+        hits += bool(expected) and got == expected
+        false += bool(got) and got != expected
+        missed += bool(expected) and got != expected
+    return hits / (hits + false), hits / (hits + missed)
