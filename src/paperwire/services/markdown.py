@@ -10,7 +10,7 @@ _ALLOWED_TAGS = {"p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "
                  "h1", "h2", "h3", "h4", "hr"}
 
 
-def web_link(url: str | None) -> str | None:
+def web_link(url: object) -> str | None:
     """A record's address as a page, feed or file may link it: http(s) only, never
     javascript:, data: or anything else a record could hold."""
     return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None

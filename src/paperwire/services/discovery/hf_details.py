@@ -7,13 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from paperwire.domain import Paper
+from paperwire.services.markdown import web_link
 from paperwire.sources.base import parse_date
-
-
-def _web_url(value: object) -> str | None:
-    """Only http(s) addresses reach an href or src."""
-    return value if isinstance(value, str) and value.startswith(("https://", "http://")) \
-        else None
 
 
 def _text(value: object) -> str | None:
@@ -45,7 +40,7 @@ class HfDetails:
 
     @property
     def thumbnail(self) -> str | None:
-        return _web_url(self.item.get("thumbnail"))
+        return web_link(self.item.get("thumbnail"))
 
     @property
     def submitter(self) -> str | None:
@@ -72,7 +67,7 @@ class HfDetails:
 
     @property
     def project_page(self) -> str | None:
-        return _web_url(self.paper.get("projectPage"))
+        return web_link(self.paper.get("projectPage"))
 
     @property
     def keywords(self) -> list[str]:

@@ -10,16 +10,13 @@ from dataclasses import dataclass
 from paperwire.code_links import find_links
 from paperwire.domain import Paper
 from paperwire.services.library import Library
+from paperwire.services.markdown import web_link
 from paperwire.store.base import StoredPaper
 from paperwire.store.glance import Made
 from paperwire.venues import Venue, find_venue
 
 SHOWN_KEYWORDS = 6
 HF = "Hugging Face"
-
-
-def _web(url: str | None) -> str | None:
-    return url if url and url.startswith(("https://", "http://")) else None
 
 
 def _hf(paper: Paper) -> dict:
@@ -64,12 +61,12 @@ def glance_of(sp: StoredPaper, made: Made | None) -> Glance:
         and hf.get("ai_summary").strip() else None
     ours = made.keywords if made else []
     links = find_links(p.abstract, p.comment)
-    hf_code = _web(p.code_url)
+    hf_code = web_link(p.code_url)
     return Glance(
         keywords=tuple(hf_words or ours), keywords_by=HF if hf_words else None,
         gist=hf_summary or (made.gist if made else None), gist_by=HF if hf_summary else None,
         code=hf_code or links.first_code, code_by=HF if hf_code else None,
-        page=None if _web(hf.get("projectPage")) else links.first_page,
+        page=None if web_link(hf.get("projectPage")) else links.first_page,
         venue=find_venue(p.comment, p.journal_ref))
 
 
