@@ -112,6 +112,9 @@ class WebSettings:
     password_wait: float = 5.0  # seconds a known name waits for a slot
     max_body_bytes: int = 1 << 20  # a request body past this is a 413, told while it arrives
     page_cache_bytes: int = 64 << 20  # the page cache's bodies, all together
+    threads: int = 4  # requests one server process works on at once (web/admission.py)
+    queue: int = 128  # requests it holds in line beyond them; past that, 503 at once
+    queue_wait: float = 2.0  # seconds a request may wait in that line; past that, 503
 
 
 @dataclass(frozen=True)
@@ -258,4 +261,7 @@ def _web_settings(w: dict) -> WebSettings:
                              d.max_body_bytes, int),
         page_cache_bytes=_pick("PAPERWIRE_PAGE_CACHE_BYTES", w, "page_cache_bytes",
                                d.page_cache_bytes, int),
+        threads=max(1, _pick("PAPERWIRE_WEB_THREADS", w, "threads", d.threads, int)),
+        queue=max(0, _pick("PAPERWIRE_WEB_QUEUE", w, "queue", d.queue, int)),
+        queue_wait=_pick("PAPERWIRE_WEB_QUEUE_WAIT", w, "queue_wait", d.queue_wait, float),
     )

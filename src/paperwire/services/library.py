@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Callable, Hashable
 from dataclasses import replace
 from functools import cached_property
+from typing import TypeVar
+
+from cachetools import LRUCache
 
 from paperwire.config import Settings
 from paperwire.embedding import DIM, MODEL_NAME, Embedder, OnnxEmbedder, is_prepared
@@ -25,6 +30,30 @@ from paperwire.store.worker import StorePacer, WorkerStore
 
 log = logging.getLogger(__name__)
 FOLLOW_EVERY = 2.0  # seconds between looks at the store's revision for the lexical index
+T = TypeVar("T")
+
+
+class Memo:
+    """Results made once and reused by every request of this process while their key holds.
+    A key names all its result depends on (the store's revision, a paper's, a reader's
+    signals revision), so a hit is never stale; each kind keeps its most recently used."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._kinds: dict[str, LRUCache] = {}
+        self._lock = threading.Lock()
+
+    def get(self, kind: str, key: Hashable, make: Callable[[], T], size: int | None = None
+            ) -> T:
+        """The value made for this key, kept among the kind's `size` most recent."""
+        with self._lock:
+            cache = self._kinds.setdefault(kind, LRUCache(size or self.size))
+            if key in cache:
+                return cache[key]
+        value = make()  # outside the lock: two makers of one key at once both just make it
+        with self._lock:
+            cache[key] = value
+        return value
 
 
 class Library:
@@ -32,6 +61,7 @@ class Library:
         self.settings = settings
         self.store: Store = open_store(settings.db)
         self._lexical_checked = time.monotonic()
+        self.memo = Memo()
 
     @cached_property
     def _lexical(self) -> LexicalIndex:

@@ -75,6 +75,9 @@ class PersonalStore:
     def seen(self, uid: int) -> set[int]:
         return set(self._pids("SELECT pid FROM seen WHERE uid = ?", uid))
 
+    def seen_count(self, uid: int) -> int:
+        return self.db.execute("SELECT count(*) FROM seen WHERE uid = ?", (uid,)).fetchone()[0]
+
     def hide_seen(self, uid: int) -> bool:
         row = self.db.execute("SELECT hide_seen FROM users WHERE uid = ?", (uid,)).fetchone()
         return bool(row and row[0])

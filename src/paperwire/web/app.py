@@ -21,6 +21,7 @@ from paperwire.services.library import Library
 from paperwire.services.mail.tokens import BadToken
 from paperwire.services.operations import health
 from paperwire.web import accounts, api, feeds, pages, paper_files, reader, site_files, venues
+from paperwire.web.admission import Admission
 from paperwire.web.assets import HashedStaticFiles
 from paperwire.web.body_limit import BodyLimit
 from paperwire.web.cors import CrossOrigin
@@ -171,7 +172,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.web.max_body_bytes,  # a library file:
                        uploads={"/settings/library": reader.MAX_LIBRARY_BYTES + 65536})
     app.add_middleware(ConditionalGet)
-    app.add_middleware(CsrfCookieAndHeaders)
+    app.add_middleware(Admission, threads=settings.web.threads, queue=settings.web.queue,
+                       queue_wait=settings.web.queue_wait)
+    app.add_middleware(CsrfCookieAndHeaders)  # outside Admission: its 503s get the headers
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(HeadAsGet)
     app.add_middleware(CrossOrigin)

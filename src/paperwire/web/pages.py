@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -64,21 +64,14 @@ def _render_feed(request: Request, v: Viewer, period: feed.Period, page: int,
     lib, today = library(request), clock.today()
     items, total = feed.period_feed(lib, lib.site, period, v.user, limit=PAGE_SIZE,
                                     offset=page * PAGE_SIZE, category=category, narrow=narrow)
-    before, after = feed.neighbours(lib.site, period, today, category)
-    month = feed.month_of(_shown_day(period))
+    around = feed.frame(lib, period, today, category)
     return render(request, "feed.html", {
         "period": period, "items": items, "page": page, "total": total, "note": note,
-        "has_more": total > (page + 1) * PAGE_SIZE, "prev": before, "next": after,
-        "today": today, "month": month, "week": feed.week_of(period.start),
-        "calendar": feed.calendar(lib.site, month, category), "category": category,
-        "categories": feed.store_categories(lib), "narrow": narrow,
+        "has_more": total > (page + 1) * PAGE_SIZE, "prev": around.before,
+        "next": around.after, "today": today, "month": around.month,
+        "week": feed.week_of(period.start), "calendar": around.calendar,
+        "category": category, "categories": feed.store_categories(lib), "narrow": narrow,
         "category_query": category_query(category, narrow), "subscribed": _subscribed(request, v)})
-
-
-def _shown_day(period: feed.Period) -> date:
-    """The day whose month the calendar shows: the day itself; a week's Thursday (the ISO
-    rule: a week belongs where most of its days are); a month's first."""
-    return period.start + timedelta(days=3) if period.kind == "week" else period.start
 
 
 def _subscribed(request: Request, v: Viewer) -> bool:
@@ -92,7 +85,7 @@ def _subscribed(request: Request, v: Viewer) -> bool:
 @router.get("/")
 def daily_latest(request: Request, v: CurrentViewer, category: FeedCategory,
                  narrow: FeedNarrow, page: FeedPage = 0):
-    period, note = feed.front_period(library(request).site, clock.today(), category)
+    period, note = feed.front(library(request), clock.today(), category)
     return _feed_page(request, v, period, page, note, category, narrow)
 
 

@@ -14,6 +14,9 @@ from paperwire.services.markdown import render_comment, web_link
 from paperwire.web.assets import asset
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# the templates ship with the package and never change under a running server: without
+# this, every include of every card asks the file system for its time (a fifth of a feed)
+TEMPLATES.env.auto_reload = False
 TEMPLATES.env.filters["markdown"] = lambda body: Markup(render_comment(body))
 TEMPLATES.env.filters["hf"] = HfDetails.of
 # what math.js renders: $$…$$, \(…\), \[…\], and $…$ as pandoc reads it (no space or digit

@@ -194,6 +194,41 @@ def calendar(site: SiteStore, month: Period,
     return weeks
 
 
+@dataclass(frozen=True)
+class Frame:
+    """What a period's page shows around its papers: the periods before and after it with
+    papers, and its month's calendar."""
+
+    before: Period | None
+    after: Period | None
+    month: Period
+    calendar: list[list[CalendarDay]]
+
+
+def _while_papers_unchanged(library: Library, kind: str, key: tuple, make):
+    """Made once per revision of the store's papers: what only the papers decide (their
+    days and counts), the same for every reader, so never stale."""
+    return library.memo.get(kind, (library.store.max_rev(), *key), make)
+
+
+def frame(library: Library, period: Period, today: date, category: str | None) -> Frame:
+    def make() -> Frame:
+        month = month_of(period.start + timedelta(days=3) if period.kind == "week"
+                         else period.start)  # a week's Thursday: where most of its days are
+        return Frame(*neighbours(library.site, period, today, category), month,
+                     calendar(library.site, month, category))
+
+    return _while_papers_unchanged(library, "frame", (period.kind, period.start, today,
+                                                      category), make)
+
+
+def front(library: Library, today: date, category: str | None = None
+          ) -> tuple[Period, str | None]:
+    """front_period, made once per revision of the store's papers."""
+    return _while_papers_unchanged(library, "front", (today, category),
+                                   lambda: front_period(library.site, today, category))
+
+
 FULL_PAGE = 10  # a front page with fewer papers than this widens to the week, then the month
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from html import escape
 
+from paperwire.embedding import MODEL_NAME
 from paperwire.index import spelling
 from paperwire.index.hybrid import score_fusion
 from paperwire.index.lexical import SNIPPET_CHARS, Filters, LexicalHit
@@ -29,6 +30,9 @@ SEMANTIC_FLOOR = 0.30
 # match nearly every paper, and the API's documented limit for q is this
 LONG_QUERY = 250
 SPELLED_WORDS = 8  # words of a query looked up for "did you mean", at most
+
+
+KEPT_RESULTS = 1024  # result pages each process keeps (ids and highlights: ~30 KB each)
 
 
 @dataclass
@@ -66,7 +70,8 @@ def semantic_ranking(library: Library, text: str, filters: Filters | None,
     below the relevance floor."""
     if not text.strip():
         return []
-    vector = library.embedder.encode([text])[0]
+    vector = library.memo.get("query vector", text,
+                              lambda: library.embedder.encode([text])[0], 4096)
     library.vectors.refresh()
     if filters is None or filters == Filters():
         near = library.vectors.search(vector, k)
@@ -95,6 +100,26 @@ def _plain_snippet(abstract: str) -> str:
 def search(library: Library, text: str, filters: Filters | None = None, limit: int = 20,
            offset: int = 0, sort: str = "relevance", count: bool = False,
            mode: str | None = None) -> SearchResults:
+    """A page of results: made once while the store and both indexes stay as they are (the
+    key holds their revisions, so a result is never stale), then reused."""
+    lexical = library.lexical  # caught up first: its revision is part of the key
+    key = (text, repr(filters), limit, offset, sort, count, mode, library.store.max_rev(),
+           lexical.rev, library.store.vector_seq(MODEL_NAME))
+    kept = library.memo.get("search", key, lambda: _lean(
+        _search(library, text, filters, limit, offset, sort, count, mode)), KEPT_RESULTS)
+    query, mode, total, hits = kept
+    papers = library.store.get_many([pid for pid, *_ in hits])  # ids kept, papers read anew
+    return SearchResults(query, mode, total, [SearchHit(papers[pid], *rest)
+                                              for pid, *rest in hits if pid in papers])
+
+
+def _lean(results: SearchResults) -> tuple:
+    return (results.query, results.mode, results.total,
+            [(h.paper.pid, h.score, h.title_html, h.snippet_html) for h in results.hits])
+
+
+def _search(library: Library, text: str, filters: Filters | None, limit: int, offset: int,
+            sort: str, count: bool, mode: str | None) -> SearchResults:
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
     mode = mode or default_mode(library)

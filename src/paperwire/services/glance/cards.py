@@ -71,6 +71,13 @@ def glance_of(sp: StoredPaper, made: Made | None) -> Glance:
 
 
 def glances(library: Library, papers: list[StoredPaper]) -> dict[int, Glance]:
-    """Each paper's glance, by pid: one read of the model's keyphrases for all of them."""
+    """Each paper's glance, by pid: one read of the model's keyphrases for all of them;
+    the text's links and venue are read once per revision of the paper and kept."""
     made = library.glance.made_for([sp.pid for sp in papers])
-    return {sp.pid: glance_of(sp, made.get(sp.pid)) for sp in papers}
+
+    def of(sp: StoredPaper) -> Glance:
+        ours = made.get(sp.pid)
+        key = (sp.pid, sp.rev, ours.text_hash if ours else None)
+        return library.memo.get("glance", key, lambda: glance_of(sp, ours))
+
+    return {sp.pid: of(sp) for sp in papers}

@@ -13,6 +13,7 @@ from datetime import date
 
 import numpy as np
 
+from paperwire import clock
 from paperwire.embedding import DIM, MODEL_NAME
 from paperwire.index.query import parse_user_query
 from paperwire.index.vectors import as_matrix
@@ -35,6 +36,9 @@ FOLLOW = 3.0  # an explicit follow outranks what the model guesses
 RECENCY_DAYS = 7.0
 QUERY_MATCHES = 2000  # a followed query matches at most this many papers of the pool
 MAX_LIMIT = 200
+
+
+KEPT_LISTS = 4096  # readers' lists each process keeps (ids and reasons: a few KB each)
 
 
 @dataclass
@@ -129,8 +133,24 @@ def _like_reasons(pool: Pool, rows: list[int], found: Examples, titles: dict[int
 def recommend(library, user: User, limit: int = 30, offset: int = 0,
               extra_exclude: set[int] | None = None,
               today: date | None = None) -> list[Recommendation]:
-    """New papers for this user, best first, each with a one-line reason."""
+    """New papers for this user, best first, each with a one-line reason: made once while
+    the reader's signals, the store's papers and the day stay the same (what a list depends
+    on; a reader hiding seen papers also by how many they have seen), then reused."""
     limit = max(1, min(limit, MAX_LIMIT))
+    personal = library.personal
+    seen = personal.seen_count(user.uid) if personal.hide_seen(user.uid) else None
+    key = (user.uid, personal.signals_rev(user.uid), seen, library.store.max_rev(),
+           library.store.vector_seq(MODEL_NAME), today or clock.today(), limit, offset,
+           frozenset(extra_exclude or ()))
+    kept = library.memo.get("for-you", key, lambda: [
+        (r.paper.pid, r.score, r.reason, r.follow, r.age_days)
+        for r in _recommend(library, user, limit, offset, extra_exclude, today)], KEPT_LISTS)
+    papers = library.store.get_many([pid for pid, *_ in kept])  # ids kept, papers read anew
+    return [Recommendation(papers[pid], *rest) for pid, *rest in kept if pid in papers]
+
+
+def _recommend(library, user: User, limit: int, offset: int, extra_exclude: set[int] | None,
+               today: date | None) -> list[Recommendation]:
     pool = library.candidates.current(today)
     found = examples(library, user.uid)
     taste = taste_of(library, user.uid, pool.background, found)
