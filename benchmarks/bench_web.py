@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -60,12 +61,18 @@ def wrk(url: str, extra: list[str] | None = None) -> dict[str, str]:
 @contextmanager
 def served(n: int) -> Iterator[str]:
     """`paperwire serve --workers 2` on the N-paper store, ready; yields its address."""
+    with socket.socket() as probe:  # never measure a server left from another run
+        if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+            raise SystemExit(f"port {PORT} is taken: stop what listens there first")
     env = {**os.environ, "PAPERWIRE_DB": str(DATA / f"bench-{n}.db")}
     server = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "paperwire"),
                                "serve", "--port", str(PORT), "--workers", "2"], env=env)
     base = f"http://127.0.0.1:{PORT}"
     try:
         for _ in range(600):
+            if server.poll() is not None:  # e.g. the port taken: never measure another's
+                raise SystemExit(f"paperwire serve ended ({server.returncode}); is port "
+                                 f"{PORT} taken?")
             try:
                 if httpx.get(base + "/", timeout=30).status_code == 200:
                     break

@@ -37,9 +37,13 @@ class SQLiteDb:
     greatest = "max"
     busy: tuple[type[Exception], ...] = (sqlite3.OperationalError,)  # locked, unreachable
 
-    def __init__(self, connection: sqlite3.Connection, transaction) -> None:
-        self.connection = connection
+    def __init__(self, connection: Callable[[], sqlite3.Connection], transaction) -> None:
+        self._connection = connection  # the calling thread's (store/sqlite.py)
         self._transaction = transaction  # the store's BEGIN IMMEDIATE … COMMIT
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        return self._connection()
 
     def execute(self, sql: str, params: Iterable = ()) -> Any:
         try:

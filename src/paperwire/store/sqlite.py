@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -63,6 +64,46 @@ def _revs_moved(db: sqlite3.Connection, read_revs: dict[int, int]) -> bool:
     return False
 
 
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA busy_timeout=10000")
+    db.execute("PRAGMA cache_size=-65536")  # at most 64 MiB: b-tree pages of big imports
+    return db
+
+
+class ThreadConnections:
+    """A connection per thread, made on its first statement; those of threads that have
+    ended are closed as new ones are made, the rest by close_all."""
+
+    def __init__(self, connect) -> None:
+        self._connect = connect
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._made: dict[int, tuple[threading.Thread, sqlite3.Connection]] = {}
+
+    def get(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = self._connect()
+            with self._lock:
+                for ident, (thread, old) in list(self._made.items()):
+                    if not thread.is_alive():
+                        old.close()
+                        del self._made[ident]
+                self._made[threading.get_ident()] = (threading.current_thread(), db)
+        return db
+
+    def close_all(self) -> None:
+        with self._lock:
+            for _, db in self._made.values():
+                db.close()
+            self._made.clear()
+        self._local = threading.local()
+
+
 class SQLiteStore(PaperReads):
     _mark = "?"
 
@@ -70,15 +111,17 @@ class SQLiteStore(PaperReads):
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         migrate(path)
-        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
+        self._connections = ThreadConnections(lambda: _connect(path))
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA busy_timeout=10000")
-        self.db.execute("PRAGMA cache_size=-65536")  # 64 MiB: b-tree pages of big imports
-        self.sql = SQLiteDb(self.db, self._transaction)  # for the stores shared with PostgreSQL
+        self.sql = SQLiteDb(lambda: self.db, self._transaction)  # the stores shared with PostgreSQL
         self._ensure_indexes()
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection. One shared by a server's threads would mix their
+        statements: a read in one thread would join another's write transaction, and a
+        write beside a read still stepping fails ("another row available")."""
+        return self._connections.get()
 
     def _ensure_indexes(self) -> None:
         for sql in DEFERRABLE_INDEXES.values():
@@ -103,7 +146,7 @@ class SQLiteStore(PaperReads):
                                  f"open ({e})") from e
 
     def close(self) -> None:
-        self.db.close()
+        self._connections.close_all()
 
     def _select(self, where: str, params: Iterable = ()) -> list[StoredPaper]:
         return [from_row(r) for r in self.db.execute(f"{SELECT} {where}", tuple(params))]
