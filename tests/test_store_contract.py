@@ -4,6 +4,7 @@ PostgreSQL (a real server). Callers see no difference."""
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from datetime import date
 
 import pytest
@@ -229,3 +230,40 @@ def test_db_copy_moves_a_store_and_a_second_run_changes_nothing(tmp_path, pg_url
     finally:
         src.close()
         dst.close()
+
+
+def test_threads_reading_and_writing_at_once_each_get_whole_answers(store):
+    """A web server's threads share one store: papers written in transactions and votes
+    cast while others page through the papers, no statement of one thread landing in
+    another's transaction."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from paperwire.store.site import SiteStore
+
+    ingest(store, [paper(n) for n in range(1, 101)])
+    site = SiteStore(store)
+    users = [site.create_user(f"reader{n}", "hash") for n in range(4)]
+
+    def write(k: int) -> int:
+        for batch in range(10):
+            first = 1000 + k * 1000 + batch * 10
+            ingest(store, [paper(n) for n in range(first, first + 10)])
+        for pid in range(1, 101):
+            site.set_vote(users[k].uid, pid, True)
+        return len(site.voted(users[k].uid, list(range(1, 101))))
+
+    def read(_) -> int:
+        return sum(len(store.get_many(range(1, 101))) for _ in range(20))
+
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can: every mix happens
+    try:
+        with ThreadPoolExecutor(12) as pool:
+            writes = [pool.submit(write, k) for k in range(4)]
+            reads = [pool.submit(read, n) for n in range(8)]
+            assert [f.result() for f in writes] == [100] * 4
+            assert [f.result() for f in reads] == [2000] * 8
+    finally:
+        sys.setswitchinterval(switching)
+    assert store.count() == 100 + 4 * 100
+    assert site.vote_counts(list(range(1, 101))) == {pid: 4 for pid in range(1, 101)}
