@@ -22,7 +22,9 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
 
     settings = Settings.load(ctx.obj["db"])
     os.environ["PAPERWIRE_DB"] = str(settings.db)  # the workers read their settings from here
-    Library(settings).close()  # create and migrate the store once, before the workers start
+    library = Library(settings)  # the store made and migrated once, before the workers start,
+    library.lexical  # noqa: B018 - and its index built: workers building it at once collide
+    library.close()
     click.echo(f"serving {settings.db} on http://{host}:{port}")
     # X-Forwarded-For/-Proto only from the proxies named in web.trusted_proxies (none by
     # default): from anyone else they would let a client choose its own address
