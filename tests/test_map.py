@@ -1,0 +1,159 @@
+"""The map of the field (issue 23, items 1–2) on records and vectors the tests write: groups
+of papers far apart in vector space land in different topics and together on the map,
+labelled by their own words; a new paper is placed beside its nearest neighbours and the
+map is built again once enough are; topic ids survive a rebuild; the pages and the API
+answer with it. Vectors are made here (a centre per group plus noise), not by the model."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from paperwire.domain import Paper
+from paperwire.embedding import DIM, MODEL_NAME
+from paperwire.ingest import ingest
+from paperwire.services.fieldmap import building, placing, view
+from paperwire.services.library import Library
+from paperwire.store.base import VectorRow
+
+GROUPS = {
+    "protein": ("Protein folding with {} contact maps",
+                "Protein structure prediction from residue contact maps and folding energy."),
+    "robot": ("Robot grasping of {} objects",
+              "Robot manipulation policies for grasping cluttered objects with tactile sensing."),
+    "speech": ("Speech recognition for {} dialects",
+               "Speech recognition of accented dialects with acoustic models and phonemes."),
+    "galaxy": ("Galaxy surveys of {} clusters", "Galaxy clusters in wide sky surveys."),
+}
+FIRST = ("protein", "robot", "speech")  # the library's groups; galaxy comes later
+WORDS = ["small", "large", "rigid", "soft", "noisy", "rare", "common", "curved", "flat",
+         "dense", "sparse", "mixed"]
+PER_GROUP = len(WORDS)
+RNG = np.random.default_rng(7)
+CENTRES = {g: v / np.linalg.norm(v) for g, v in
+           zip(GROUPS, RNG.normal(size=(len(GROUPS), DIM)), strict=True)}
+
+
+def near(group: str, rng: np.random.Generator, noise: float = 0.04) -> np.ndarray:
+    v = CENTRES[group] + rng.normal(scale=noise, size=DIM)
+    return (v / np.linalg.norm(v)).astype(np.float32)
+
+
+def add_papers(library: Library, group: str, words: list[str], start: int,
+               rng: np.random.Generator, day: date = date(2026, 5, 4)) -> list[int]:
+    """Papers of a group with their vectors; their pids."""
+    title, abstract = GROUPS[group]
+    papers = [Paper(title=title.format(w), abstract=abstract, arxiv_id=f"2605.{start + i:05d}",
+                    published=day, listed_on=day) for i, w in enumerate(words)]
+    ingest(library.store, papers)
+    stored = [library.store.find(p.arxiv_id) for p in papers]
+    library.store.save_vectors(MODEL_NAME, [
+        VectorRow(sp.pid, f"h{sp.pid}", sp.rev, near(group, rng).tobytes()) for sp in stored])
+    return [sp.pid for sp in stored]
+
+
+def fill(library: Library) -> dict[str, list[int]]:
+    rng = np.random.default_rng(11)
+    return {g: add_papers(library, g, WORDS, 100 * n, rng) for n, g in enumerate(FIRST)}
+
+
+@pytest.fixture
+def mapped(library):
+    groups = fill(library)
+    report = building.build(library)
+    return library, groups, report
+
+
+def topic_of(library: Library, pids: list[int]) -> list[int]:
+    points = library.fieldmap.points_of(pids)
+    return [points[p].topic_id for p in pids]
+
+
+def xy(library: Library, pids: list[int]) -> np.ndarray:
+    points = library.fieldmap.points_of(pids)
+    return np.array([[points[p].x, points[p].y] for p in pids])
+
+
+def test_separated_groups_are_topics_of_their_own_and_lie_together(mapped):
+    library, groups, report = mapped
+    assert report.papers == 3 * PER_GROUP and report.topics == 3
+    topics = {g: set(topic_of(library, pids)) for g, pids in groups.items()}
+    assert all(len(t) == 1 for t in topics.values()), topics
+    assert len(set().union(*topics.values())) == 3, "each group is a topic of its own"
+    centres = {g: xy(library, pids).mean(axis=0) for g, pids in groups.items()}
+    spread = max(np.linalg.norm(xy(library, pids) - centres[g], axis=1).max()
+                 for g, pids in groups.items())
+    apart = min(np.linalg.norm(centres[a] - centres[b]) for a in groups for b in groups if a < b)
+    assert spread < apart / 2, (spread, apart)
+    labels = {t.topic_id: t for t in library.fieldmap.topics(level=1)}
+    for g in groups:
+        topic = labels[next(iter(topics[g]))]
+        assert g in topic.label.lower() or g in " ".join(topic.words), (g, topic)
+        assert topic.papers == PER_GROUP
+
+
+def test_a_rebuild_of_unchanged_data_keeps_every_id_and_place(mapped):
+    library, groups, first = mapped
+    pids = [p for ps in groups.values() for p in ps]
+    before, places = topic_of(library, pids), xy(library, pids)
+    areas = {t.topic_id for t in library.fieldmap.topics(level=0)}
+    again = building.build(library)
+    assert topic_of(library, pids) == before
+    assert {t.topic_id for t in library.fieldmap.topics(level=0)} == areas
+    assert again.kept_ids == first.topics + first.areas
+    assert np.allclose(xy(library, pids), places)
+    assert library.fieldmap.latest_build().build == 2
+
+
+def test_topic_ids_follow_their_papers_when_a_topic_is_added(mapped):
+    library, groups, _ = mapped
+    before = {g: topic_of(library, pids)[0] for g, pids in groups.items()}
+    added = add_papers(library, "galaxy", WORDS, 900, np.random.default_rng(5))
+    building.build(library)
+    assert {g: topic_of(library, pids)[0] for g, pids in groups.items()} == before
+    assert topic_of(library, added)[0] not in before.values()
+    assert topic_of(library, added)[0] > max(before.values()), "a new topic gets a new id"
+
+
+def test_a_new_paper_is_placed_beside_its_nearest_neighbours(mapped):
+    library, groups, _ = mapped
+    [new] = add_papers(library, "robot", ["wet"], 800, np.random.default_rng(3))
+    assert library.fieldmap.points_of([new]) == {}
+    assert placing.place_new(library) == 1
+    robots = xy(library, groups["robot"])
+    spot = xy(library, [new])[0]
+    others = [xy(library, groups[g]).mean(axis=0) for g in ("protein", "speech")]
+    assert np.linalg.norm(spot - robots.mean(axis=0)) < min(
+        np.linalg.norm(spot - o) for o in others) / 3
+    assert topic_of(library, [new]) == topic_of(library, groups["robot"][:1])
+    assert placing.drift(library) == pytest.approx(1 / (3 * PER_GROUP + 1))
+    assert placing.place_new(library) == 0, "a placed paper is not placed again"
+
+
+def test_the_map_is_built_again_once_drift_passes_its_threshold(mapped):
+    library, _, _ = mapped
+    rng = np.random.default_rng(4)
+    add_papers(library, "speech", WORDS[:3], 700, rng)
+    kept = placing.keep_alive(library)
+    assert kept.placed == 3 and kept.built is None
+    add_papers(library, "speech", WORDS[3:9], 720, rng)  # 9 of 45: past DRIFT (0.2)
+    rebuilt = placing.keep_alive(library)
+    assert rebuilt.built is not None and rebuilt.built.papers == 3 * PER_GROUP + 9
+    assert rebuilt.drift == 0.0
+    assert library.fieldmap.latest_build().build == 2
+
+
+def test_the_view_aggregates_into_cells_and_shows_papers_when_few(mapped, monkeypatch):
+    library, groups, _ = mapped
+    whole = view.view(library, 0, (0, 0, 1, 1))
+    assert len(whole["points"]) == 3 * PER_GROUP and whole["inView"] == 3 * PER_GROUP
+    x, y, key, topic, mark, title = whole["points"][0]
+    assert key.startswith("2605.") and "Protein folding" in title and mark == view.TODAY
+    monkeypatch.setattr(view, "PAPERS_AT_MOST", 5)
+    view._held.clear()
+    cells = view.view(library, 0, (0, 0, 1, 1))["cells"]
+    assert sum(c[2] for c in cells) == 3 * PER_GROUP
+    assert {c[3] for c in cells} == {t.topic_id for t in library.fieldmap.topics(level=1)}
+    assert all(c[4] == c[2] for c in cells), "every paper is of the latest day"
