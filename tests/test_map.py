@@ -6,17 +6,21 @@ answer with it. Vectors are made here (a centre per group plus noise), not by th
 
 from __future__ import annotations
 
-from datetime import date
+import re
+import threading
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
 
+from paperwire.config import Settings
 from paperwire.domain import Paper
 from paperwire.embedding import DIM, MODEL_NAME
 from paperwire.ingest import ingest
 from paperwire.services.fieldmap import building, placing, view
 from paperwire.services.library import Library
 from paperwire.store.base import VectorRow
+from tests.servers import Site
 
 GROUPS = {
     "protein": ("Protein folding with {} contact maps",
@@ -28,6 +32,7 @@ GROUPS = {
     "galaxy": ("Galaxy surveys of {} clusters", "Galaxy clusters in wide sky surveys."),
 }
 FIRST = ("protein", "robot", "speech")  # the library's groups; galaxy comes later
+LATEST = date(2026, 5, 4)
 WORDS = ["small", "large", "rigid", "soft", "noisy", "rare", "common", "curved", "flat",
          "dense", "sparse", "mixed"]
 PER_GROUP = len(WORDS)
@@ -157,3 +162,74 @@ def test_the_view_aggregates_into_cells_and_shows_papers_when_few(mapped, monkey
     assert sum(c[2] for c in cells) == 3 * PER_GROUP
     assert {c[3] for c in cells} == {t.topic_id for t in library.fieldmap.topics(level=1)}
     assert all(c[4] == c[2] for c in cells), "every paper is of the latest day"
+
+
+def test_the_worker_places_new_papers_in_its_map_job(mapped):
+    from paperwire.services.operations.worker import MAP, jobs_for
+
+    library, groups, _ = mapped
+    add_papers(library, "protein", ["wet"], 850, np.random.default_rng(8))
+    (job,) = [j for j in jobs_for(library) if j.name == MAP]
+    assert job.run(library, threading.Event()) == 1
+    assert library.fieldmap.count_unplaced(MODEL_NAME) == 0
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The running site over a library of the three groups, its map built here."""
+    group_of = {f"2605.{100 * n + i:05d}": (g, w) for n, g in enumerate(FIRST)
+                for i, w in enumerate(WORDS)}
+    records = [{"arxiv_id": key, "title": GROUPS[g][0].format(w), "abstract": GROUPS[g][1],
+                "published": (LATEST - timedelta(days=WORDS.index(w))).isoformat(),
+                "upvotes": WORDS.index(w)} for key, (g, w) in group_of.items()]
+    with Site.with_papers(tmp_path_factory.mktemp("map"), records) as s:
+        library = Library(Settings(db=s.db))
+        rng = np.random.default_rng(2)
+        stored = {key: library.store.find(key) for key in group_of}
+        library.store.save_vectors(MODEL_NAME, [
+            VectorRow(sp.pid, f"h{sp.pid}", sp.rev, near(group_of[key][0], rng).tobytes())
+            for key, sp in stored.items()])
+        building.build(library)
+        s.topics = {t.label: t for t in library.fieldmap.topics(level=1)}
+        library.close()
+        yield s
+
+
+def test_the_map_page_draws_its_points_with_the_vendored_script(site):
+    with site.client() as c:
+        page = c.get("/map")
+        topics = c.get("/api/topics").json()
+        whole = c.get("/api/map").json()
+        cells = c.get("/api/map", params={"zoom": 0, "x0": 0, "y0": 0, "x1": 1, "y1": 1})
+        bad = c.get("/api/map", params={"zoom": 99})
+    assert page.status_code == 200
+    assert '<canvas id="fieldmap" data-api="/api/map"' in page.text
+    assert re.search(r'<script src="/static/fieldmap\.[0-9a-f]+\.js"></script>', page.text)
+    assert "<script>" not in page.text, "no inline script: the CSP is script-src 'self'"
+    for label, topic in site.topics.items():
+        assert f'<a href="/topics/{topic.topic_id}">{label}</a>' in page.text
+    assert {t["id"] for t in topics["topics"]} == {t.topic_id for t in site.topics.values()}
+    assert all(t["area"] in {a["id"] for a in topics["areas"]} for t in topics["topics"])
+    assert whole["papers"] == 3 * PER_GROUP and len(whole["points"]) == 3 * PER_GROUP
+    marked = {p[2]: p[4] for p in whole["points"]}
+    assert marked["2605.00000"] == view.TODAY and marked["2605.00003"] == view.WEEK
+    assert marked["2605.00011"] == 0
+    assert cells.json() == whole and bad.status_code == 422
+    assert len(cells.content) < 8000
+
+
+def test_a_topic_page_lists_its_papers_words_and_months(site):
+    robots = next(t for label, t in site.topics.items() if "robot" in label.lower())
+    with site.client() as c:
+        page = c.get(f"/topics/{robots.topic_id}").text
+        area = c.get(f"/topics/{robots.parent_id}")
+        missing = c.get("/topics/99999")
+    assert f"<h1>{robots.label}</h1>" in page
+    assert page.count('<article class="item') == PER_GROUP
+    assert "Robot grasping of" in page and "Protein folding" not in page
+    assert page.index("Robot grasping of mixed") < page.index("Robot grasping of small"), \
+        "most upvoted first"
+    assert '<svg class="topic-months"' in page and "2026-05" in page
+    assert all(f"%22{w.replace(' ', '%20')}%22" in page for w in robots.words[:2])
+    assert area.status_code == 200 and "Robot grasping" in area.text
+    assert missing.status_code == 404
