@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from datetime import date, timedelta
 
 import numpy as np
@@ -15,7 +16,7 @@ import pytest
 
 from paperwire.config import Settings
 from paperwire.domain import Paper
-from paperwire.embedding import DIM, MODEL_NAME
+from paperwire.embedding import DIM, MODEL_NAME, paper_text
 from paperwire.ingest import ingest
 from paperwire.services.fieldmap import building, placing, view
 from paperwire.services.library import Library
@@ -233,3 +234,47 @@ def test_a_topic_page_lists_its_papers_words_and_months(site):
     assert all(f"%22{w.replace(' ', '%20')}%22" in page for w in robots.words[:2])
     assert area.status_code == 200 and "Robot grasping" in area.text
     assert missing.status_code == 404
+
+
+FIELDS = {"speech": ("speech",), "3d": ("gaussian splatting", "3d reconstruction"),
+          "robot": ("robot",)}
+PER_FIELD = 20
+
+
+def _field(paper: Paper) -> str | None:
+    words = " | ".join(paper.extras.get("hf", {}).get("paper", {}).get("ai_keywords") or [])
+    found = {f for f, cues in FIELDS.items() for cue in cues if cue in words.lower()}
+    return found.pop() if len(found) == 1 else None
+
+
+def test_on_the_archive_fields_hugging_face_names_are_topics_of_their_own(shared, model_dir,
+                                                                         library):
+    """Archive papers (../shared) that Hugging Face's ai_keywords put in one of three fields
+    (speech, 3-D reconstruction, robots), PER_FIELD each, embedded by the bundled model: each
+    field is mostly one topic, a different one for each."""
+    from paperwire import sources
+
+    chosen: dict[str, list[Paper]] = {f: [] for f in FIELDS}
+    for path in sorted((shared / "fixtures/hf-daily-archive").glob("2025-*.json")):
+        with path.open("rb") as fp:
+            for paper in sources.read(fp, sources.detect_format(path)):
+                field = _field(paper) if isinstance(paper, Paper) else None
+                if field and len(chosen[field]) < PER_FIELD:
+                    chosen[field].append(paper)
+        if all(len(ps) == PER_FIELD for ps in chosen.values()):
+            break
+    ingest(library.store, [p for ps in chosen.values() for p in ps])
+    stored = {f: [library.store.find(p.arxiv_id) for p in ps] for f, ps in chosen.items()}
+    every = [sp for sps in stored.values() for sp in sps]
+    vectors = library.embedder.encode([paper_text(sp.paper.title, sp.paper.abstract)
+                                       for sp in every])
+    library.store.save_vectors(MODEL_NAME, [VectorRow(sp.pid, "h", sp.rev, v.tobytes())
+                                            for sp, v in zip(every, vectors, strict=True)])
+    report = building.build(library)
+    assert report.papers == 3 * PER_FIELD
+    majority = {}
+    for field, sps in stored.items():
+        topics = Counter(topic_of(library, [sp.pid for sp in sps]))
+        majority[field], n = topics.most_common(1)[0]
+        assert n >= 0.7 * len(sps), (field, topics)
+    assert len(set(majority.values())) == 3, majority
