@@ -22,6 +22,7 @@ from paperwire.services.fieldmap import building, placing, view
 from paperwire.services.library import Library
 from paperwire.store.base import VectorRow
 from tests.servers import Site
+from tests.test_browser import browser  # noqa: F401 - the fixture
 
 GROUPS = {
     "protein": ("Protein folding with {} contact maps",
@@ -192,6 +193,7 @@ def site(tmp_path_factory):
             for key, sp in stored.items()])
         building.build(library)
         s.topics = {t.label: t for t in library.fieldmap.topics(level=1)}
+        s.whole = view.view(library, 0, (0, 0, 1, 1))
         library.close()
         yield s
 
@@ -278,3 +280,32 @@ def test_on_the_archive_fields_hugging_face_names_are_topics_of_their_own(shared
         majority[field], n = topics.most_common(1)[0]
         assert n >= 0.7 * len(sps), (field, topics)
     assert len(set(majority.values())) == 3, majority
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_map_draws_in_chromium_and_a_click_opens_the_paper(browser, site, width):  # noqa: F811
+    from tests.test_pages_look import _problems
+
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  base_url=site.url, bypass_csp=True)  # to inject axe
+    page = context.new_page()
+    assert _problems(page, site.url, "/map", width) == []
+    page.wait_for_function("() => { const c = document.getElementById('fieldmap');"
+                           "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height)"
+                           ".data; let n = 0; for (let i = 3; i < d.length; i += 4) "
+                           "n += d[i] > 0; return n > 500; }")
+    box = page.locator("#fieldmap").bounding_box()
+    x, y, key, _, _, title = site.whole["points"][0]
+    fit = min(box["width"], box["height"]) * 0.92  # as fieldmap.js places the whole map
+    at = (box["x"] + (x - 0.5) * fit + box["width"] / 2,
+          box["y"] + (y - 0.5) * fit + box["height"] / 2)
+    page.mouse.move(*at)
+    tip = page.locator(".fieldmap-tip")
+    tip.wait_for(state="visible")
+    shown = tip.text_content()
+    assert shown in {p[5] for p in site.whole["points"]}, shown
+    page.mouse.click(*at)
+    page.wait_for_url("**/papers/*")
+    assert page.url.rsplit("/papers/", 1)[1] in {p[2] for p in site.whole["points"]
+                                                  if p[5] == shown}
+    context.close()

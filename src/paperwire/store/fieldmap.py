@@ -64,6 +64,9 @@ class FieldMapStore:
             yield [r[0] for r in rows], [bytes(r[1]) for r in rows]
             last = rows[-1][0]
 
+    def count_visible_vectors(self, model: str) -> int:
+        return self.db.execute(f"SELECT count(*) {_VISIBLE_VECTORS}", (model,)).fetchone()[0]
+
     def unplaced(self, model: str, limit: int) -> list[tuple[int, bytes]]:
         """Visible papers with a vector and no point yet, by pid."""
         return [(r[0], bytes(r[1])) for r in self.db.execute(

@@ -37,14 +37,27 @@ class BuildReport:
 
 
 def load_vectors(library: Library) -> tuple[np.ndarray, np.ndarray]:
-    pids: list[int] = []
-    blobs: list[bytes] = []
+    """The visible papers' pids (ascending) and vectors, filled into one matrix."""
+    count = library.fieldmap.count_visible_vectors(MODEL_NAME)
+    pids = np.zeros(count, dtype=np.int64)
+    matrix: np.ndarray | None = None
+    at = 0
     for batch_pids, batch_blobs in library.fieldmap.visible_vectors(MODEL_NAME):
-        pids += batch_pids
-        blobs += batch_blobs
-    if not blobs:
+        batch = as_matrix(batch_blobs, len(batch_blobs[0]) // 4)
+        if matrix is None:
+            matrix = np.zeros((count, batch.shape[1]), dtype=np.float32)
+        end = min(at + len(batch), count)  # papers embedded meanwhile wait for the next build
+        pids[at:end], matrix[at:end] = batch_pids[:end - at], batch[:end - at]
+        at = end
+    if matrix is None:
         return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
-    return np.array(pids, dtype=np.int64), as_matrix(blobs, len(blobs[0]) // 4)
+    return pids[:at], matrix[:at]
+
+
+def neighbours(library: Library, pids: np.ndarray, matrix: np.ndarray) -> layout.Neighbours:
+    """From the vector index's HNSW graph where it has one (≥ 20,000 vectors), else exact."""
+    graph = library.vectors.graph if len(pids) > layout.EXACT_UP_TO else None
+    return layout.neighbours(matrix) if graph is None else layout.from_graph(graph, pids, matrix)
 
 
 def positions(matrix: np.ndarray, nb: layout.Neighbours) -> np.ndarray:
@@ -99,7 +112,7 @@ def build(library: Library) -> BuildReport:
     pids, matrix = load_vectors(library)
     if len(pids) < MIN_PAPERS:
         return BuildReport(len(pids), 0, 0, 0, time.perf_counter() - started)
-    nb = layout.neighbours(matrix)
+    nb = neighbours(library, pids, matrix)
     coords = positions(matrix, nb)
     topic_of = layout.topics(nb, min_size=min(10, max(2, len(pids) // 500)))
     area_of = layout.areas(nb, topic_of)  # per topic

@@ -44,23 +44,31 @@ def label_words(members: dict[int, list[int]],
     out = {}
     for topic, c in counts.items():
         n = max(len(members[topic]), 1)
-        scored = sorted(((share / n) * math.log(1 + mean_size / everywhere[p]), p)
-                        for p, share in c.items() if share >= 2 or n < 4)
+        scored = sorted(((used / n) * math.log(1 + mean_size / everywhere[p]), p)
+                        for p, used in c.items() if used >= 2 or n < 4)
         out[topic] = _distinct([p for _, p in reversed(scored)], WORDS)
     return out
 
 
+def _folded(phrase: str) -> set[str]:
+    """Its words, a plural's s dropped ("agents" is "agent")."""
+    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+            for w in phrase.split()}
+
+
 def _distinct(phrases: list[str], limit: int) -> list[str]:
     """Skip a phrase whose words hold or are held by one already chosen."""
-    chosen: list[str] = []
+    chosen: list[set[str]] = []
+    out: list[str] = []
     for p in phrases:
-        words = set(p.split())
-        if any(words <= set(c.split()) or set(c.split()) <= words for c in chosen):
+        words = _folded(p)
+        if any(words <= c or c <= words for c in chosen):
             continue
-        chosen.append(p)
-        if len(chosen) == limit:
+        chosen.append(words)
+        out.append(p)
+        if len(out) == limit:
             break
-    return chosen
+    return out
 
 
 def label_of(words: list[str]) -> str:

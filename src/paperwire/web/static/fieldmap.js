@@ -65,7 +65,13 @@
       ctx.arc(px(c[0]), py(c[1]), r, 0, 2 * Math.PI);
       ctx.fillStyle = "hsla(" + hue(c[3]) + ",60%," + light + "%,0.55)";
       ctx.fill();
-      if (c[4]) { ctx.lineWidth = 1.5; ctx.strokeStyle = night ? "#ffd54a" : "#b35c00"; ctx.stroke(); }
+    });
+    (d.cells || []).forEach(function (c) {  // the latest week's papers: a dot over their cell
+      if (!c[4]) return;
+      ctx.beginPath();
+      ctx.arc(px(c[0]), py(c[1]), Math.min(6, 1.8 + Math.sqrt(c[4])), 0, 2 * Math.PI);
+      ctx.fillStyle = night ? "#ffd54a" : "#b35c00";
+      ctx.fill();
     });
     (d.points || []).forEach(function (p) {
       ctx.beginPath();
