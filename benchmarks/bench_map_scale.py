@@ -12,6 +12,8 @@ and the peak resident memory."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import sys
 import time
 
@@ -19,7 +21,7 @@ import hnswlib
 import numpy as np
 from common import machine, rss_gib
 
-from paperwire.services.fieldmap import building, layout
+from paperwire.services.fieldmap import building, layout, view
 
 
 def main() -> None:
@@ -47,10 +49,15 @@ def main() -> None:
 
     nb = stage("15 neighbours of every paper from the graph",
                lambda: layout.from_graph(graph, pids, matrix))
-    stage(f"positions (UMAP over {min(n, building.LAYOUT_AT_MOST)}, the rest placed)",
-          lambda: building.positions(matrix, nb))
+    coords = stage(f"positions (UMAP over {min(n, building.LAYOUT_AT_MOST)}, the rest "
+                   "placed)", lambda: building.positions(matrix, nb))
     topics = stage("Leiden topics", lambda: layout.topics(nb, min_size=10))
     areas = stage("Leiden areas", lambda: layout.areas(nb, topics))
+    held = view.Points((1, n), pids, coords, topics, np.zeros(n, dtype=np.int32), 0.0)
+    cells = view._cells(held, np.arange(n), np.zeros(n, dtype=np.int64), view.GRID)
+    body = json.dumps({"cells": cells}, separators=(",", ":")).encode()
+    print(f"/api/map at zoom 0: {len(cells)} cells, {len(body) / 1024:.0f} KB, "
+          f"{len(gzip.compress(body)) / 1024:.0f} KB gzipped")
     for name, secs in times.items():
         print(f"{name}: {secs:.1f} s")
     print(f"{topics.max() + 1} topics in {areas.max() + 1} areas; build stages "

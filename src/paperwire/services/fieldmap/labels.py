@@ -17,10 +17,13 @@ from paperwire.services.glance.phrases import candidates
 PHRASES_A_PAPER = 20
 SAMPLE = 300  # papers a topic's label is read from, at most
 WORDS = 6  # phrases kept for a topic; its label is the first three
+# what abstracts say of themselves that glance's stop words let through, naming no topic
+NOT_A_TOPIC = frozenset({"discuss", "discusses", "discussed", "discussion", "article"})
 
 
 def _phrases(title: str, abstract: str) -> set[str]:
-    return {c.text.lower() for c in candidates(title, abstract, PHRASES_A_PAPER)}
+    return {p for c in candidates(title, abstract, PHRASES_A_PAPER)
+            if (p := c.text.lower()).split()[0] not in NOT_A_TOPIC}
 
 
 def sampled(members: dict[int, list[int]], seed: int = 23) -> dict[int, list[int]]:
