@@ -309,3 +309,23 @@ def test_the_map_draws_in_chromium_and_a_click_opens_the_paper(browser, site, wi
     assert page.url.rsplit("/papers/", 1)[1] in {p[2] for p in site.whole["points"]
                                                   if p[5] == shown}
     context.close()
+
+
+def test_a_search_and_a_readers_upvotes_are_shown_where_they_lie(site):
+    from tests.servers import csrf_of, sign_up
+
+    robots = {p[2]: p for p in site.whole["points"] if p[5].startswith("Robot")}
+    with site.client() as c:
+        found = c.get("/api/map/overlay", params={"q": "grasping", "mode": "lexical"}).json()
+        nothing = c.get("/api/map/overlay")
+        anonymous = c.get("/api/map/overlay", params={"mine": "true"})
+        sign_up(c, "mapreader")
+        c.post("/api/papers/2605.00101/upvote", json={"up": True},
+               headers={"X-CSRF-Token": csrf_of(c, "/")})
+        mine = c.get("/api/map/overlay", params={"mine": "true"}).json()
+        page = c.get("/map").text
+    assert {p[2] for p in found["points"]} == set(robots) and found["missing"] == 0
+    assert all(p[:2] == robots[p[2]][:2] for p in found["points"])
+    assert nothing.status_code == 400 and anonymous.status_code == 401
+    assert [p[2] for p in mine["points"]] == ["2605.00101"]
+    assert "data-mine" in page

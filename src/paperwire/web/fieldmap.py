@@ -1,6 +1,7 @@
 """The map of the field: `/map` (a canvas drawn by static/fieldmap.js over `/api/map`),
 `/topics/{id}` (a topic's or an area's papers and months), and `/api/map`, `/api/topics`
-as JSON. Over services/fieldmap (the map) and discovery/topics.py (a topic's page)."""
+and `/api/map/overlay` (where a search's results or a reader's upvotes lie) as JSON. Over
+services/fieldmap (the map), discovery/topics.py (a topic's page) and discovery's search."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 
+from paperwire.services.discovery import search as search_service
 from paperwire.services.discovery import topics
 from paperwire.services.fieldmap import placing, view
-from paperwire.web.deps import Viewer, library, viewer
+from paperwire.web.deps import SearchChoices, Viewer, library, viewer
 from paperwire.web.page_cache import cached_page
 from paperwire.web.rendering import page_url, render
 
@@ -71,3 +73,28 @@ def api_map(
 @api_router.get("/topics", summary="The map's areas and topics, with their labels")
 def api_topics(request: Request) -> dict:
     return view.topics_payload(library(request))
+
+
+UPVOTES_AT_MOST = 500  # a reader's most recent upvotes shown on the map
+
+
+@api_router.get("/map/overlay", summary="Where a search's results, or your own upvotes, "
+                "lie on the map")
+def api_overlay(request: Request, v: CurrentViewer, options: SearchChoices,
+                q: str = Query("", max_length=250),
+                mine: bool = Query(False, description="the signed-in reader's upvotes")
+                ) -> dict:
+    """Papers [x, y, key, title] in the search's order (up to 100) or the reader's upvotes,
+    newest first; `missing` counts those with no place on the map yet."""
+    lib = library(request)
+    if mine:
+        if v.user is None:
+            raise HTTPException(401, "sign in to see your upvotes on the map")
+        pids = lib.site.voted_papers(v.user.uid, UPVOTES_AT_MOST)
+    elif q.strip():
+        results = search_service.search(lib, q, options.filters, limit=search_service.MAX_LIMIT,
+                                        sort=options.sort, mode=options.mode)
+        pids = [h.paper.pid for h in results.hits]
+    else:
+        raise HTTPException(400, "give q (words to search) or mine=true")
+    return view.overlay(lib, pids)

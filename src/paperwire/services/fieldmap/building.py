@@ -18,7 +18,8 @@ from paperwire.services.library import Library
 from paperwire.store.fieldmap import AREA, TOPIC, Build, Point, Topic
 
 LAYOUT_AT_MOST = 20_000  # papers laid out by UMAP; the others are placed beside them
-PLACE_K = 5  # nearest laid-out papers a paper is placed among
+PLACE_K = 5  # nearest laid-out papers a paper is placed among, when no neighbour is
+PLACE_PASSES = 8  # outwards from the sample along the neighbour graph
 SAME_TOPIC = 0.3  # Jaccard of papers above which a new topic keeps an old one's id
 MIN_PAPERS = 3
 
@@ -62,24 +63,40 @@ def neighbours(library: Library, pids: np.ndarray, matrix: np.ndarray) -> layout
 
 def positions(matrix: np.ndarray, nb: layout.Neighbours) -> np.ndarray:
     """Every paper's place: UMAP over all of them, or beyond LAYOUT_AT_MOST over a seeded
-    sample, each other paper at the weighted mean of its nearest sampled ones."""
+    sample; then, pass by pass, each other paper at the similarity-weighted mean of those
+    of its graph neighbours already placed (the sample first, then outwards)."""
     if len(matrix) <= LAYOUT_AT_MOST:
         return layout.layout(nb)
     rng = np.random.default_rng(layout.SEED)
     sample = np.sort(rng.choice(len(matrix), LAYOUT_AT_MOST, replace=False))
     coords = np.zeros((len(matrix), 2), dtype=np.float32)
     coords[sample] = layout.layout(layout.neighbours(matrix[sample]))
-    rest = np.setdiff1d(np.arange(len(matrix)), sample)
+    placed = np.zeros(len(matrix), dtype=bool)
+    placed[sample] = True
+    for _ in range(PLACE_PASSES):
+        todo = np.flatnonzero(~placed)
+        if not len(todo):
+            break
+        near = nb.index[todo]
+        known = placed[near]
+        ready = known.any(axis=1)
+        coords[todo[ready]] = beside(coords[near[ready]], nb.similarity[todo[ready]],
+                                     known[ready])
+        placed[todo[ready]] = True
+    rest = np.flatnonzero(~placed)  # no path of neighbours to the sample: its nearest in it
     for start in range(0, len(rest), 4096):
         chunk = rest[start:start + 4096]
-        near = layout.nearest(matrix[chunk], matrix[sample], PLACE_K)
-        coords[chunk] = beside(coords[sample][near.index], near.similarity)
+        found = layout.nearest(matrix[chunk], matrix[sample], PLACE_K)
+        coords[chunk] = beside(coords[sample][found.index], found.similarity)
     return coords
 
 
-def beside(neighbour_coords: np.ndarray, sims: np.ndarray) -> np.ndarray:
-    """(n, k, 2) positions of each paper's neighbours → (n, 2) their weighted mean."""
-    w = np.clip(sims, 1e-3, None)[..., None]
+def beside(neighbour_coords: np.ndarray, sims: np.ndarray,
+           known: np.ndarray | None = None) -> np.ndarray:
+    """(n, k, 2) positions of each paper's neighbours → (n, 2) their mean weighted by
+    similarity (at least 1e-3), counting only the `known` ones where given."""
+    w = np.clip(sims, 1e-3, None)
+    w = (w if known is None else w * known)[..., None]
     return (neighbour_coords * w).sum(axis=1) / w.sum(axis=1)
 
 

@@ -126,3 +126,12 @@ def topics_payload(library: Library) -> dict:
                     "x": round(t.x, 4), "y": round(t.y, 4), "papers": t.papers}
                    for t in rows if t.level == TOPIC],
     }
+
+
+def overlay(library: Library, pids: list[int]) -> dict:
+    """These papers' places, in their order: [x, y, key, title]; and how many have none."""
+    places = library.fieldmap.points_of(pids)
+    found = library.fieldmap.titles_of([p for p in pids if p in places])
+    return {"points": [[round(places[p].x, 5), round(places[p].y, 5), found[p][1], found[p][0]]
+                       for p in pids if p in found],
+            "missing": sum(p not in found for p in pids)}

@@ -9,7 +9,8 @@
   var frame = canvas.parentElement;
   var tip = frame.querySelector(".fieldmap-tip");
   var ctx = canvas.getContext("2d");
-  var state = { cx: 0.5, cy: 0.5, scale: 1, width: 0, height: 0, data: null, topics: null };
+  var state = { cx: 0.5, cy: 0.5, scale: 1, width: 0, height: 0, data: null, topics: null,
+    overlay: [] };  // overlay: a search's results or the reader's upvotes, [x, y, key, title]
   var pending = null, asked = "", dragging = null, pointers = {}, pinch = null;
 
   function hue(topic) { return (topic * 137.508) % 360; }
@@ -80,6 +81,17 @@
       ctx.fill();
       if (p[4]) { ctx.lineWidth = 2; ctx.strokeStyle = night ? "#ffd54a" : "#b35c00"; ctx.stroke(); }
     });
+    state.overlay.forEach(function (p) {
+      var x = px(p[0]), y = py(p[1]);
+      ctx.beginPath();
+      ctx.moveTo(x, y - 6); ctx.lineTo(x + 6, y); ctx.lineTo(x, y + 6); ctx.lineTo(x - 6, y);
+      ctx.closePath();
+      ctx.fillStyle = night ? "#ffffff" : "#111111";
+      ctx.fill();
+      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = night ? "#111111" : "#ffffff";
+      ctx.stroke();
+    });
     labels(night);
   }
 
@@ -106,11 +118,18 @@
   function under(ex, ey) {
     var d = state.data, best = null, bestD = 144;
     if (!d) return null;
+    state.overlay.forEach(function (p) {
+      var dx = px(p[0]) - ex, dy = py(p[1]) - ey, dist = dx * dx + dy * dy;
+      if (dist < bestD) { bestD = dist; best = { key: p[2], title: p[3] }; }
+    });
+    if (best) return best;
     (d.points || d.cells || []).forEach(function (p) {
       var dx = px(p[0]) - ex, dy = py(p[1]) - ey, dist = dx * dx + dy * dy;
       if (dist < bestD) { bestD = dist; best = p; }
     });
-    return best;
+    if (!best) return null;
+    if (d.points) return { key: best[2], title: best[5] };
+    return { cell: best, title: best[2] + " papers · " + topicLabel(best[3]) };
   }
 
   function topicLabel(id) {
@@ -121,7 +140,7 @@
   function show(ex, ey) {
     var hit = under(ex, ey);
     if (!hit) { tip.hidden = true; canvas.style.cursor = "grab"; return; }
-    tip.textContent = state.data.points ? hit[5] : hit[2] + " papers · " + topicLabel(hit[3]);
+    tip.textContent = hit.title;
     tip.hidden = false;
     tip.style.left = Math.min(ex + 12, state.width - tip.offsetWidth - 4) + "px";
     tip.style.top = (ey + 14) + "px";
@@ -189,7 +208,7 @@
     if (!was || was.moved) return;
     var hit = under(at[0], at[1]);
     if (!hit) return;
-    if (state.data.points) window.location.href = "/papers/" + hit[2];
+    if (hit.key) window.location.href = "/papers/" + hit.key;
     else zoomAt(4, at[0], at[1]);
   });
   canvas.addEventListener("pointercancel", function (e) { release(e); dragging = null; });
@@ -205,6 +224,34 @@
       if (how === "reset") { state.scale = 1; state.cx = 0.5; state.cy = 0.5; draw(); ask(); }
       else zoomAt(how === "in" ? 2 : 0.5, state.width / 2, state.height / 2);
     });
+  });
+
+  var form = document.querySelector(".fieldmap-overlay");
+  var found = form.querySelector(".fieldmap-found");
+  var clear = form.querySelector("[data-clear]");
+  function overlay(query, what) {
+    found.textContent = "…";
+    fetch(canvas.dataset.overlay + "?" + query, { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (o) {
+        if (!o) { found.textContent = "Could not show that."; return; }
+        state.overlay = o.points;
+        clear.hidden = false;
+        found.textContent = o.points.length + " " + what + " on the map" +
+          (o.missing ? " (" + o.missing + " not placed yet)" : "") + ", the black diamonds.";
+        draw();
+      })
+      .catch(function () { found.textContent = "Could not show that."; });
+  }
+  form.addEventListener("submit", function (e) {
+    var q = form.elements.q.value.trim();
+    e.preventDefault();
+    if (q) overlay("q=" + encodeURIComponent(q), "results for “" + q + "”");
+  });
+  var mine = form.querySelector("[data-mine]");
+  if (mine) mine.addEventListener("click", function () { overlay("mine=true", "of your upvotes"); });
+  clear.addEventListener("click", function () {
+    state.overlay = []; clear.hidden = true; found.textContent = ""; draw();
   });
 
   fetch(canvas.dataset.topics, { headers: { Accept: "application/json" } })
