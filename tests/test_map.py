@@ -329,3 +329,34 @@ def test_a_search_and_a_readers_upvotes_are_shown_where_they_lie(site):
     assert nothing.status_code == 400 and anonymous.status_code == 401
     assert [p[2] for p in mine["points"]] == ["2605.00101"]
     assert "data-mine" in page
+
+
+def test_a_followed_topic_brings_its_papers_to_for_you_with_the_reason(site):
+    from tests.servers import csrf_of, sign_up
+
+    speech = next(t for label, t in site.topics.items() if "speech" in label.lower())
+    with site.client() as c:
+        sign_up(c, "topicreader")
+        before = c.get(f"/topics/{speech.topic_id}").text
+        followed = c.post("/follows", data={"csrf": csrf_of(c, "/"), "kind": "topic",
+                                            "value": str(speech.topic_id)})
+        again = c.post("/api/follows", json={"kind": "topic", "value": str(speech.topic_id)},
+                       headers={"X-CSRF-Token": csrf_of(c, "/")})
+        unknown = c.post("/api/follows", json={"kind": "topic", "value": "99999"},
+                         headers={"X-CSRF-Token": csrf_of(c, "/")})
+        after = c.get(f"/topics/{speech.topic_id}").text
+        following = c.get("/following").text
+        recs = c.get("/api/for-you", params={"limit": 50}).json()["results"]
+    assert "Follow this topic" in before and followed.status_code == 303
+    assert again.status_code in (200, 201) and unknown.status_code == 400
+    assert "✓ Following" in after
+    assert f'<a href="/topics/{speech.topic_id}">{speech.label}</a>' in following
+    reasons = {r["title"]: r["reason"] for r in recs}
+    speech_titles = [t for t in reasons if t.startswith("Speech recognition")]
+    assert len(speech_titles) == PER_GROUP
+    assert all(reasons[t] == f"in your topic ‘{speech.label}’" for t in speech_titles)
+    ranked = list(reasons)  # the follow lifts its papers (a boost, not a wall)
+    assert all(t.startswith("Speech") for t in ranked[:6]), ranked[:6]
+    at = {t: i for i, t in enumerate(ranked)}
+    others = [at[t] for t in ranked if not t.startswith("Speech")]
+    assert np.mean([at[t] for t in speech_titles]) < np.mean(others) - PER_GROUP / 2

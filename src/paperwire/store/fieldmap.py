@@ -182,6 +182,12 @@ class FieldMapStore:
     def _topic(row) -> Topic:
         return Topic(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6], row[7])
 
+    def topic_pids(self, topic_id: int) -> list[int]:
+        """The papers of a topic, or of an area's topics."""
+        return [r[0] for r in self.db.execute(
+            "SELECT m.pid FROM map_points m JOIN map_topics t ON t.topic_id = m.topic_id "
+            "WHERE t.topic_id = ? OR t.parent_id = ?", (topic_id, topic_id))]
+
     def topic_members(self) -> dict[int, set[int]]:
         """The papers of each topic (level 1), to match a rebuild's topics against."""
         out: dict[int, set[int]] = {}

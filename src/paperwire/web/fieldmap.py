@@ -44,13 +44,15 @@ def map_page(request: Request, v: CurrentViewer):
 def topic_page(request: Request, v: CurrentViewer, topic_id: TopicId,
                page: int = Query(0, ge=0, le=1000)):
     def make():
-        found = topics.topic_page(library(request), topic_id, v.user, PAGE_SIZE,
-                                  page * PAGE_SIZE)
+        lib = library(request)
+        found = topics.topic_page(lib, topic_id, v.user, PAGE_SIZE, page * PAGE_SIZE)
         if found is None:
             raise HTTPException(404, f"the map has no topic {topic_id} (it may have been "
                                      "merged in a rebuild: see /map)")
+        following = next((f for f in lib.personal.follows(v.user.uid) if f.kind == "topic"
+                          and f.match_key == str(topic_id)), None) if v.user else None
         return render(request, "topic.html", {
-            "found": found, "items": found.items, "page": page,
+            "found": found, "items": found.items, "page": page, "following": following,
             "has_more": found.total > (page + 1) * PAGE_SIZE,
             "page_link": lambda n: page_url(request, n)})
 
