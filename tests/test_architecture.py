@@ -35,12 +35,13 @@ SERVICES_MAY_IMPORT = {
     "shared": set(),
     "library": {"personal"},  # the candidate pool it holds per process, as it holds the indexes
     "glance": {"shared", "library"},  # keywords, gist, venue: made by intake, shown by discovery
-    "discovery": {"shared", "library", "glance"},
+    "fieldmap": {"shared", "library", "glance"},  # the map; glance's phrases label its topics
+    "discovery": {"shared", "library", "glance", "fieldmap"},
     "personal": {"shared"},
     "intake": {"shared", "library", "glance"},
     "mail": {"shared", "library", "discovery", "personal"},
     "community": {"shared", "library", "mail"},
-    "operations": {"shared", "library", "intake", "mail"},
+    "operations": {"shared", "library", "intake", "mail", "fieldmap"},
 }
 
 # who may open a connection, and to what

@@ -98,6 +98,9 @@ def test_the_worker_keeps_a_running_site_current(db, replays, model_dir):
         # and at a glance: the embed step gave the harvested papers keywords and a gist
         _wait_for(site, "/api/papers/2611.00502", lambda r: r.status_code == 200
                   and r.json()["glance"]["keywords"] and r.json()["glance"]["gist"])
+        # and on the map of the field, built by the first cycle, placed by this one
+        _wait_for(site, "/api/map", lambda r: "2611.00502" in {
+            p[2] for p in r.json().get("points", [])})
     finally:
         worker.send_signal(signal.SIGTERM)
         out, err = worker.communicate(timeout=60)
@@ -109,7 +112,7 @@ def test_the_worker_keeps_a_running_site_current(db, replays, model_dir):
                                        capture_output=True, check=True).stdout)
     assert status["worker"] is None  # the lock went with the worker
     sources = {s["name"]: s for s in status["sources"]}
-    assert {"arxiv-oai:cs", "arxiv-api:cs.LG", "hf", "embed", "integrity"} <= set(sources)
+    assert {"arxiv-oai:cs", "arxiv-api:cs.LG", "hf", "embed", "integrity", "map"} <= set(sources)
     first_list = replays["oai"].hits[0][1]
     first_day = (clock.today() - timedelta(days=7)).isoformat()
     assert f"from={first_day}" in first_list  # a first harvest reaches a week back, not to 1991

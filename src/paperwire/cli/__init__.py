@@ -5,7 +5,18 @@ from __future__ import annotations
 
 import click
 
-from paperwire.cli import harvest, mail, model, papers, readers, search, serve, store, users
+from paperwire.cli import (
+    fieldmap,
+    harvest,
+    mail,
+    model,
+    papers,
+    readers,
+    search,
+    serve,
+    store,
+    users,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,6 +30,6 @@ def main(ctx: click.Context, db: str | None) -> None:
     ctx.obj["db"] = db
 
 
-for _module in (papers, search, model, store, users, readers, harvest, mail, serve):
+for _module in (papers, search, model, store, users, readers, harvest, mail, serve, fieldmap):
     for _command in _module.COMMANDS:
         main.add_command(_command)

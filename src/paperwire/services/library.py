@@ -22,6 +22,7 @@ from paperwire.sources import arxiv_client
 from paperwire.sources.arxiv_client import ArxivClient
 from paperwire.sources.http import PoliteClient, Politeness
 from paperwire.store import Store, open_store
+from paperwire.store.fieldmap import FieldMapStore
 from paperwire.store.glance import GlanceStore
 from paperwire.store.mail import MailStore
 from paperwire.store.personal import PersonalStore
@@ -91,6 +92,11 @@ class Library:
     def glance(self) -> GlanceStore:
         """Each paper's code, venue, keyphrases and gist (issue 23)."""
         return GlanceStore(self.store)
+
+    @cached_property
+    def fieldmap(self) -> FieldMapStore:
+        """The map of the field: its builds, topics and each paper's point (issue 23)."""
+        return FieldMapStore(self.store)
 
     @cached_property
     def candidates(self) -> CandidatePool:

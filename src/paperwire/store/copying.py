@@ -11,7 +11,8 @@ from paperwire.store.rows import COLUMNS, N_COLUMNS, to_row
 TABLES = ("harvest_state", "users", "sessions", "api_tokens", "votes", "comments",
           "collections", "collection_items", "submissions", "dismissals", "seen", "follows",
           "library_items", "notes", "tastes", "subscribers", "outbox", "mailed",
-          "subscriber_dismissals", "site_secrets", "jobs", "glance")
+          "subscriber_dismissals", "site_secrets", "jobs", "glance", "map_builds",
+          "map_topics", "map_points")
 SERIAL_KEYS = {"users": "uid", "api_tokens": "tid", "comments": "cid",
                "collections": "coll_id", "follows": "fid", "subscribers": "sid", "outbox": "mid"}
 

@@ -16,11 +16,12 @@ from paperwire.store.rows import SELECT, from_row
 
 @dataclass(frozen=True)
 class Narrow:
-    """A feed narrowed to papers with code (Hugging Face's link or one their text gives) or
-    to one venue (its key, "ICLR-2026", in any case)."""
+    """A feed narrowed to papers with code (Hugging Face's link or one their text gives),
+    to one venue (its key, "ICLR-2026", in any case) or to a topic or area of the map."""
 
     code: bool = False
     venue: str | None = None
+    topic: int | None = None
 
     def sql(self) -> tuple[str, tuple]:
         where, params = "", ()
@@ -28,6 +29,10 @@ class Narrow:
             where += " AND (code_url LIKE 'http%' OR code_found IS NOT NULL)"
         if self.venue:
             where, params = where + " AND lower(venue_key) = ?", (self.venue.lower(),)
+        if self.topic is not None:
+            where += (" AND pid IN (SELECT m.pid FROM map_points m JOIN map_topics t ON "
+                      "t.topic_id = m.topic_id WHERE t.topic_id = ? OR t.parent_id = ?)")
+            params = (*params, self.topic, self.topic)
         return where, params
 
 

@@ -246,7 +246,7 @@ def not_interested(request: Request, v: CurrentViewer, ident: str, body: Dismiss
 
 
 class NewFollow(BaseModel):
-    kind: str = Field(pattern="^(author|category|query)$")
+    kind: str = Field(pattern="^(author|category|query|topic)$")
     value: str = Field(min_length=1, max_length=signals.MAX_FOLLOW_VALUE)
 
 

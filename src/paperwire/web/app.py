@@ -20,7 +20,17 @@ from paperwire.services.errors import Invalid, NotAllowed, NotFound
 from paperwire.services.library import Library
 from paperwire.services.mail.tokens import BadToken
 from paperwire.services.operations import health
-from paperwire.web import accounts, api, feeds, pages, paper_files, reader, site_files, venues
+from paperwire.web import (
+    accounts,
+    api,
+    feeds,
+    fieldmap,
+    pages,
+    paper_files,
+    reader,
+    site_files,
+    venues,
+)
 from paperwire.web.admission import Admission
 from paperwire.web.assets import HashedStaticFiles
 from paperwire.web.body_limit import BodyLimit
@@ -197,12 +207,14 @@ def create_app(settings: Settings) -> FastAPI:
     _install_error_handlers(app)
     app.mount("/static", HashedStaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(fieldmap.api_router)
     app.include_router(feeds.router)
     app.include_router(paper_files.router)
     app.include_router(site_files.router)
     app.include_router(reader.router, include_in_schema=False)
     app.include_router(accounts.router, include_in_schema=False)
     app.include_router(venues.router, include_in_schema=False)
+    app.include_router(fieldmap.router, include_in_schema=False)
     app.include_router(pages.router, include_in_schema=False)
     return app
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from paperwire import clock
+from paperwire.services.fieldmap import placing
 from paperwire.services.holders import holder_is_gone, holder_name
 from paperwire.services.intake import embed as embed_service
 from paperwire.services.intake import harvest
@@ -29,6 +30,8 @@ STALE_AFTER = 15 * 60.0  # a lock whose holder has not been heard from for this 
 EMBED = "embed"
 INTEGRITY = "integrity"
 MAIL = "mail"
+MAP = "map"
+MAP_EVERY = timedelta(hours=1)  # and after every embed: papers embedded elsewhere get placed
 
 
 class WorkerBusy(Exception):
@@ -57,6 +60,7 @@ def jobs_for(library: Library) -> list[Job]:
                     timedelta(minutes=w.hf_every_minutes)))
     jobs.append(Job(INTEGRITY, lambda lib, stop: integrity.check(lib).repaired, None,
                     harvests=False))
+    jobs.append(Job(MAP, _map_job, MAP_EVERY, harvests=False))
     if library.settings.mail.can_send:  # without a server, digests would only pile up
         jobs.append(Job(MAIL, _mail_job, timedelta(minutes=library.settings.mail.every_minutes),
                         harvests=False))
@@ -125,6 +129,8 @@ class Worker:
             ran.append(job.name)
             if changed and job.harvests and not self.stop.is_set():
                 self._run(Job(EMBED, _embed_job, None, harvests=False), schedule=False)
+                # the new papers onto the map in the same cycle (built again past its drift)
+                self._run(Job(MAP, _map_job, None, harvests=False), schedule=False)
         return ran
 
     def _run(self, job: Job, schedule: bool = True) -> int:
@@ -162,3 +168,10 @@ def _mail_job(library: Library, stop: threading.Event) -> int:
 
 def _embed_job(library: Library, stop: threading.Event) -> int:
     return embed_service.embed_pending(library, stop=stop).encoded
+
+
+def _map_job(library: Library, stop: threading.Event) -> int:
+    """Place new papers on the map; build it when there is none or it has drifted. Returns
+    the papers placed, or those laid out by a build."""
+    report = placing.keep_alive(library, stop)
+    return report.built.papers if report.built else report.placed

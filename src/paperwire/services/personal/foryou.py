@@ -72,13 +72,24 @@ def follow_matches(library, pool: Pool, follows: list[Follow]) -> dict[int, str]
             rows = _query_rows(library, pool, f.value)
         elif f.kind == "category":
             rows = pool.by_category.get(f.match_key, [])
+        elif f.kind == "topic":  # of the map (services/fieldmap), by its id
+            rows = [pool.row_of[p] for p in library.fieldmap.topic_pids(int(f.match_key))
+                    if p in pool.row_of]
         else:
             rows = [row for row, name in pool.by_author.get(author_key(f.value), [])
                     if same_author(f.value, name)]
-        reason = f"matches '{f.value}'" if f.kind == "query" else f"follows {f.value}"
+        reason = (f"matches '{f.value}'" if f.kind == "query" else
+                  f"in your topic ‘{_topic_label(library, f)}’" if f.kind == "topic" else
+                  f"follows {f.value}")
         for row in rows:
             reasons.setdefault(row, reason)
     return reasons
+
+
+def _topic_label(library, f: Follow) -> str:
+    """The topic's label now (a rebuild may relabel it), else as it was when followed."""
+    topic = library.fieldmap.topic(int(f.match_key))
+    return topic.label if topic else f.value
 
 
 def _query_rows(library, pool: Pool, text: str) -> list[int]:

@@ -16,7 +16,7 @@ from paperwire.store.base import StoredPaper
 from paperwire.store.personal import Follow, LibraryItem
 from paperwire.store.site import User
 
-FOLLOW_KINDS = ("author", "category", "query")
+FOLLOW_KINDS = ("author", "category", "query", "topic")  # topic: of the map, by its id
 MAX_FOLLOWS = 100
 MAX_FOLLOW_VALUE = 120
 MAX_NOTE = 20_000
@@ -53,11 +53,23 @@ def follow(library, user: User, kind: str, value: str) -> Follow:
     if kind not in FOLLOW_KINDS:
         raise Invalid(f"one can follow an {', a '.join(FOLLOW_KINDS)}, not {kind!r}")
     value = " ".join(value.split())
+    if kind == "topic":  # kept by its id, shown by its label (as it was when followed)
+        topic = library.fieldmap.topic(int(value)) if value.isdigit() and len(value) < 10 \
+            else None
+        if topic is None:
+            raise Invalid(f"the map has no topic {value!r}")
+        return _add_follow(library, user, kind, topic.label[:MAX_FOLLOW_VALUE],
+                           str(topic.topic_id))
     if not value or len(value) > MAX_FOLLOW_VALUE:
         raise Invalid(f"what is followed has 1 to {MAX_FOLLOW_VALUE} characters")
-    key = _follow_key(kind, value)
+    return _add_follow(library, user, kind, value, _follow_key(kind, value))
+
+
+def _add_follow(library, user: User, kind: str, value: str, key: str) -> Follow:
     personal = library.personal
     follows = personal.follows(user.uid)
+    if same := [f for f in follows if f.kind == kind == "topic" and f.match_key == key]:
+        return same[0]
     # the same author followed before, whatever key an older version saved it with
     if same := [f for f in follows if kind == f.kind == "author" and name_key(f.value) == key]:
         return same[0]

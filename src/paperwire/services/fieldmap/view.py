@@ -1,0 +1,137 @@
+"""What the map page draws (`/api/map`): the points in a view, aggregated server-side into
+a grid whose cells shrink as the reader zooms in, and the papers themselves (with titles)
+once a view holds few enough; each marked when it is of the latest feed day or its week.
+
+The points are held in memory per process (about 20 bytes a paper: 20 MB at 1M) and read
+again when the map changes (a build, or papers placed)."""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+
+from paperwire import clock
+from paperwire.services.library import Library
+from paperwire.store.fieldmap import AREA, TOPIC, day_of
+
+GRID = 48  # cells across the whole map at zoom 0; doubled at each zoom level
+MAX_ZOOM = 14
+PAPERS_AT_MOST = 400  # a view with at most this many papers shows them one by one
+CHECK_EVERY = 5.0  # seconds between looks at whether the map changed
+TODAY, WEEK = 2, 1  # a point's or cell's mark
+
+
+@dataclass
+class Points:
+    version: tuple[int, int]
+    pid: np.ndarray  # int64
+    xy: np.ndarray  # (n, 2) float32
+    topic: np.ndarray  # int64
+    day: np.ndarray  # int32, the feed day's ordinal (0: none)
+    checked: float
+
+
+_held: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def points(library: Library) -> Points:
+    with _lock:
+        held: Points | None = _held.get(library)
+        now = time.monotonic()
+        if held is not None and now - held.checked < CHECK_EVERY:
+            return held
+        version = library.fieldmap.version()
+        if held is not None and held.version == version:
+            held.checked = now
+            return held
+        rows = [r for batch in library.fieldmap.all_points() for r in batch]
+        days = [day_of(r[4]) for r in rows]
+        held = Points(version, np.array([r[0] for r in rows], dtype=np.int64),
+                      np.array([[r[1], r[2]] for r in rows], dtype=np.float32).reshape(-1, 2),
+                      np.array([r[3] for r in rows], dtype=np.int64),
+                      np.array([d.toordinal() if d else 0 for d in days], dtype=np.int32), now)
+        _held[library] = held
+        return held
+
+
+def marks(library: Library, days: np.ndarray) -> np.ndarray:
+    latest = library.site.latest_feed_date(clock.today()) or clock.today()
+    week = (latest - timedelta(days=6)).toordinal()
+    return np.where(days >= latest.toordinal(), TODAY, np.where(days >= week, WEEK, 0))
+
+
+def latest_day(library: Library) -> date:
+    return library.site.latest_feed_date(clock.today()) or clock.today()
+
+
+def view(library: Library, zoom: int, box: tuple[float, float, float, float]) -> dict:
+    """The map within box (x0, y0, x1, y1 in the map's [0, 1] square) at this zoom: cells
+    [x, y, papers, topic, marked papers] (x, y their papers' mean, topic the most common),
+    or with few papers in view, papers [x, y, key, topic, mark, title]."""
+    held = points(library)
+    zoom = max(0, min(zoom, MAX_ZOOM))
+    x0, y0, x1, y1 = box
+    inside = np.flatnonzero((held.xy[:, 0] >= x0) & (held.xy[:, 0] <= x1)
+                            & (held.xy[:, 1] >= y0) & (held.xy[:, 1] <= y1))
+    marked = marks(library, held.day[inside])
+    out: dict = {"version": list(held.version), "zoom": zoom, "papers": int(len(held.pid)),
+                 "inView": int(len(inside)), "latestDay": latest_day(library).isoformat()}
+    if len(inside) <= PAPERS_AT_MOST:
+        found = library.fieldmap.titles_of(held.pid[inside].tolist())
+        out["points"] = [[round(float(held.xy[i, 0]), 5), round(float(held.xy[i, 1]), 5),
+                          found[int(held.pid[i])][1], int(held.topic[i]), int(m),
+                          found[int(held.pid[i])][0]]
+                         for i, m in zip(inside, marked, strict=True) if int(held.pid[i]) in found]
+        return out
+    out["cells"] = _cells(held, inside, marked, GRID * 2 ** zoom)
+    return out
+
+
+def _cells(held: Points, inside: np.ndarray, marked: np.ndarray, across: int) -> list[list]:
+    xy = held.xy[inside]
+    cell = (np.minimum((xy[:, 0] * across).astype(np.int64), across - 1) * across
+            + np.minimum((xy[:, 1] * across).astype(np.int64), across - 1))
+    cells, where, counts = np.unique(cell, return_inverse=True, return_counts=True)
+    sums = np.zeros((len(cells), 2))
+    np.add.at(sums, where, xy)
+    hot = np.bincount(where, weights=(marked > 0).astype(np.float64), minlength=len(cells))
+    topics = held.topic[inside]
+    # the most common topic of each cell: the (cell, topic) pair with the most papers
+    pairs, pair_counts = np.unique(np.stack([where, topics]), axis=1, return_counts=True)
+    order = np.lexsort((-pair_counts, pairs[0]))
+    first = order[np.r_[True, pairs[0][order][1:] != pairs[0][order][:-1]]]
+    top = np.zeros(len(cells), dtype=np.int64)
+    top[pairs[0][first]] = pairs[1][first]
+    mean = sums / counts[:, None]
+    return [[round(float(m[0]), 4), round(float(m[1]), 4), int(n), int(t), int(h)]
+            for m, n, t, h in zip(mean, counts, top, hot, strict=True)]
+
+
+def topics_payload(library: Library) -> dict:
+    """The areas and topics with their labels and where the labels sit (`/api/topics`)."""
+    rows = library.fieldmap.topics()
+    build = library.fieldmap.latest_build()
+    return {
+        "build": build.build if build else None,
+        "builtAt": build.built_at if build else None,
+        "areas": [{"id": t.topic_id, "label": t.label, "words": t.words, "x": round(t.x, 4),
+                   "y": round(t.y, 4), "papers": t.papers} for t in rows if t.level == AREA],
+        "topics": [{"id": t.topic_id, "area": t.parent_id, "label": t.label, "words": t.words,
+                    "x": round(t.x, 4), "y": round(t.y, 4), "papers": t.papers}
+                   for t in rows if t.level == TOPIC],
+    }
+
+
+def overlay(library: Library, pids: list[int]) -> dict:
+    """These papers' places, in their order: [x, y, key, title]; and how many have none."""
+    places = library.fieldmap.points_of(pids)
+    found = library.fieldmap.titles_of([p for p in pids if p in places])
+    return {"points": [[round(places[p].x, 5), round(places[p].y, 5), found[p][1], found[p][0]]
+                       for p in pids if p in found],
+            "missing": sum(p not in found for p in pids)}
