@@ -97,7 +97,11 @@ def server(url: str, port: int, index: Path) -> Iterator[None]:
         yield
     finally:
         proc.terminate()
-        proc.wait(timeout=60)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # held by a proxy's idle keep-alive connections
+            proc.kill()
+            proc.wait()
 
 
 def copied(n: int, pg: PostgresServer) -> tuple[str, float]:
@@ -141,13 +145,15 @@ def main() -> None:
                     stack.enter_context(server(url, port, indexes / str(port)))
                 base = stack.enter_context(nginx(ports))
                 results[count] = run_pages(url, base, args.seconds)
+                print(count, {k: _line(v) for k, v in results[count].items()}, flush=True)
         shutil.rmtree(indexes, ignore_errors=True)
     finally:
         pg.stop()
     for name in TARGETS:
         one, two = results[1][name], results[2][name]
         figures[f"{name}: one server"] = _line(one)
-        figures[f"{name}: two servers"] = _line(two) + f" ({two['rate'] / one['rate']:.2f}×)"
+        figures[f"{name}: two servers"] = _line(two) + (
+            f" ({two['rate'] / one['rate']:.2f}×)" if one["rate"] else "")
     record(f"Two servers on PostgreSQL behind nginx at N = {args.n:,}",
            f"python benchmarks/bench_servers.py {args.n} --seconds {args.seconds}",
            {"setup": f"{args.n:,} papers, 1,000 readers, PostgreSQL 15 (fsync off), nginx "

@@ -41,7 +41,7 @@ SERVICES_MAY_IMPORT = {
     "intake": {"shared", "library", "glance"},
     "mail": {"shared", "library", "discovery", "personal"},
     "community": {"shared", "library", "mail"},
-    "operations": {"shared", "library", "intake", "mail", "fieldmap"},
+    "operations": {"shared", "library", "intake", "mail", "fieldmap", "personal"},
 }
 
 # who may open a connection, and to what

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 
 import numpy as np
 import pytest
@@ -215,3 +216,34 @@ def test_a_collection_page_and_the_api_show_papers_like_it(topical):
         assert {r["id"] for r in api.json()["results"]} <= set(proteins[2:])
         assert all(r["reason"].startswith("like “") for r in api.json()["results"])
         assert anyone.get(f"/api/collections/{private}/recommendations").status_code == 404
+
+
+def test_a_list_made_ahead_is_what_the_page_reads_until_the_reader_acts(topical, db):
+    """The worker's job makes each signed-in reader's list ahead; another process reads that
+    one instead of ranking again, and a new vote makes the page rank anew at once."""
+    from paperwire.config import Settings
+    from paperwire.services.community import accounts
+    from paperwire.services.library import Library
+    from paperwire.services.operations import worker
+
+    dana = make_user(topical, "dana")
+    accounts.new_session(topical.site, dana)
+    _upvote(topical, dana, topic_ids("robots")[:3])
+    expected = [(r.paper.pid, r.reason) for r in foryou.recommend(topical, dana, 31)]
+    assert worker._foryou_job(topical, threading.Event()) == 1
+    assert worker._foryou_job(topical, threading.Event()) == 0  # nothing changed since
+    basis, items = topical.personal.stored_list(dana.uid)
+    assert [tuple(row[:1]) + (row[2],) for row in json.loads(items)][:31] == expected
+    # a tampered stored list shows that another process reads it rather than ranking again
+    robots = [find_paper(topical, i).pid for i in topic_ids("robots")[3:6]]
+    topical.personal.save_list(dana.uid, basis, json.dumps(
+        [[pid, 1.0, "made ahead", False, 0] for pid in robots]))
+    other = Library(Settings(db=db))
+    try:
+        assert [r.reason for r in foryou.recommend(other, dana, 3)] == ["made ahead"] * 3
+        _upvote(other, dana, topic_ids("robots")[3:4])
+        after = foryou.recommend(other, dana, 3)
+        assert all(r.reason != "made ahead" for r in after)
+        assert find_paper(topical, topic_ids("robots")[3]).pid not in {r.paper.pid for r in after}
+    finally:
+        other.close()

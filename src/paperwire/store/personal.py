@@ -155,6 +155,24 @@ class PersonalStore:
                                   uid, *chunk))
         return out
 
+    # -- lists made ahead by the worker -----------------------------------------------------
+
+    def stored_list(self, uid: int) -> tuple[str, str] | None:
+        """(made_for, items as JSON) of the reader's list, if one was made."""
+        row = self.db.execute("SELECT made_for, items FROM foryou_lists WHERE uid = ?",
+                              (uid,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def save_list(self, uid: int, made_for: str, items: str) -> None:
+        self.db.execute("INSERT INTO foryou_lists (uid, made_for, items) VALUES (?, ?, ?) "
+                        "ON CONFLICT (uid) DO UPDATE SET made_for = excluded.made_for, "
+                        "items = excluded.items", (uid, made_for, items))
+
+    def signed_in_readers(self, now: str) -> list[int]:
+        """Readers with a session that has not expired at `now` (an ISO UTC stamp)."""
+        return self._pids("SELECT DISTINCT uid FROM sessions WHERE expires_at > ? "
+                          "ORDER BY uid", now)
+
     # -- the trained model -----------------------------------------------------------------
 
     def taste(self, uid: int) -> StoredTaste | None:

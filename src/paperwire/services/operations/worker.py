@@ -22,6 +22,7 @@ from paperwire.services.intake import harvest
 from paperwire.services.library import Library
 from paperwire.services.mail import digest, mailer
 from paperwire.services.operations import integrity
+from paperwire.services.personal import foryou
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ INTEGRITY = "integrity"
 MAIL = "mail"
 MAP = "map"
 MAP_EVERY = timedelta(hours=1)  # and after every embed: papers embedded elsewhere get placed
+FOR_YOU = "for-you lists"
+FOR_YOU_EVERY = timedelta(minutes=10)
 
 
 class WorkerBusy(Exception):
@@ -61,6 +64,7 @@ def jobs_for(library: Library) -> list[Job]:
     jobs.append(Job(INTEGRITY, lambda lib, stop: integrity.check(lib).repaired, None,
                     harvests=False))
     jobs.append(Job(MAP, _map_job, MAP_EVERY, harvests=False))
+    jobs.append(Job(FOR_YOU, _foryou_job, FOR_YOU_EVERY, harvests=False))
     if library.settings.mail.can_send:  # without a server, digests would only pile up
         jobs.append(Job(MAIL, _mail_job, timedelta(minutes=library.settings.mail.every_minutes),
                         harvests=False))
@@ -175,3 +179,15 @@ def _map_job(library: Library, stop: threading.Event) -> int:
     the papers placed, or those laid out by a build."""
     report = placing.keep_alive(library, stop)
     return report.built.papers if report.built else report.placed
+
+
+def _foryou_job(library: Library, stop: threading.Event) -> int:
+    """Each signed-in reader's for-you list made ahead, where what it is made from has
+    changed; returns how many were made."""
+    made = 0
+    for uid in library.personal.signed_in_readers(clock.stamp()):
+        if stop.is_set():
+            break
+        user = library.site.user_by_id(uid)
+        made += bool(user and foryou.make_ahead(library, user))
+    return made

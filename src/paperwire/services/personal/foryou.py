@@ -8,6 +8,7 @@ collected (they know them), nor, if they asked, the papers they have seen.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -39,6 +40,7 @@ MAX_LIMIT = 200
 
 
 KEPT_LISTS = 4096  # readers' lists each process keeps (ids and reasons: a few KB each)
+MADE_AHEAD = 91  # rows of a list the worker makes ahead: three pages of 30 and a look past
 
 
 @dataclass
@@ -141,23 +143,54 @@ def _like_reasons(pool: Pool, rows: list[int], found: Examples, titles: dict[int
     return out
 
 
+def made_for(library, user: User, today: date | None = None) -> str:
+    """What a reader's list is made from: their signals (and how many papers they have seen,
+    when they hide those), the store's papers, the vectors and the day."""
+    personal = library.personal
+    seen = personal.seen_count(user.uid) if personal.hide_seen(user.uid) else None
+    return json.dumps([personal.signals_rev(user.uid), seen, library.store.max_rev(),
+                       library.store.vector_seq(MODEL_NAME),
+                       (today or clock.today()).isoformat()])
+
+
 def recommend(library, user: User, limit: int = 30, offset: int = 0,
               extra_exclude: set[int] | None = None,
               today: date | None = None) -> list[Recommendation]:
-    """New papers for this user, best first, each with a one-line reason: made once while
-    the reader's signals, the store's papers and the day stay the same (what a list depends
-    on; a reader hiding seen papers also by how many they have seen), then reused."""
+    """New papers for this user, best first, each with a one-line reason. Made once while
+    what it is made from holds (made_for), then reused: the list the worker made ahead
+    (make_ahead), else one made now and kept by this process."""
     limit = max(1, min(limit, MAX_LIMIT))
-    personal = library.personal
-    seen = personal.seen_count(user.uid) if personal.hide_seen(user.uid) else None
-    key = (user.uid, personal.signals_rev(user.uid), seen, library.store.max_rev(),
-           library.store.vector_seq(MODEL_NAME), today or clock.today(), limit, offset,
-           frozenset(extra_exclude or ()))
-    kept = library.memo.get("for-you", key, lambda: [
-        (r.paper.pid, r.score, r.reason, r.follow, r.age_days)
-        for r in _recommend(library, user, limit, offset, extra_exclude, today)], KEPT_LISTS)
+    basis = made_for(library, user, today)
+    key = (user.uid, basis, limit, offset, frozenset(extra_exclude or ()))
+    kept = library.memo.get("for-you", key, lambda: _kept(
+        library, user, basis, limit, offset, extra_exclude, today), KEPT_LISTS)
     papers = library.store.get_many([pid for pid, *_ in kept])  # ids kept, papers read anew
     return [Recommendation(papers[pid], *rest) for pid, *rest in kept if pid in papers]
+
+
+def _kept(library, user: User, basis: str, limit: int, offset: int,
+          extra_exclude: set[int] | None, today: date | None) -> list[tuple]:
+    if not extra_exclude and offset + limit <= MADE_AHEAD:
+        stored = library.personal.stored_list(user.uid)
+        if stored is not None and stored[0] == basis:
+            return [tuple(row) for row in json.loads(stored[1])[offset:offset + limit]]
+    return [_row(r) for r in _recommend(library, user, limit, offset, extra_exclude, today)]
+
+
+def _row(r: Recommendation) -> tuple:
+    return (r.paper.pid, r.score, r.reason, r.follow, r.age_days)
+
+
+def make_ahead(library, user: User, today: date | None = None) -> bool:
+    """The reader's first pages made and stored for the pages to read, unless the stored
+    ones were made from what the reader and the store are now. Whether it made them."""
+    basis = made_for(library, user, today)
+    stored = library.personal.stored_list(user.uid)
+    if stored is not None and stored[0] == basis:
+        return False
+    rows = [_row(r) for r in _recommend(library, user, MADE_AHEAD, 0, None, today)]
+    library.personal.save_list(user.uid, basis, json.dumps(rows))
+    return True
 
 
 def _recommend(library, user: User, limit: int, offset: int, extra_exclude: set[int] | None,
