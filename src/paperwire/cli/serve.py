@@ -22,9 +22,8 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
 
     settings = Settings.load(ctx.obj["db"])
     os.environ["PAPERWIRE_DB"] = str(settings.db)  # the workers read their settings from here
-    library = Library(settings)  # the store made and migrated once, before the workers start,
-    library.lexical  # noqa: B018 - and its index built: workers building it at once collide
-    library.close()
+    _prepare(settings)
+
     click.echo(f"serving {settings.db} on http://{host}:{port}")
     # X-Forwarded-For/-Proto only from the proxies named in web.trusted_proxies (none by
     # default): from anyone else they would let a client choose its own address
@@ -32,6 +31,18 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     uvicorn.run("paperwire.web.app:app_from_env", factory=True, host=host, port=port,
                 workers=workers, log_level="warning", proxy_headers=bool(trusted),
                 forwarded_allow_ips=",".join(trusted) if trusted else None)
+
+
+def _prepare(settings: Settings) -> None:
+    """The store made and migrated once, before the workers start, and its indexes built:
+    workers building the lexical index at once collide on its writer, and a worker building
+    the vector index on its first search holds every request behind it for minutes at 100k
+    papers; built here, each worker loads them."""
+    library = Library(settings)
+    library.lexical  # noqa: B018
+    if library.has_vectors():
+        library.vectors.refresh()
+    library.close()
 
 
 COMMANDS = (serve,)
