@@ -164,6 +164,16 @@ def test_hf_sync_fills_what_the_site_shows(lib, hf):
     assert hf_extras["paper"]["githubStars"] == 15
 
 
+def test_each_hf_sync_counts_the_stars_of_a_papers_code(lib, hf):
+    """One count a day per paper (trending by code reads their growth)."""
+    harvest.harvest_hf(lib, hf.url, since=DAY1)
+    rows = lib.store.sql.execute("SELECT p.arxiv_id, s.seen_on, s.stars FROM star_counts s "
+                                 "JOIN papers p ON p.pid = s.pid ORDER BY p.arxiv_id").fetchall()
+    today = clock.today().isoformat()
+    assert [tuple(r) for r in rows] == [("2611.00001", today, 5), ("2611.00002", today, 10),
+                                        ("2611.00003", today, 15)]
+
+
 def test_hf_upvotes_update_on_every_sync_and_local_votes_stay_separate(lib, hf):
     harvest.harvest_hf(lib, hf.url, day=DAY1)
     sp = lib.store.find("2611.00001")

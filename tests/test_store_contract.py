@@ -267,3 +267,23 @@ def test_threads_reading_and_writing_at_once_each_get_whole_answers(store):
         sys.setswitchinterval(switching)
     assert store.count() == 100 + 4 * 100
     assert site.vote_counts(list(range(1, 101))) == {pid: 4 for pid in range(1, 101)}
+
+
+def test_stars_gained_rank_papers_by_their_growth(store):
+    """Trending by code's reads: counts by day, a later count of a day replacing the first,
+    growth as the highest count less the lowest, hidden papers and single counts left out."""
+    from paperwire.store.stars import StarStore
+
+    ingest(store, [paper(n) for n in range(1, 6)])
+    stars, today = StarStore(store), date(2026, 8, 21)
+    week_ago = date(2026, 8, 15)
+    stars.record(week_ago, [("2501.00001", 10), ("2501.00002", 100), ("2501.00003", 7)])
+    stars.record(today, [("2501.00001", 30), ("2501.00002", 150), ("2501.00003", 7),
+                         ("2501.00004", 900), ("2599.99999", 5)])  # not a paper here: skipped
+    stars.record(today, [("2501.00001", 40)])  # a later sync the same day
+    store.set_hidden(store.find("2501.00002").pid, True)
+    gained = stars.most_gained(date(2026, 8, 14), 10)
+    assert [(g.paper.paper.arxiv_id, g.gained, g.stars) for g in gained] == [
+        ("2501.00001", 30, 40)]
+    assert stars.observed_papers(date(2026, 8, 14)) == 3
+    assert stars.most_gained(date(2026, 8, 16), 10) == []  # one count in that window

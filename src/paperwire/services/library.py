@@ -27,6 +27,7 @@ from paperwire.store.glance import GlanceStore
 from paperwire.store.mail import MailStore
 from paperwire.store.personal import PersonalStore
 from paperwire.store.site import SiteStore
+from paperwire.store.stars import StarStore
 from paperwire.store.worker import StorePacer, WorkerStore
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,11 @@ class Library:
     def glance(self) -> GlanceStore:
         """Each paper's code, venue, keyphrases and gist (issue 23)."""
         return GlanceStore(self.store)
+
+    @cached_property
+    def stars(self) -> StarStore:
+        """GitHub stars as each Hugging Face sync saw them (trending by code)."""
+        return StarStore(self.store)
 
     @cached_property
     def fieldmap(self) -> FieldMapStore:

@@ -22,6 +22,8 @@ from datetime import UTC, date, datetime, timedelta
 GRAVITY = 1.5
 AGE_OFFSET_HOURS = 2.0
 WINDOW_DAYS = 30  # papers older than this are not trending, however voted
+FORMULA = ("upvotes ÷ (hours since listed + 2)^1.5, over papers of the last 30 days: a paper "
+           "needs ever more votes to stay up as it ages")
 
 
 def reference_instant(window_end: date, now: datetime) -> datetime:

@@ -27,7 +27,7 @@ from fastapi.responses import HTMLResponse, Response
 
 TTL_SECONDS = 10
 SERVE_STALE_SECONDS = 60  # a copy this old is still served while a fresh one is made
-PAGE_PARAMS = frozenset({"category", "page"})  # what the cached pages read of a query
+PAGE_PARAMS = frozenset({"category", "page", "by"})  # what the cached pages read of a query
 ENTRY_OVERHEAD = 512  # bytes counted for a key and its bookkeeping beside the body
 MAX_SHARE = 8  # a page larger than an eighth of the cache is not kept
 

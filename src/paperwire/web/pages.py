@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paperwire import clock
 from paperwire.services.community import contributions, moderation
-from paperwire.services.discovery import authors, feed, papers, similar
+from paperwire.services.discovery import authors, code_trending, feed, papers, similar
 from paperwire.services.discovery import search as search_service
 from paperwire.services.intake import embed
 from paperwire.services.intake.submit import SubmitError, submit
 from paperwire.services.operations import status as status_service
 from paperwire.services.personal import foryou, signals
+from paperwire.store import trending
 from paperwire.store.feeds import Narrow
 from paperwire.web.deps import (
     MAX_ROW_ID,
@@ -138,17 +139,27 @@ def monthly_latest(request: Request, v: CurrentViewer, category: FeedCategory,
 
 @router.get("/trending")
 def trending_page(request: Request, v: CurrentViewer, category: FeedCategory,
-                  narrow: FeedNarrow, page: FeedPage = 0):
+                  narrow: FeedNarrow, page: FeedPage = 0,
+                  by: Literal["votes", "code"] = Query("votes")):
+    """Two modes, each saying its formula: upvotes decayed by age, or GitHub stars gained."""
+    lib = library(request)
+
     def make():
-        found = feed.trending_feed(library(request), library(request).site, v.user,
-                                   PAGE_SIZE + 1, offset=page * PAGE_SIZE, category=category,
-                                   narrow=narrow)
-        return render(request, "feed.html", {
-            "items": found[:PAGE_SIZE], "trending": True, "page": page,
-            "subscribed": _subscribed(request, v),
-            "has_more": len(found) > PAGE_SIZE, "category": category,
-            "categories": feed.store_categories(library(request)), "narrow": narrow,
-            "category_query": category_query(category, narrow)})
+        context = {"trending": by, "page": page, "subscribed": _subscribed(request, v),
+                   "category": category, "categories": feed.store_categories(lib),
+                   "narrow": narrow, "category_query": category_query(category, narrow),
+                   "formulas": {"votes": trending.FORMULA, "code": code_trending.FORMULA}}
+        if by == "code":
+            found = code_trending.code_trending(lib, v.user, PAGE_SIZE + 1, page * PAGE_SIZE)
+            context |= {"items": found.items[:PAGE_SIZE], "observed": found.observed,
+                        "reasons": [f"+{n:,} GitHub stars this week" for n in found.gained],
+                        "has_more": len(found.items) > PAGE_SIZE}
+        else:
+            items = feed.trending_feed(lib, lib.site, v.user, PAGE_SIZE + 1,
+                                       offset=page * PAGE_SIZE, category=category,
+                                       narrow=narrow)
+            context |= {"items": items[:PAGE_SIZE], "has_more": len(items) > PAGE_SIZE}
+        return render(request, "feed.html", context)
 
     return cached_page(request, v, make)
 

@@ -19,10 +19,17 @@ SHOWN_KEYWORDS = 6
 HF = "Hugging Face"
 
 
-def _hf(paper: Paper) -> dict:
+def hf_fields(paper: Paper) -> dict:
+    """The paper's fields from a Hugging Face sync (ai_keywords, githubStars, …), if any."""
     hf = paper.extras.get("hf") if isinstance(paper.extras, dict) else None
     inner = hf.get("paper") if isinstance(hf, dict) else None
     return inner if isinstance(inner, dict) else {}
+
+
+def github_stars(paper: Paper) -> int | None:
+    """The GitHub stars of the paper's code as Hugging Face last counted them."""
+    n = hf_fields(paper).get("githubStars")
+    return n if isinstance(n, int) and not isinstance(n, bool) and n >= 0 else None
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,7 @@ class Glance:
 
 
 def glance_of(sp: StoredPaper, made: Made | None) -> Glance:
-    p, hf = sp.paper, _hf(sp.paper)
+    p, hf = sp.paper, hf_fields(sp.paper)
     hf_words = [w.strip() for w in hf.get("ai_keywords") or [] if isinstance(w, str)
                 and w.strip()] if isinstance(hf.get("ai_keywords"), list) else []
     hf_summary = hf.get("ai_summary").strip() if isinstance(hf.get("ai_summary"), str) \

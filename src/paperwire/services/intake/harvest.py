@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from paperwire import clock
 from paperwire.domain import Paper
 from paperwire.ingest import ImportReport
+from paperwire.services.glance.cards import github_stars
 from paperwire.services.intake.importing import import_records
 from paperwire.services.library import Library
 from paperwire.sources import arxiv_atom, arxiv_client, arxiv_oai, hf_daily
@@ -276,6 +277,9 @@ def harvest_hf(library: Library, base_url: str | None = None, day: date | None =
             cursor = max(cp.cursor or "", d.isoformat())
             cp = HarvestCheckpoint(name, None, None, None, report.pages + 1, cursor)
             _ingest_page(library, records, f"{name} {d}", cp, report)
+            library.stars.record(clock.today(), [
+                (r.arxiv_id, n) for r in records if isinstance(r, Paper) and r.arxiv_id
+                and (n := github_stars(r)) is not None])
         report.message = f"days {days[0]} to {days[-1]}" if len(days) > 1 else f"day {days[0]}"
         return report
     finally:
