@@ -121,24 +121,3 @@ def test_a_flood_of_made_up_names_neither_stalls_the_site_nor_keeps_a_reader_out
     assert set(codes) <= {401, 429, 503}, set(codes)
     # at most the site-wide budget of made-up names had their passwords checked
     assert codes.count(401) <= unknown_budget and codes.count(429) > 0
-
-
-def test_a_busy_answer_spends_none_of_the_address_budget():
-    """503 for want of a password slot, many times over, and the address may still try."""
-    from paperwire.config import WebSettings
-    from paperwire.web.signin_guard import Busy, PasswordGate
-
-    gate = PasswordGate(WebSettings(password_slots=1, password_wait=0.0,
-                                    signin_per_ip="3/minute"))
-    with gate.checking("203.0.113.1", known=True):  # another reader's check, under way
-        for _ in range(10):
-            try:
-                with gate.checking("198.51.100.7", known=False):
-                    raise AssertionError("no slot was free")
-            except Busy:
-                pass
-    assert gate.address_spent("198.51.100.7") is None
-    for _ in range(3):
-        with gate.checking("198.51.100.7", known=False):
-            pass
-    assert gate.address_spent("198.51.100.7") is not None

@@ -104,7 +104,8 @@ def signin(request: Request, v: CurrentViewer, csrf: Csrf = None,
     limits(request).hit("signin", f"{client_key(request, v)}:{username.lower()}")
     site, gate = library(request).site, password_gate(request)
     known = accounts.has_account(site, username)
-    with gate.checking(client_address(request), known):
+    gate.admit(client_address(request), known)  # cheap refusals before any hashing
+    with gate.slot(known):
         user = accounts.sign_in(site, username, password)
     if user is None:
         return render(request, "signin.html", {"error": "wrong username or password",

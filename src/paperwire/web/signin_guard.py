@@ -9,8 +9,9 @@ cheap refusals first, then a bounded number of hashes at once.
 4. at most web.password_slots hashes at once. Names with no account (and sign-ups) may
    use all but one slot and never wait; a known name waits up to web.password_wait
    seconds for one. Past that, 503 with Retry-After: the work and its memory stay bounded
-   and /healthz keeps its threads. Rules 2 and 3 count a check once it has its slot, so a
-   503 spends none of a client's budget.
+   and /healthz keeps its threads. Rules 2 and 3 count a request before it asks for a
+   slot, so a 503 spends budget too: on purpose, a flood then runs out of budget and is
+   refused by the shield before its form is even read.
 
 Usernames are public here (every user has a page), so telling a known name from an
 unknown one under a flood reveals nothing new.
@@ -76,14 +77,6 @@ class PasswordGate:
         if self._limiter.test(self._unknown, "password-unknown", "all"):
             return None
         return self._retry_after(self._unknown, "password-unknown", "all")
-
-    @contextmanager
-    def checking(self, address: str, known: bool) -> Iterator[None]:
-        """A password check: a slot held first, then counted (admit), so that a 503 costs
-        the client none of its budget."""
-        with self.slot(known):
-            self.admit(address, known)
-            yield
 
     @contextmanager
     def slot(self, known: bool) -> Iterator[None]:
