@@ -360,3 +360,16 @@ def test_a_followed_topic_brings_its_papers_to_for_you_with_the_reason(site):
     at = {t: i for i, t in enumerate(ranked)}
     others = [at[t] for t in ranked if not t.startswith("Speech")]
     assert np.mean([at[t] for t in speech_titles]) < np.mean(others) - PER_GROUP / 2
+
+
+def test_past_its_layout_size_a_build_places_the_rest_beside_a_sample(library, monkeypatch):
+    """As a build past 20,000 papers: UMAP over a sample, the others placed outwards along
+    the neighbour graph, then a few epochs over all; groups still lie apart."""
+    monkeypatch.setattr(building, "LAYOUT_AT_MOST", 9)
+    groups = fill(library)
+    assert building.build(library).topics == 3
+    centres = {g: xy(library, pids).mean(axis=0) for g, pids in groups.items()}
+    spread = max(np.linalg.norm(xy(library, pids) - centres[g], axis=1).max()
+                 for g, pids in groups.items())
+    apart = min(np.linalg.norm(centres[a] - centres[b]) for a in groups for b in groups if a < b)
+    assert spread < apart / 2, (spread, apart)
