@@ -373,3 +373,17 @@ def test_past_its_layout_size_a_build_places_the_rest_beside_a_sample(library, m
                  for g, pids in groups.items())
     apart = min(np.linalg.norm(centres[a] - centres[b]) for a in groups for b in groups if a < b)
     assert spread < apart / 2, (spread, apart)
+
+
+def test_a_new_field_waits_for_a_build_and_brings_it_about(mapped):
+    """Papers like nothing on the map are not placed among strangers: they wait, count as
+    drift, and the rebuild they bring gives them a topic of their own."""
+    library, groups, _ = mapped
+    galaxies = add_papers(library, "galaxy", WORDS, 900, np.random.default_rng(6))
+    assert placing.place_new(library) == 0
+    assert placing.drift(library) == pytest.approx(12 / 48)
+    kept = placing.keep_alive(library)
+    assert kept.built is not None and kept.built.topics == 4
+    assert len(set(topic_of(library, galaxies))) == 1
+    assert set(topic_of(library, galaxies)).isdisjoint(
+        {t for pids in groups.values() for t in topic_of(library, pids)})

@@ -67,12 +67,12 @@ class FieldMapStore:
     def count_visible_vectors(self, model: str) -> int:
         return self.db.execute(f"SELECT count(*) {_VISIBLE_VECTORS}", (model,)).fetchone()[0]
 
-    def unplaced(self, model: str, limit: int) -> list[tuple[int, bytes]]:
-        """Visible papers with a vector and no point yet, by pid."""
+    def unplaced(self, model: str, after_pid: int, limit: int) -> list[tuple[int, bytes]]:
+        """Visible papers with a vector and no point yet, by pid, after this one."""
         return [(r[0], bytes(r[1])) for r in self.db.execute(
-            f"SELECT e.pid, e.vector {_VISIBLE_VECTORS} AND NOT EXISTS "
+            f"SELECT e.pid, e.vector {_VISIBLE_VECTORS} AND e.pid > ? AND NOT EXISTS "
             "(SELECT 1 FROM map_points m WHERE m.pid = e.pid) ORDER BY e.pid LIMIT ?",
-            (model, limit))]
+            (model, after_pid, limit))]
 
     def count_unplaced(self, model: str) -> int:
         return self.db.execute(f"SELECT count(*) {_VISIBLE_VECTORS} AND NOT EXISTS "
