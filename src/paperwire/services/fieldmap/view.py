@@ -60,14 +60,15 @@ def points(library: Library) -> Points:
         return held
 
 
-def marks(library: Library, days: np.ndarray) -> np.ndarray:
-    latest = library.site.latest_feed_date(clock.today()) or clock.today()
+def latest_day(library: Library) -> date:
+    """The feed's latest day with papers: "today" on the map, as on the front page."""
+    return library.site.latest_feed_date(clock.today()) or clock.today()
+
+
+def marks(latest: date, days: np.ndarray) -> np.ndarray:
+    """TODAY for papers of the latest day, WEEK for the six days before it, else 0."""
     week = (latest - timedelta(days=6)).toordinal()
     return np.where(days >= latest.toordinal(), TODAY, np.where(days >= week, WEEK, 0))
-
-
-def latest_day(library: Library) -> date:
-    return library.site.latest_feed_date(clock.today()) or clock.today()
 
 
 def view(library: Library, zoom: int, box: tuple[float, float, float, float]) -> dict:
@@ -79,9 +80,10 @@ def view(library: Library, zoom: int, box: tuple[float, float, float, float]) ->
     x0, y0, x1, y1 = box
     inside = np.flatnonzero((held.xy[:, 0] >= x0) & (held.xy[:, 0] <= x1)
                             & (held.xy[:, 1] >= y0) & (held.xy[:, 1] <= y1))
-    marked = marks(library, held.day[inside])
+    latest = latest_day(library)
+    marked = marks(latest, held.day[inside])
     out: dict = {"version": list(held.version), "zoom": zoom, "papers": int(len(held.pid)),
-                 "inView": int(len(inside)), "latestDay": latest_day(library).isoformat()}
+                 "inView": int(len(inside)), "latestDay": latest.isoformat()}
     if len(inside) <= PAPERS_AT_MOST:
         found = library.fieldmap.titles_of(held.pid[inside].tolist())
         out["points"] = [[round(float(held.xy[i, 0]), 5), round(float(held.xy[i, 1]), 5),
