@@ -164,6 +164,9 @@ def test_the_view_aggregates_into_cells_and_shows_papers_when_few(mapped, monkey
     assert sum(c[2] for c in cells) == 3 * PER_GROUP
     assert {c[3] for c in cells} == {t.topic_id for t in library.fieldmap.topics(level=1)}
     assert all(c[4] == c[2] for c in cells), "every paper is of the latest day"
+    # however deep a zoom is asked for, a view holds at most MAX_CELLS cells
+    assert view._zoom_within(view.MAX_ZOOM, (0, 0, 1, 1)) == 1
+    assert view._zoom_within(6, (0.5, 0.5, 0.5 + 2 ** -5, 0.5 + 2 ** -5)) == 6
 
 
 def test_the_worker_places_new_papers_in_its_map_job(mapped):

@@ -22,6 +22,7 @@ from paperwire.store.fieldmap import AREA, TOPIC, day_of
 GRID = 48  # cells across the whole map at zoom 0; doubled at each zoom level
 MAX_ZOOM = 14
 PAPERS_AT_MOST = 400  # a view with at most this many papers shows them one by one
+MAX_CELLS = 4 * GRID * GRID  # a view's cells at most, whatever zoom and box are asked for
 CHECK_EVERY = 5.0  # seconds between looks at whether the map changed
 TODAY, WEEK = 2, 1  # a point's or cell's mark
 
@@ -34,6 +35,7 @@ class Points:
     topic: np.ndarray  # int64
     day: np.ndarray  # int32, the feed day's ordinal (0: none)
     checked: float
+    whole: tuple[date, dict] | None = None  # the whole map at zoom 0, for this latest day
 
 
 _held: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -76,11 +78,14 @@ def view(library: Library, zoom: int, box: tuple[float, float, float, float]) ->
     [x, y, papers, topic, marked papers] (x, y their papers' mean, topic the most common),
     or with few papers in view, papers [x, y, key, topic, mark, title]."""
     held = points(library)
-    zoom = max(0, min(zoom, MAX_ZOOM))
+    zoom = _zoom_within(max(0, min(zoom, MAX_ZOOM)), box)
     x0, y0, x1, y1 = box
+    whole = zoom == 0 and x0 <= 0 and y0 <= 0 and x1 >= 1 and y1 >= 1
+    latest = latest_day(library)
+    if whole and held.whole is not None and held.whole[0] == latest:
+        return held.whole[1]  # the first view of every visit, made once per map
     inside = np.flatnonzero((held.xy[:, 0] >= x0) & (held.xy[:, 0] <= x1)
                             & (held.xy[:, 1] >= y0) & (held.xy[:, 1] <= y1))
-    latest = latest_day(library)
     marked = marks(latest, held.day[inside])
     out: dict = {"version": list(held.version), "zoom": zoom, "papers": int(len(held.pid)),
                  "inView": int(len(inside)), "latestDay": latest.isoformat()}
@@ -92,6 +97,8 @@ def view(library: Library, zoom: int, box: tuple[float, float, float, float]) ->
                          for i, m in zip(inside, marked, strict=True) if int(held.pid[i]) in found]
         return out
     out["cells"] = _cells(held, inside, marked, GRID * 2 ** zoom)
+    if whole:
+        held.whole = (latest, out)
     return out
 
 
@@ -100,19 +107,28 @@ def _cells(held: Points, inside: np.ndarray, marked: np.ndarray, across: int) ->
     cell = (np.minimum((xy[:, 0] * across).astype(np.int64), across - 1) * across
             + np.minimum((xy[:, 1] * across).astype(np.int64), across - 1))
     cells, where, counts = np.unique(cell, return_inverse=True, return_counts=True)
-    sums = np.zeros((len(cells), 2))
-    np.add.at(sums, where, xy)
+    mean_x = np.bincount(where, weights=xy[:, 0], minlength=len(cells)) / counts
+    mean_y = np.bincount(where, weights=xy[:, 1], minlength=len(cells)) / counts
     hot = np.bincount(where, weights=(marked > 0).astype(np.float64), minlength=len(cells))
-    topics = held.topic[inside]
-    # the most common topic of each cell: the (cell, topic) pair with the most papers
-    pairs, pair_counts = np.unique(np.stack([where, topics]), axis=1, return_counts=True)
-    order = np.lexsort((-pair_counts, pairs[0]))
-    first = order[np.r_[True, pairs[0][order][1:] != pairs[0][order][:-1]]]
+    # the most common topic of each cell: of its (cell, topic) pairs, the one most papers share
+    span = int(held.topic.max()) + 1 if len(held.topic) else 1
+    pairs, pair_counts = np.unique(where * span + held.topic[inside], return_counts=True)
+    of_cell = pairs // span
+    order = np.lexsort((-pair_counts, of_cell))
+    first = order[np.r_[True, of_cell[order][1:] != of_cell[order][:-1]]]
     top = np.zeros(len(cells), dtype=np.int64)
-    top[pairs[0][first]] = pairs[1][first]
-    mean = sums / counts[:, None]
-    return [[round(float(m[0]), 4), round(float(m[1]), 4), int(n), int(t), int(h)]
-            for m, n, t, h in zip(mean, counts, top, hot, strict=True)]
+    top[of_cell[first]] = pairs[first] % span
+    return [[round(float(x), 4), round(float(y), 4), int(n), int(t), int(h)]
+            for x, y, n, t, h in zip(mean_x, mean_y, counts, top, hot, strict=True)]
+
+
+def _zoom_within(zoom: int, box: tuple[float, float, float, float]) -> int:
+    """The zoom asked for, or a coarser one if the box would hold more than MAX_CELLS."""
+    width = max(0.0, min(box[2], 1.0) - max(box[0], 0.0))
+    height = max(0.0, min(box[3], 1.0) - max(box[1], 0.0))
+    while zoom > 0 and (width * GRID * 2 ** zoom) * (height * GRID * 2 ** zoom) > MAX_CELLS:
+        zoom -= 1
+    return zoom
 
 
 def topics_payload(library: Library) -> dict:
