@@ -390,3 +390,20 @@ def test_a_new_field_waits_for_a_build_and_brings_it_about(mapped):
     assert len(set(topic_of(library, galaxies))) == 1
     assert set(topic_of(library, galaxies)).isdisjoint(
         {t for pids in groups.values() for t in topic_of(library, pids)})
+
+
+def test_the_digest_brings_a_followed_topics_new_papers_as_alerts(mapped):
+    from datetime import UTC, datetime
+
+    from paperwire.services.mail import digest
+    from paperwire.services.personal import signals
+
+    library, groups, _ = mapped
+    user = library.site.create_user("digestreader", "not a real hash")
+    speech = library.fieldmap.topic(topic_of(library, groups["speech"][:1])[0])
+    signals.follow(library, user, "topic", str(speech.topic_id))
+    sub = library.mail.set_account_email(user.uid, "reader@example.org")
+    sections = digest.sections_for(library, sub, datetime(2026, 5, 4, 9, tzinfo=UTC))
+    (alerts,) = [s for s in sections if s.name == "Your follows"]
+    assert alerts.entries and all(e.title.startswith("Speech recognition") for e in alerts.entries)
+    assert {e.reason for e in alerts.entries} == {f"in your topic ‘{speech.label}’"}
