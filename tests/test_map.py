@@ -407,3 +407,17 @@ def test_the_digest_brings_a_followed_topics_new_papers_as_alerts(mapped):
     (alerts,) = [s for s in sections if s.name == "Your follows"]
     assert alerts.entries and all(e.title.startswith("Speech recognition") for e in alerts.entries)
     assert {e.reason for e in alerts.entries} == {f"in your topic ‘{speech.label}’"}
+
+
+def test_the_command_line_builds_places_and_shows_the_map(cli, library):
+    empty = cli("map", "build")
+    assert empty.exit_code == 1 and "paperwire embed" in empty.output
+    assert cli("map", "show").exit_code == 1
+    fill(library)
+    built = cli("map", "build")
+    assert built.exit_code == 0 and "36 papers in 3 topics" in built.output, built.output
+    add_papers(library, "robot", ["wet"], 800, np.random.default_rng(3))
+    placed = cli("map", "place")
+    assert placed.exit_code == 0 and "1 paper placed; drift 0.027" in placed.output
+    shown = cli("map", "show").output
+    assert "build 1" in shown and "robot" in shown.lower() and shown.count("\n") == 4
