@@ -119,7 +119,8 @@ def matched(new: dict[int, set[int]], old: dict[int, set[int]], next_id: int
     taken: set[int] = set()
     for _, group, o in sorted(pairs):
         if group not in ids and o not in taken:
-            ids[group], _ = o, taken.add(o)
+            ids[group] = o
+            taken.add(o)
     kept = len(ids)
     for group in sorted(new, key=lambda g: -len(new[g])):
         if group not in ids:
