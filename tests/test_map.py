@@ -421,3 +421,18 @@ def test_the_command_line_builds_places_and_shows_the_map(cli, library):
     assert placed.exit_code == 0 and "1 paper placed; drift 0.027" in placed.output
     shown = cli("map", "show").output
     assert "build 1" in shown and "robot" in shown.lower() and shown.count("\n") == 4
+
+
+def test_what_the_map_page_draws_follows_new_places_and_builds(mapped, monkeypatch):
+    library, groups, _ = mapped
+    monkeypatch.setattr(view, "CHECK_EVERY", 0.0)
+    view._held.clear()
+    assert len(view.points(library).pid) == 3 * PER_GROUP
+    [new] = add_papers(library, "robot", ["wet"], 800, np.random.default_rng(3))
+    placing.place_new(library)
+    held = view.points(library)
+    assert held.built == 3 * PER_GROUP and held.pid[-1] == new and len(held.pid) == 37
+    building.build(library)
+    held = view.points(library)
+    assert held.built == 37 and sorted(held.pid.tolist()) == sorted(
+        [*(p for ps in groups.values() for p in ps), new])

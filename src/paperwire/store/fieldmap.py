@@ -137,14 +137,16 @@ class FieldMapStore:
                               ).fetchone()
         return int(row[0]), int(row[1])
 
-    def all_points(self, batch: int = 50000
+    def all_points(self, placed: bool | None = None, batch: int = 50000
                    ) -> Iterator[list[tuple[int, float, float, int, str | None]]]:
-        """Every visible paper's point with its feed day (ISO), by pid, a batch at a time."""
+        """Every visible paper's point with its feed day (ISO), by pid, a batch at a time;
+        only those the build laid out (placed False) or those placed since (True)."""
         last = 0
+        which = "" if placed is None else f" AND m.placed = {int(placed)}"
         while rows := self.db.execute(
                 f"SELECT m.pid, m.x, m.y, m.topic_id, {_DAY} FROM map_points m JOIN papers p "
-                "ON p.pid = m.pid AND p.hidden = 0 WHERE m.pid > ? ORDER BY m.pid LIMIT ?",
-                (last, batch)).fetchall():
+                f"ON p.pid = m.pid AND p.hidden = 0 WHERE m.pid > ?{which} ORDER BY m.pid "
+                "LIMIT ?", (last, batch)).fetchall():
             yield [tuple(r) for r in rows]
             last = rows[-1][0]
 

@@ -36,13 +36,25 @@ class Points:
     day: np.ndarray  # int32, the feed day's ordinal (0: none)
     checked: float
     whole: tuple[date, dict] | None = None  # the whole map at zoom 0, for this latest day
+    built: int = 0  # the first `built` are the build's own; those after, placed since
 
 
 _held: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
+def _arrays(library: Library, placed: bool | None) -> tuple[np.ndarray, ...]:
+    rows = [r for batch in library.fieldmap.all_points(placed) for r in batch]
+    days = [day_of(r[4]) for r in rows]
+    return (np.array([r[0] for r in rows], dtype=np.int64),
+            np.array([[r[1], r[2]] for r in rows], dtype=np.float32).reshape(-1, 2),
+            np.array([r[3] for r in rows], dtype=np.int64),
+            np.array([d.toordinal() if d else 0 for d in days], dtype=np.int32))
+
+
 def points(library: Library) -> Points:
+    """The map's points as this process holds them: read in full after a build, and only
+    the papers placed since when the build is the same (a worker cycle's few)."""
     with _lock:
         held: Points | None = _held.get(library)
         now = time.monotonic()
@@ -52,12 +64,17 @@ def points(library: Library) -> Points:
         if held is not None and held.version == version:
             held.checked = now
             return held
-        rows = [r for batch in library.fieldmap.all_points() for r in batch]
-        days = [day_of(r[4]) for r in rows]
-        held = Points(version, np.array([r[0] for r in rows], dtype=np.int64),
-                      np.array([[r[1], r[2]] for r in rows], dtype=np.float32).reshape(-1, 2),
-                      np.array([r[3] for r in rows], dtype=np.int64),
-                      np.array([d.toordinal() if d else 0 for d in days], dtype=np.int32), now)
+        if held is not None and held.version[0] == version[0]:
+            built = held.built
+            since = _arrays(library, placed=True)
+            parts = [np.concatenate([whole[:built], part]) for whole, part in zip(
+                (held.pid, held.xy, held.topic, held.day), since, strict=True)]
+        else:
+            built_part = _arrays(library, placed=False)
+            since = _arrays(library, placed=True)
+            built = len(built_part[0])
+            parts = [np.concatenate([a, b]) for a, b in zip(built_part, since, strict=True)]
+        held = Points(version, *parts, checked=now, built=built)
         _held[library] = held
         return held
 
