@@ -291,6 +291,9 @@ def test_the_map_draws_in_chromium_and_a_click_opens_the_paper(browser, site, wi
 
     context = browser.new_context(viewport={"width": width, "height": 900},
                                   base_url=site.url, bypass_csp=True)  # to inject axe
+    topic = next(iter(site.topics.values()))
+    for path in (f"/topics/{topic.topic_id}", f"/topics/{topic.parent_id}"):
+        assert _problems(context.new_page(), site.url, path, width) == []
     page = context.new_page()
     assert _problems(page, site.url, "/map", width) == []
     page.wait_for_function("() => { const c = document.getElementById('fieldmap');"
