@@ -164,6 +164,9 @@ def test_the_view_aggregates_into_cells_and_shows_papers_when_few(mapped, monkey
     assert sum(c[2] for c in cells) == 3 * PER_GROUP
     assert {c[3] for c in cells} == {t.topic_id for t in library.fieldmap.topics(level=1)}
     assert all(c[4] == c[2] for c in cells), "every paper is of the latest day"
+    # however deep a zoom is asked for, a view holds at most MAX_CELLS cells
+    assert view._zoom_within(view.MAX_ZOOM, (0, 0, 1, 1)) == 1
+    assert view._zoom_within(6, (0.5, 0.5, 0.5 + 2 ** -5, 0.5 + 2 ** -5)) == 6
 
 
 def test_the_worker_places_new_papers_in_its_map_job(mapped):
@@ -288,6 +291,9 @@ def test_the_map_draws_in_chromium_and_a_click_opens_the_paper(browser, site, wi
 
     context = browser.new_context(viewport={"width": width, "height": 900},
                                   base_url=site.url, bypass_csp=True)  # to inject axe
+    topic = next(iter(site.topics.values()))
+    for path in (f"/topics/{topic.topic_id}", f"/topics/{topic.parent_id}"):
+        assert _problems(context.new_page(), site.url, path, width) == []
     page = context.new_page()
     assert _problems(page, site.url, "/map", width) == []
     page.wait_for_function("() => { const c = document.getElementById('fieldmap');"
@@ -360,3 +366,76 @@ def test_a_followed_topic_brings_its_papers_to_for_you_with_the_reason(site):
     at = {t: i for i, t in enumerate(ranked)}
     others = [at[t] for t in ranked if not t.startswith("Speech")]
     assert np.mean([at[t] for t in speech_titles]) < np.mean(others) - PER_GROUP / 2
+
+
+def test_past_its_layout_size_a_build_places_the_rest_beside_a_sample(library, monkeypatch):
+    """As a build past 20,000 papers: UMAP over a sample, the others placed outwards along
+    the neighbour graph, then a few epochs over all; groups still lie apart."""
+    monkeypatch.setattr(building, "LAYOUT_AT_MOST", 9)
+    groups = fill(library)
+    assert building.build(library).topics == 3
+    centres = {g: xy(library, pids).mean(axis=0) for g, pids in groups.items()}
+    spread = max(np.linalg.norm(xy(library, pids) - centres[g], axis=1).max()
+                 for g, pids in groups.items())
+    apart = min(np.linalg.norm(centres[a] - centres[b]) for a in groups for b in groups if a < b)
+    assert spread < apart / 2, (spread, apart)
+
+
+def test_a_new_field_waits_for_a_build_and_brings_it_about(mapped):
+    """Papers like nothing on the map are not placed among strangers: they wait, count as
+    drift, and the rebuild they bring gives them a topic of their own."""
+    library, groups, _ = mapped
+    galaxies = add_papers(library, "galaxy", WORDS, 900, np.random.default_rng(6))
+    assert placing.place_new(library) == 0
+    assert placing.drift(library) == pytest.approx(12 / 48)
+    kept = placing.keep_alive(library)
+    assert kept.built is not None and kept.built.topics == 4
+    assert len(set(topic_of(library, galaxies))) == 1
+    assert set(topic_of(library, galaxies)).isdisjoint(
+        {t for pids in groups.values() for t in topic_of(library, pids)})
+
+
+def test_the_digest_brings_a_followed_topics_new_papers_as_alerts(mapped):
+    from datetime import UTC, datetime
+
+    from paperwire.services.mail import digest
+    from paperwire.services.personal import signals
+
+    library, groups, _ = mapped
+    user = library.site.create_user("digestreader", "not a real hash")
+    speech = library.fieldmap.topic(topic_of(library, groups["speech"][:1])[0])
+    signals.follow(library, user, "topic", str(speech.topic_id))
+    sub = library.mail.set_account_email(user.uid, "reader@example.org")
+    sections = digest.sections_for(library, sub, datetime(2026, 5, 4, 9, tzinfo=UTC))
+    (alerts,) = [s for s in sections if s.name == "Your follows"]
+    assert alerts.entries and all(e.title.startswith("Speech recognition") for e in alerts.entries)
+    assert {e.reason for e in alerts.entries} == {f"in your topic ‘{speech.label}’"}
+
+
+def test_the_command_line_builds_places_and_shows_the_map(cli, library):
+    empty = cli("map", "build")
+    assert empty.exit_code == 1 and "paperwire embed" in empty.output
+    assert cli("map", "show").exit_code == 1
+    fill(library)
+    built = cli("map", "build")
+    assert built.exit_code == 0 and "36 papers in 3 topics" in built.output, built.output
+    add_papers(library, "robot", ["wet"], 800, np.random.default_rng(3))
+    placed = cli("map", "place")
+    assert placed.exit_code == 0 and "1 paper placed; drift 0.027" in placed.output
+    shown = cli("map", "show").output
+    assert "build 1" in shown and "robot" in shown.lower() and shown.count("\n") == 4
+
+
+def test_what_the_map_page_draws_follows_new_places_and_builds(mapped, monkeypatch):
+    library, groups, _ = mapped
+    monkeypatch.setattr(view, "CHECK_EVERY", 0.0)
+    view._held.clear()
+    assert len(view.points(library).pid) == 3 * PER_GROUP
+    [new] = add_papers(library, "robot", ["wet"], 800, np.random.default_rng(3))
+    placing.place_new(library)
+    held = view.points(library)
+    assert held.built == 3 * PER_GROUP and held.pid[-1] == new and len(held.pid) == 37
+    building.build(library)
+    held = view.points(library)
+    assert held.built == 37 and sorted(held.pid.tolist()) == sorted(
+        [*(p for ps in groups.values() for p in ps), new])

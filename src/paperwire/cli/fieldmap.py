@@ -33,8 +33,8 @@ def map_place(ctx: click.Context) -> None:
     if library.fieldmap.latest_build() is None:
         fail("no map yet: run `paperwire map build`")
     placed = placing.place_new(library)
-    click.echo(f"{placed} papers placed; drift {placing.drift(library):.3f} "
-               f"(the worker rebuilds at {placing.DRIFT})")
+    click.echo(f"{placed} paper{'' if placed == 1 else 's'} placed; drift "
+               f"{placing.drift(library):.3f} (the worker rebuilds at {placing.DRIFT})")
 
 
 @map_group.command(name="show")

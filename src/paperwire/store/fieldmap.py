@@ -67,12 +67,12 @@ class FieldMapStore:
     def count_visible_vectors(self, model: str) -> int:
         return self.db.execute(f"SELECT count(*) {_VISIBLE_VECTORS}", (model,)).fetchone()[0]
 
-    def unplaced(self, model: str, limit: int) -> list[tuple[int, bytes]]:
-        """Visible papers with a vector and no point yet, by pid."""
+    def unplaced(self, model: str, after_pid: int, limit: int) -> list[tuple[int, bytes]]:
+        """Visible papers with a vector and no point yet, by pid, after this one."""
         return [(r[0], bytes(r[1])) for r in self.db.execute(
-            f"SELECT e.pid, e.vector {_VISIBLE_VECTORS} AND NOT EXISTS "
+            f"SELECT e.pid, e.vector {_VISIBLE_VECTORS} AND e.pid > ? AND NOT EXISTS "
             "(SELECT 1 FROM map_points m WHERE m.pid = e.pid) ORDER BY e.pid LIMIT ?",
-            (model, limit))]
+            (model, after_pid, limit))]
 
     def count_unplaced(self, model: str) -> int:
         return self.db.execute(f"SELECT count(*) {_VISIBLE_VECTORS} AND NOT EXISTS "
@@ -137,14 +137,16 @@ class FieldMapStore:
                               ).fetchone()
         return int(row[0]), int(row[1])
 
-    def all_points(self, batch: int = 50000
+    def all_points(self, placed: bool | None = None, batch: int = 50000
                    ) -> Iterator[list[tuple[int, float, float, int, str | None]]]:
-        """Every visible paper's point with its feed day (ISO), by pid, a batch at a time."""
+        """Every visible paper's point with its feed day (ISO), by pid, a batch at a time;
+        only those the build laid out (placed False) or those placed since (True)."""
         last = 0
+        which = "" if placed is None else f" AND m.placed = {int(placed)}"
         while rows := self.db.execute(
                 f"SELECT m.pid, m.x, m.y, m.topic_id, {_DAY} FROM map_points m JOIN papers p "
-                "ON p.pid = m.pid AND p.hidden = 0 WHERE m.pid > ? ORDER BY m.pid LIMIT ?",
-                (last, batch)).fetchall():
+                f"ON p.pid = m.pid AND p.hidden = 0 WHERE m.pid > ?{which} ORDER BY m.pid "
+                "LIMIT ?", (last, batch)).fetchall():
             yield [tuple(r) for r in rows]
             last = rows[-1][0]
 

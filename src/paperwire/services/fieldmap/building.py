@@ -20,6 +20,9 @@ from paperwire.store.fieldmap import AREA, TOPIC, Build, Point, Topic
 LAYOUT_AT_MOST = 20_000  # papers laid out by UMAP; the others are placed beside them
 PLACE_K = 5  # nearest laid-out papers a paper is placed among, when no neighbour is
 PLACE_PASSES = 8  # outwards from the sample along the neighbour graph
+# UMAP epochs over every paper after that: at 10k papers laid out from a 2,000 sample,
+# trustworthiness 0.847 placed, 0.897 after 10 epochs, 0.917 after 30 (0.927 for all 200)
+REFINE_EPOCHS = 10
 SAME_TOPIC = 0.3  # Jaccard of papers above which a new topic keeps an old one's id
 MIN_PAPERS = 3
 
@@ -64,7 +67,8 @@ def neighbours(library: Library, pids: np.ndarray, matrix: np.ndarray) -> layout
 def positions(matrix: np.ndarray, nb: layout.Neighbours) -> np.ndarray:
     """Every paper's place: UMAP over all of them, or beyond LAYOUT_AT_MOST over a seeded
     sample; then, pass by pass, each other paper at the similarity-weighted mean of those
-    of its graph neighbours already placed (the sample first, then outwards)."""
+    of its graph neighbours already placed (the sample first, then outwards); then a few
+    UMAP epochs over all of them from there."""
     if len(matrix) <= LAYOUT_AT_MOST:
         return layout.layout(nb)
     rng = np.random.default_rng(layout.SEED)
@@ -88,7 +92,7 @@ def positions(matrix: np.ndarray, nb: layout.Neighbours) -> np.ndarray:
         chunk = rest[start:start + 4096]
         found = layout.nearest(matrix[chunk], matrix[sample], PLACE_K)
         coords[chunk] = beside(coords[sample][found.index], found.similarity)
-    return coords
+    return layout.refine(nb, coords, REFINE_EPOCHS)
 
 
 def beside(neighbour_coords: np.ndarray, sims: np.ndarray,
@@ -115,7 +119,8 @@ def matched(new: dict[int, set[int]], old: dict[int, set[int]], next_id: int
     taken: set[int] = set()
     for _, group, o in sorted(pairs):
         if group not in ids and o not in taken:
-            ids[group], _ = o, taken.add(o)
+            ids[group] = o
+            taken.add(o)
     kept = len(ids)
     for group in sorted(new, key=lambda g: -len(new[g])):
         if group not in ids:

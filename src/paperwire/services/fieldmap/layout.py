@@ -111,6 +111,18 @@ def layout(nb: Neighbours, seed: int = SEED, epochs: int = EPOCHS) -> np.ndarray
     return normalized(coords)
 
 
+def refine(nb: Neighbours, coords: np.ndarray, epochs: int, seed: int = SEED) -> np.ndarray:
+    """A few UMAP epochs over the whole graph from these positions (in [0, 1], spread to
+    UMAP's own scale of about ±10 first)."""
+    igraph = _seeded(seed)
+    edges, sims = _edges(nb)
+    graph = igraph.Graph(n=len(nb.index), edges=edges, directed=True)
+    start = ((coords - 0.5) * 20).tolist()
+    return normalized(np.array(graph.layout_umap(
+        dist=np.maximum(0.0, 1.0 - sims).tolist(), seed=start, min_dist=MIN_DIST,
+        epochs=epochs).coords))
+
+
 def normalized(coords: np.ndarray) -> np.ndarray:
     """Into [0, 1]: the longer side spans it, the shorter is centred on 0.5."""
     low, high = coords.min(axis=0), coords.max(axis=0)

@@ -1,7 +1,8 @@
 """Keeping the map alive between builds: a paper with a vector but no place is put at the
 weighted mean of its nearest placed neighbours (the vector index's search) in the topic
-most of them are in; when the papers placed so (not laid out by a build) pass DRIFT of the
-map, or no map exists yet, the map is built again (the worker's map job)."""
+most of them are in. Drift is the share of the papers with a vector that the build did not
+lay out: placed since, or waiting (none of their nearest has a place: a new field); past
+DRIFT, or with no map yet, the map is built again (the worker's map job)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ from paperwire.store.fieldmap import Point
 DRIFT = 0.2  # share of the map placed since its build at which it is built again
 PLACE_K = 5
 SEARCH_K = 20  # searched to find PLACE_K placed ones among them (the newest have no place)
+# a neighbour less similar than this is no neighbour: a paper with none waits for a build
+# (the bundled model gives ≈ 0.5–0.8 to a paper's nearest of its own field)
+NEAR_ENOUGH = 0.3
 BATCH = 500
 
 
@@ -35,7 +39,8 @@ class KeepReport:
 
 def drift(library: Library) -> float:
     placed, total = library.fieldmap.drift()
-    return placed / total if total else 0.0
+    waiting = library.fieldmap.count_unplaced(MODEL_NAME)
+    return (placed + waiting) / (total + waiting) if total + waiting else 0.0
 
 
 def place_new(library: Library, stop: threading.Event | None = None) -> int:
@@ -44,20 +49,20 @@ def place_new(library: Library, stop: threading.Event | None = None) -> int:
     if store.latest_build() is None:
         return 0
     library.vectors.refresh()
-    placed = 0
+    placed = after = 0
     while not (stop is not None and stop.is_set()) and \
-            (rows := store.unplaced(MODEL_NAME, BATCH)):
+            (rows := store.unplaced(MODEL_NAME, after, BATCH)):
+        after = rows[-1][0]  # a paper none of whose nearest has a place waits for a build
         points = [p for pid, blob in rows if (p := _beside(library, pid, blob)) is not None]
         store.place(points)
         placed += len(points)
-        if len(points) < len(rows):  # the rest have no placed neighbour: wait for a build
-            break
     return placed
 
 
 def _beside(library: Library, pid: int, blob: bytes) -> Point | None:
     vector = np.frombuffer(blob, dtype=np.float32)
-    found = [(p, s) for p, s in library.vectors.search(vector, SEARCH_K) if p != pid]
+    found = [(p, s) for p, s in library.vectors.search(vector, SEARCH_K)
+             if p != pid and s >= NEAR_ENOUGH]
     points = library.fieldmap.points_of([p for p, _ in found])
     near = [(points[p], s) for p, s in found if p in points][:PLACE_K]
     if not near:

@@ -22,6 +22,7 @@ from paperwire.store.fieldmap import AREA, TOPIC, day_of
 GRID = 48  # cells across the whole map at zoom 0; doubled at each zoom level
 MAX_ZOOM = 14
 PAPERS_AT_MOST = 400  # a view with at most this many papers shows them one by one
+MAX_CELLS = 4 * GRID * GRID  # a view's cells at most, whatever zoom and box are asked for
 CHECK_EVERY = 5.0  # seconds between looks at whether the map changed
 TODAY, WEEK = 2, 1  # a point's or cell's mark
 
@@ -34,13 +35,26 @@ class Points:
     topic: np.ndarray  # int64
     day: np.ndarray  # int32, the feed day's ordinal (0: none)
     checked: float
+    whole: tuple[date, dict] | None = None  # the whole map at zoom 0, for this latest day
+    built: int = 0  # the first `built` are the build's own; those after, placed since
 
 
 _held: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
+def _arrays(library: Library, placed: bool | None) -> tuple[np.ndarray, ...]:
+    rows = [r for batch in library.fieldmap.all_points(placed) for r in batch]
+    days = [day_of(r[4]) for r in rows]
+    return (np.array([r[0] for r in rows], dtype=np.int64),
+            np.array([[r[1], r[2]] for r in rows], dtype=np.float32).reshape(-1, 2),
+            np.array([r[3] for r in rows], dtype=np.int64),
+            np.array([d.toordinal() if d else 0 for d in days], dtype=np.int32))
+
+
 def points(library: Library) -> Points:
+    """The map's points as this process holds them: read in full after a build, and only
+    the papers placed since when the build is the same (a worker cycle's few)."""
     with _lock:
         held: Points | None = _held.get(library)
         now = time.monotonic()
@@ -50,24 +64,30 @@ def points(library: Library) -> Points:
         if held is not None and held.version == version:
             held.checked = now
             return held
-        rows = [r for batch in library.fieldmap.all_points() for r in batch]
-        days = [day_of(r[4]) for r in rows]
-        held = Points(version, np.array([r[0] for r in rows], dtype=np.int64),
-                      np.array([[r[1], r[2]] for r in rows], dtype=np.float32).reshape(-1, 2),
-                      np.array([r[3] for r in rows], dtype=np.int64),
-                      np.array([d.toordinal() if d else 0 for d in days], dtype=np.int32), now)
+        if held is not None and held.version[0] == version[0]:
+            built = held.built
+            since = _arrays(library, placed=True)
+            parts = [np.concatenate([whole[:built], part]) for whole, part in zip(
+                (held.pid, held.xy, held.topic, held.day), since, strict=True)]
+        else:
+            built_part = _arrays(library, placed=False)
+            since = _arrays(library, placed=True)
+            built = len(built_part[0])
+            parts = [np.concatenate([a, b]) for a, b in zip(built_part, since, strict=True)]
+        held = Points(version, *parts, checked=now, built=built)
         _held[library] = held
         return held
 
 
-def marks(library: Library, days: np.ndarray) -> np.ndarray:
-    latest = library.site.latest_feed_date(clock.today()) or clock.today()
+def latest_day(library: Library) -> date:
+    """The feed's latest day with papers: "today" on the map, as on the front page."""
+    return library.site.latest_feed_date(clock.today()) or clock.today()
+
+
+def marks(latest: date, days: np.ndarray) -> np.ndarray:
+    """TODAY for papers of the latest day, WEEK for the six days before it, else 0."""
     week = (latest - timedelta(days=6)).toordinal()
     return np.where(days >= latest.toordinal(), TODAY, np.where(days >= week, WEEK, 0))
-
-
-def latest_day(library: Library) -> date:
-    return library.site.latest_feed_date(clock.today()) or clock.today()
 
 
 def view(library: Library, zoom: int, box: tuple[float, float, float, float]) -> dict:
@@ -75,13 +95,17 @@ def view(library: Library, zoom: int, box: tuple[float, float, float, float]) ->
     [x, y, papers, topic, marked papers] (x, y their papers' mean, topic the most common),
     or with few papers in view, papers [x, y, key, topic, mark, title]."""
     held = points(library)
-    zoom = max(0, min(zoom, MAX_ZOOM))
+    zoom = _zoom_within(max(0, min(zoom, MAX_ZOOM)), box)
     x0, y0, x1, y1 = box
+    whole = zoom == 0 and x0 <= 0 and y0 <= 0 and x1 >= 1 and y1 >= 1
+    latest = latest_day(library)
+    if whole and held.whole is not None and held.whole[0] == latest:
+        return held.whole[1]  # the first view of every visit, made once per map
     inside = np.flatnonzero((held.xy[:, 0] >= x0) & (held.xy[:, 0] <= x1)
                             & (held.xy[:, 1] >= y0) & (held.xy[:, 1] <= y1))
-    marked = marks(library, held.day[inside])
+    marked = marks(latest, held.day[inside])
     out: dict = {"version": list(held.version), "zoom": zoom, "papers": int(len(held.pid)),
-                 "inView": int(len(inside)), "latestDay": latest_day(library).isoformat()}
+                 "inView": int(len(inside)), "latestDay": latest.isoformat()}
     if len(inside) <= PAPERS_AT_MOST:
         found = library.fieldmap.titles_of(held.pid[inside].tolist())
         out["points"] = [[round(float(held.xy[i, 0]), 5), round(float(held.xy[i, 1]), 5),
@@ -90,6 +114,8 @@ def view(library: Library, zoom: int, box: tuple[float, float, float, float]) ->
                          for i, m in zip(inside, marked, strict=True) if int(held.pid[i]) in found]
         return out
     out["cells"] = _cells(held, inside, marked, GRID * 2 ** zoom)
+    if whole:
+        held.whole = (latest, out)
     return out
 
 
@@ -98,19 +124,28 @@ def _cells(held: Points, inside: np.ndarray, marked: np.ndarray, across: int) ->
     cell = (np.minimum((xy[:, 0] * across).astype(np.int64), across - 1) * across
             + np.minimum((xy[:, 1] * across).astype(np.int64), across - 1))
     cells, where, counts = np.unique(cell, return_inverse=True, return_counts=True)
-    sums = np.zeros((len(cells), 2))
-    np.add.at(sums, where, xy)
+    mean_x = np.bincount(where, weights=xy[:, 0], minlength=len(cells)) / counts
+    mean_y = np.bincount(where, weights=xy[:, 1], minlength=len(cells)) / counts
     hot = np.bincount(where, weights=(marked > 0).astype(np.float64), minlength=len(cells))
-    topics = held.topic[inside]
-    # the most common topic of each cell: the (cell, topic) pair with the most papers
-    pairs, pair_counts = np.unique(np.stack([where, topics]), axis=1, return_counts=True)
-    order = np.lexsort((-pair_counts, pairs[0]))
-    first = order[np.r_[True, pairs[0][order][1:] != pairs[0][order][:-1]]]
+    # the most common topic of each cell: of its (cell, topic) pairs, the one most papers share
+    span = int(held.topic.max()) + 1 if len(held.topic) else 1
+    pairs, pair_counts = np.unique(where * span + held.topic[inside], return_counts=True)
+    of_cell = pairs // span
+    order = np.lexsort((-pair_counts, of_cell))
+    first = order[np.r_[True, of_cell[order][1:] != of_cell[order][:-1]]]
     top = np.zeros(len(cells), dtype=np.int64)
-    top[pairs[0][first]] = pairs[1][first]
-    mean = sums / counts[:, None]
-    return [[round(float(m[0]), 4), round(float(m[1]), 4), int(n), int(t), int(h)]
-            for m, n, t, h in zip(mean, counts, top, hot, strict=True)]
+    top[of_cell[first]] = pairs[first] % span
+    return [[round(float(x), 4), round(float(y), 4), int(n), int(t), int(h)]
+            for x, y, n, t, h in zip(mean_x, mean_y, counts, top, hot, strict=True)]
+
+
+def _zoom_within(zoom: int, box: tuple[float, float, float, float]) -> int:
+    """The zoom asked for, or a coarser one if the box would hold more than MAX_CELLS."""
+    width = max(0.0, min(box[2], 1.0) - max(box[0], 0.0))
+    height = max(0.0, min(box[3], 1.0) - max(box[1], 0.0))
+    while zoom > 0 and (width * GRID * 2 ** zoom) * (height * GRID * 2 ** zoom) > MAX_CELLS:
+        zoom -= 1
+    return zoom
 
 
 def topics_payload(library: Library) -> dict:
