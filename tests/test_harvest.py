@@ -281,3 +281,23 @@ def test_a_full_store_stops_the_harvest_at_the_page_it_could_not_write(lib):
         assert (report.pages, report.imported.added, lib.store.count()) == (2, 10, 15)
     finally:
         server.close()
+
+
+def test_a_store_that_cannot_book_a_request_stops_the_harvest_in_words(lib, oai):
+    """The pacer books each request in the store before it is sent; when that write fails
+    (a read-only file here, as a full disk fails it) the harvest stops with the store's
+    reason and where it resumes, not a traceback, and nothing is half-written."""
+    if lib.settings.is_url:
+        pytest.skip("query_only is SQLite's; PostgreSQL's DiskFull is an OperationalError "
+                    "the pacer maps the same way")
+    lib.store.db.execute("PRAGMA query_only = ON")
+    try:
+        with pytest.raises(harvest.HarvestError) as stopped:
+            harvest.harvest_oai(lib, _oai_url(oai), "cs")
+    finally:
+        lib.store.db.execute("PRAGMA query_only = OFF")
+    message = str(stopped.value)
+    assert "the store could not be written" in message and "readonly" in message
+    assert "next run" in message and lib.store.count() == 0
+    report = harvest.harvest_oai(lib, _oai_url(oai), "cs")
+    assert report.imported.added == lib.store.count() > 0

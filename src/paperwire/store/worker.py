@@ -5,7 +5,13 @@ only."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
+
+from paperwire.store.base import StoreError
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -21,16 +27,24 @@ class JobStatus:
 
 
 class StorePacer:
-    """The harvesters' Pacer (sources/http.py), kept in the store for every process."""
+    """The harvesters' Pacer (sources/http.py), kept in the store for every process. A
+    booking that cannot be written (a full disk, a read-only file) is a StoreError, which a
+    harvest reports with where it resumes."""
 
     def __init__(self, store: WorkerStore) -> None:
         self.store = store
 
     def reserve(self, service: str, interval: float) -> float:
-        return self.store.reserve_request(service, interval)
+        return self._written(lambda: self.store.reserve_request(service, interval))
 
     def push_back(self, service: str, until: float) -> None:
-        self.store.push_back(service, until)
+        self._written(lambda: self.store.push_back(service, until))
+
+    def _written(self, write: Callable[[], T]) -> T:
+        try:
+            return write()
+        except self.store.db.busy as e:
+            raise StoreError(f"the store could not be written: {e}") from e
 
 
 class WorkerStore:

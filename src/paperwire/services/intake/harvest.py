@@ -24,7 +24,7 @@ from paperwire.sources.arxiv_client import ArxivClient
 from paperwire.sources.base import SourceError
 from paperwire.sources.http import Transient, Unreachable
 from paperwire.sources.xml import parse_xml
-from paperwire.store.base import HarvestCheckpoint
+from paperwire.store.base import HarvestCheckpoint, StoreError
 
 HF_SERVICE = "huggingface"
 HF_NAME = "hf"
@@ -127,7 +127,7 @@ def harvest_oai(library: Library, base_url: str | None = None, set_spec: str | N
             try:
                 _, body = client.get(base_url, params, check=_oai_check)
                 page = arxiv_oai.read_page(body)
-            except (Unreachable, SourceError) as e:
+            except (Unreachable, SourceError, StoreError) as e:
                 raise HarvestError(f"{name}: {e}; {where_it_resumes(cp)}") from e
             if page.error_code == "badResumptionToken" and not restarted:
                 restarted = True  # tokens expire; the records are idempotent, so start over
@@ -213,7 +213,7 @@ def harvest_new(library: Library, base_url: str | None = None,
                 if message := arxiv_atom.error_message(root):
                     raise SourceError(f"the arXiv API answered with an error: {message}")
                 records = list(arxiv_atom.parse(io.BytesIO(body)))
-            except (Unreachable, SourceError) as e:
+            except (Unreachable, SourceError, StoreError) as e:
                 raise HarvestError(f"{name}: {e}; the next run starts again from the newest "
                                    "submissions") from e
             papers = [r for r in records if isinstance(r, Paper)]
@@ -272,7 +272,7 @@ def harvest_hf(library: Library, base_url: str | None = None, day: date | None =
                 _, body = client.get(url, {"date": d.isoformat(), "limit": "100"},
                                      check=_hf_check)
                 records = list(hf_daily.parse(io.BytesIO(body), listed_on=d))
-            except (Unreachable, SourceError) as e:
+            except (Unreachable, SourceError, StoreError) as e:
                 raise HarvestError(f"{name}: {d}: {e}; the next run reads {d} again") from e
             cursor = max(cp.cursor or "", d.isoformat())
             cp = HarvestCheckpoint(name, None, None, None, report.pages + 1, cursor)
