@@ -141,6 +141,28 @@ def test_external_upvotes_follow_the_latest_report(library):
     assert library.store.find("2101.00001").paper.external_upvotes == 9
 
 
+def test_links_stored_before_imports_checked_them_are_dropped_on_upgrade(db, library):
+    """Issue 21: an old store may hold a javascript: or data: link (imports now drop them);
+    the upgrade drops them too, so no export or page can carry them, and keeps good ones."""
+    from paperwire.config import Settings
+    from paperwire.services.library import Library
+
+    ingest(library.store, [paper(arxiv_id="2101.00001"), paper(arxiv_id="2101.00002")])
+    sql = library.store.sql
+    sql.execute("UPDATE papers SET url = ?, code_url = ? WHERE arxiv_id = ?",
+                ("javascript:alert(1)", "data:text/html,<script>x</script>", "2101.00001"))
+    sql.execute("UPDATE papers SET url = ?, code_url = ? WHERE arxiv_id = ?",
+                ("https://example.org/p", "HTTP://github.com/a/b", "2101.00002"))
+    step = "0015_web_links_only" if not library.settings.is_url else "0012_web_links_only"
+    sql.execute("DELETE FROM _yoyo_migration WHERE migration_id = ?", (step,))
+    library.close()
+    again = Library(Settings(db=db))
+    bad, good = again.store.find("2101.00001").paper, again.store.find("2101.00002").paper
+    assert (bad.url, bad.code_url) == (None, None)
+    assert (good.url, good.code_url) == ("https://example.org/p", "HTTP://github.com/a/b")
+    again.close()
+
+
 def test_reopening_the_store_keeps_everything_and_migrations_run_once(db, library):
     from paperwire.config import Settings
     from paperwire.services.library import Library
