@@ -108,7 +108,9 @@ def int8_kernel_path() -> str:
 
 
 def synthetic_vectors(n: int, rng: np.random.Generator) -> np.ndarray:
-    real = Library(Settings(db=DATA / "eval-scifact.db"))
+    from eval_retrieval import load_library
+
+    real, _ = load_library(SHARED / "eval/scifact")  # real vectors: imported and embedded once
     blobs = [b for _, batch in real.store.vectors_since(MODEL_NAME, 0) for b in batch]
     centres = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1)
     spread = float(np.std(centres - centres.mean(axis=0)))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import re
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -143,6 +145,29 @@ def parse_period(kind: str, value: str) -> Period:
     raise BadPeriod(f"{value!r} is not a {kind} (like {examples.get(kind, '2025-03-14')})")
 
 
+SHARED_LIST_SECONDS = 5  # a feed's order is shared by every reader of a process this long
+
+
+def shared_list(library: Library, kind: str, key: tuple,
+                make: Callable[[], tuple[list[StoredPaper], int]]
+                ) -> tuple[list[StoredPaper], int]:
+    """A feed's ranked papers and their total, ranked once per process for every reader
+    for up to SHARED_LIST_SECONDS while the papers are unchanged (ranking counts every
+    paper's votes: a third of a signed-in feed). Votes move the order that much later, as
+    on the cached anonymous page; the counts, the reader's own marks and the papers
+    themselves are read anew for every page, so a hidden or edited paper goes at once."""
+    tick = int(time.monotonic() // SHARED_LIST_SECONDS)
+
+    def ranked() -> tuple[list[int], int]:
+        papers, total = make()
+        return [sp.pid for sp in papers], total
+
+    pids, total = library.memo.get(kind, (library.store.max_rev(), tick, *key), ranked,
+                                   size=1024)
+    found = library.store.get_many(pids)
+    return [found[p] for p in pids if p in found], total
+
+
 def items_for(library: Library, site: SiteStore, papers: list[StoredPaper],
               viewer: User | None) -> list[FeedItem]:
     pids = [sp.pid for sp in papers]
@@ -256,8 +281,10 @@ def period_feed(library: Library, site: SiteStore, period: Period, viewer: User 
                 narrow: Narrow | None = None) -> tuple[list[FeedItem], int]:
     """A page of the period's papers, most upvoted (or most recently listed) first, and how
     many there are in all; narrowed to papers with code or of a venue if asked."""
-    papers, total = site.feed_page(period.start, period.end, limit, offset, submitter,
-                                   category, newest_first, narrow)
+    papers, total = shared_list(library, "feed.page", (
+        period.kind, period.start, period.end, limit, offset, submitter, category,
+        newest_first, narrow), lambda: site.feed_page(period.start, period.end, limit, offset,
+                                                      submitter, category, newest_first, narrow))
     return items_for(library, site, papers, viewer), total
 
 
@@ -273,9 +300,11 @@ def trending_feed(library: Library, site: SiteStore, viewer: User | None, limit:
         latest = (site.latest_upvoted_feed_date(now.date(), category)
                   or site.latest_feed_date(now.date(), category) or now.date())
         period = Period("trending", latest - timedelta(days=trending.WINDOW_DAYS), latest)
-    at = trending.reference_instant(period.end, now)
-    papers = site.trending_page(period.start, period.end, at.strftime("%Y-%m-%d %H:%M:%S"),
-                                limit, offset, category, submitter, narrow)
+    at = trending.reference_instant(period.end, now).strftime("%Y-%m-%d %H:%M:%S")
+    papers, _ = shared_list(library, "feed.trending", (
+        period.start, period.end, at[:15], limit, offset, category, submitter, narrow),
+        lambda: (site.trending_page(period.start, period.end, at, limit, offset, category,
+                                    submitter, narrow), 0))
     return items_for(library, site, papers, viewer)
 
 
