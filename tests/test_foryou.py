@@ -247,3 +247,25 @@ def test_a_list_made_ahead_is_what_the_page_reads_until_the_reader_acts(topical,
         assert find_paper(topical, topic_ids("robots")[3]).pid not in {r.paper.pid for r in after}
     finally:
         other.close()
+
+
+def test_lists_are_made_ahead_only_for_readers_seen_lately(topical):
+    """At 100,000 readers a list for everyone signed in is too much work per harvest: the
+    job makes them for readers whose session was used in the last days; a reader back after
+    longer is seen on their first request, and the next run makes theirs."""
+    from datetime import timedelta
+
+    from paperwire import clock
+    from paperwire.services.community import accounts
+    from paperwire.services.operations import worker
+
+    erin = make_user(topical, "erin")
+    token = accounts.new_session(topical.site, erin)
+    _upvote(topical, erin, topic_ids("robots")[:3])
+    away = clock.stamp(clock.now() - timedelta(days=worker.FOR_YOU_SEEN_DAYS + 1))
+    topical.site.db.execute("UPDATE sessions SET seen_at = ? WHERE uid = ?", (away, erin.uid))
+    assert worker._foryou_job(topical, threading.Event()) == 0
+    assert topical.personal.stored_list(erin.uid) is None
+    assert accounts.session_for(topical.site, token)[0].uid == erin.uid  # erin comes back
+    assert worker._foryou_job(topical, threading.Event()) == 1
+    assert topical.personal.stored_list(erin.uid) is not None

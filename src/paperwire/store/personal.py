@@ -168,10 +168,11 @@ class PersonalStore:
                         "ON CONFLICT (uid) DO UPDATE SET made_for = excluded.made_for, "
                         "items = excluded.items", (uid, made_for, items))
 
-    def signed_in_readers(self, now: str) -> list[int]:
-        """Readers with a session that has not expired at `now` (an ISO UTC stamp)."""
+    def signed_in_readers(self, now: str, seen_since: str) -> list[int]:
+        """Readers with a session that has not expired at `now` and was used since
+        `seen_since` (ISO UTC stamps)."""
         return self._pids("SELECT DISTINCT uid FROM sessions WHERE expires_at > ? "
-                          "ORDER BY uid", now)
+                          "AND seen_at >= ? ORDER BY uid", now, seen_since)
 
     # -- the trained model -----------------------------------------------------------------
 

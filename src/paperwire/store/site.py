@@ -6,6 +6,7 @@ Runs on the papers store's database (store/sql.py); parameterized SQL only.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -119,14 +120,23 @@ class SiteStore(FeedReads):
         return cur.rowcount == 1
 
     def create_session(self, token_hash: str, uid: int, csrf: str, expires_at: str) -> None:
-        self._write("INSERT INTO sessions (token_hash, uid, csrf, expires_at) VALUES (?, ?, ?, ?)",
-                    (token_hash, uid, csrf, expires_at))
+        self._write("INSERT INTO sessions (token_hash, uid, csrf, expires_at, seen_at) "
+                    f"VALUES (?, ?, ?, ?, {self.db.now})", (token_hash, uid, csrf, expires_at))
 
-    def session(self, token_hash: str, now: str) -> tuple[User, str] | None:
+    def session(self, token_hash: str, now: str, seen_before: str | None = None
+                ) -> tuple[User, str] | None:
+        """The live session's user and CSRF token; marked seen at `now` if it was last
+        seen before `seen_before` (so a reader's requests write once an hour, not each)."""
         row = self.db.execute(
-            "SELECT u.*, s.csrf FROM sessions s JOIN users u ON u.uid = s.uid "
+            "SELECT u.*, s.csrf, s.seen_at FROM sessions s JOIN users u ON u.uid = s.uid "
             "WHERE s.token_hash = ? AND s.expires_at > ?", (token_hash, now)).fetchone()
-        return (_user(row), row["csrf"]) if row else None  # type: ignore[return-value]
+        if row is None:
+            return None
+        if seen_before is not None and (row["seen_at"] or "") < seen_before:
+            with contextlib.suppress(*self.db.busy):  # bookkeeping: the next request tries
+                self._write("UPDATE sessions SET seen_at = ? WHERE token_hash = ?",
+                            (now, token_hash))
+        return _user(row), row["csrf"]  # type: ignore[return-value]
 
     def delete_session(self, token_hash: str) -> None:
         self._write("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))

@@ -15,6 +15,7 @@ from paperwire import clock
 from paperwire.store.site import ApiToken, NameTaken, SiteStore, User
 
 SESSION_DAYS = 30
+SEEN_EVERY_SECONDS = 3600  # how finely a session's last use is kept
 USERNAME = re.compile(r"[A-Za-z0-9_-]{3,32}")
 MIN_PASSWORD, MAX_PASSWORD = 8, 256
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -75,10 +76,6 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _now() -> str:
-    return clock.stamp()
-
-
 def new_session(site: SiteStore, user: User) -> str:
     """A fresh session token for the cookie; only its hash is stored."""
     token = secrets.token_urlsafe(32)
@@ -91,7 +88,9 @@ def session_for(site: SiteStore, token: str | None) -> tuple[User, str] | None:
     """(user, CSRF token) for a live session cookie."""
     if not token or len(token) > 100:
         return None
-    return site.session(_token_hash(token), _now())
+    now = clock.now()
+    return site.session(_token_hash(token), clock.stamp(now),
+                        clock.stamp(now - timedelta(seconds=SEEN_EVERY_SECONDS)))
 
 
 def sign_out(site: SiteStore, token: str | None) -> None:

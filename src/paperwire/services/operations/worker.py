@@ -34,6 +34,7 @@ MAIL = "mail"
 MAP = "map"
 MAP_EVERY = timedelta(hours=1)  # and after every embed: papers embedded elsewhere get placed
 FOR_YOU = "for-you lists"
+FOR_YOU_SEEN_DAYS = 4  # a reader of every weekday, seen on Friday, has Monday's list made
 FOR_YOU_EVERY = timedelta(minutes=10)
 
 
@@ -182,10 +183,12 @@ def _map_job(library: Library, stop: threading.Event) -> int:
 
 
 def _foryou_job(library: Library, stop: threading.Event) -> int:
-    """Each signed-in reader's for-you list made ahead, where what it is made from has
-    changed; returns how many were made."""
-    made = 0
-    for uid in library.personal.signed_in_readers(clock.stamp()):
+    """The for-you list of each reader signed in and seen in the last FOR_YOU_SEEN_DAYS
+    made ahead, where what it is made from has changed; returns how many were made. (A
+    reader away longer has theirs made on their first visit back.)"""
+    made, now = 0, clock.now()
+    seen_since = clock.stamp(now - timedelta(days=FOR_YOU_SEEN_DAYS))
+    for uid in library.personal.signed_in_readers(clock.stamp(now), seen_since):
         if stop.is_set():
             break
         user = library.site.user_by_id(uid)
