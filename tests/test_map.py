@@ -337,6 +337,39 @@ def test_a_search_and_a_readers_upvotes_are_shown_where_they_lie(site):
     assert "data-mine" in page
 
 
+def test_a_collections_papers_are_shown_on_the_map_to_whoever_may_see_it(site):
+    """From a collection's page, "on the map" shows where its papers lie; a private
+    collection's stay hidden from everyone but its owner (404, as its page)."""
+    from tests.servers import csrf_of, sign_up
+
+    keys = ["2605.00101", "2605.00001"]
+    with site.client() as owner, site.client() as other:
+        sign_up(owner, "collector")
+        token = {"X-CSRF-Token": csrf_of(owner, "/")}
+        made = {}
+        for name, public in (("Grasping <b>reads</b>", True), ("Private reads", False)):
+            coll = owner.post("/api/collections", json={"name": name, "public": public},
+                              headers=token).json()["id"]
+            for key in keys:
+                owner.post(f"/api/collections/{coll}/papers", json={"paper": key}, headers=token)
+            made[public] = coll
+        shown = other.get("/api/map/overlay", params={"collection": made[True]}).json()
+        hidden = other.get("/api/map/overlay", params={"collection": made[False]})
+        own = owner.get("/api/map/overlay", params={"collection": made[False]}).json()
+        collection_page = other.get(f"/collections/{made[True]}").text
+        map_page = other.get("/map", params={"collection": made[True]})
+        private_map = other.get("/map", params={"collection": made[False]})
+    placed = {p[2]: p for p in site.whole["points"]}
+    assert sorted(p[2] for p in shown["points"]) == sorted(keys) and shown["missing"] == 0
+    assert all(p[:2] == placed[p[2]][:2] for p in shown["points"])
+    assert hidden.status_code == 404 and private_map.status_code == 404
+    assert sorted(p[2] for p in own["points"]) == sorted(keys)
+    assert f'href="/map?collection={made[True]}"' in collection_page
+    assert map_page.status_code == 200
+    assert f'data-collection="{made[True]}"' in map_page.text
+    assert 'data-collection-name="Grasping &lt;b&gt;reads&lt;/b&gt;"' in map_page.text
+
+
 def test_a_followed_topic_brings_its_papers_to_for_you_with_the_reason(site):
     from tests.servers import csrf_of, sign_up
 

@@ -11,10 +11,11 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 
+from paperwire.services.community import contributions
 from paperwire.services.discovery import search as search_service
 from paperwire.services.discovery import topics
 from paperwire.services.fieldmap import placing, view
-from paperwire.web.deps import SearchChoices, Viewer, library, viewer
+from paperwire.web.deps import MAX_ROW_ID, SearchChoices, Viewer, library, viewer
 from paperwire.web.page_cache import cached_page
 from paperwire.web.rendering import page_url, render
 
@@ -23,10 +24,15 @@ api_router = APIRouter(prefix="/api", tags=["api"])
 PAGE_SIZE = 30
 CurrentViewer = Annotated[Viewer, Depends(viewer)]
 TopicId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
+CollectionId = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID,
+                                           description="show this collection's papers")]
 
 
 @router.get("/map")
-def map_page(request: Request, v: CurrentViewer):
+def map_page(request: Request, v: CurrentViewer, collection: CollectionId = None):
+    shown = (contributions.visible_collection(library(request).site, v.user, collection)
+             if collection else None)  # 404 for one that is private and not the reader's
+
     def make():
         lib = library(request)
         areas = lib.fieldmap.topics(level=0)
@@ -35,7 +41,7 @@ def map_page(request: Request, v: CurrentViewer):
             by_area.setdefault(t.parent_id, []).append(t)
         return render(request, "map.html", {
             "build": lib.fieldmap.latest_build(), "areas": areas, "by_area": by_area,
-            "drift": placing.drift(lib), "latest": view.latest_day(lib)})
+            "drift": placing.drift(lib), "latest": view.latest_day(lib), "collection": shown})
 
     return cached_page(request, v, make)
 
@@ -80,16 +86,20 @@ def api_topics(request: Request) -> dict:
 UPVOTES_AT_MOST = 500  # a reader's most recent upvotes shown on the map
 
 
-@api_router.get("/map/overlay", summary="Where a search's results, or your own upvotes, "
-                "lie on the map")
+@api_router.get("/map/overlay", summary="Where a search's results, your own upvotes or a "
+                "collection's papers lie on the map")
 def api_overlay(request: Request, v: CurrentViewer, options: SearchChoices,
                 q: str = Query("", max_length=250),
-                mine: bool = Query(False, description="the signed-in reader's upvotes")
-                ) -> dict:
-    """Papers [x, y, key, title] in the search's order (up to 100) or the reader's upvotes,
-    newest first; `missing` counts those with no place on the map yet."""
+                mine: bool = Query(False, description="the signed-in reader's upvotes"),
+                collection: CollectionId = None) -> dict:
+    """Papers [x, y, key, title] in the search's order (up to 100), the reader's upvotes
+    (newest first) or a collection's papers (public, or the reader's own; as its page
+    lists them); `missing` counts those with no place on the map yet."""
     lib = library(request)
-    if mine:
+    if collection:
+        contributions.visible_collection(lib.site, v.user, collection)
+        pids = [sp.pid for sp in contributions.collection_papers(lib.site, collection)]
+    elif mine:
         if v.user is None:
             raise HTTPException(401, "sign in to see your upvotes on the map")
         pids = lib.site.voted_papers(v.user.uid, UPVOTES_AT_MOST)
@@ -98,5 +108,5 @@ def api_overlay(request: Request, v: CurrentViewer, options: SearchChoices,
                                         sort=options.sort, mode=options.mode)
         pids = [h.paper.pid for h in results.hits]
     else:
-        raise HTTPException(400, "give q (words to search) or mine=true")
+        raise HTTPException(400, "give q (words to search), mine=true or collection=<id>")
     return view.overlay(lib, pids)

@@ -250,6 +250,10 @@
   });
   var mine = form.querySelector("[data-mine]");
   if (mine) mine.addEventListener("click", function () { overlay("mine=true", "of your upvotes"); });
+  if (canvas.dataset.collection) {
+    overlay("collection=" + encodeURIComponent(canvas.dataset.collection),
+            "papers of “" + canvas.dataset.collectionName + "”");
+  }
   clear.addEventListener("click", function () {
     state.overlay = []; clear.hidden = true; found.textContent = ""; draw();
   });
