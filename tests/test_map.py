@@ -370,6 +370,27 @@ def test_a_collections_papers_are_shown_on_the_map_to_whoever_may_see_it(site):
     assert 'data-collection-name="Grasping &lt;b&gt;reads&lt;/b&gt;"' in map_page.text
 
 
+def test_a_collection_opened_on_the_map_is_drawn_in_chromium(browser, site):  # noqa: F811
+    """The map page of a collection fetches its papers at once and says how many it drew."""
+    from tests.servers import csrf_of, sign_up
+
+    with site.client() as owner:
+        sign_up(owner, "drawncollector")
+        token = {"X-CSRF-Token": csrf_of(owner, "/")}
+        coll = owner.post("/api/collections", json={"name": "Grasping <b>reads</b>",
+                                                    "public": True}, headers=token).json()["id"]
+        for key in ("2605.00101", "2605.00001"):
+            owner.post(f"/api/collections/{coll}/papers", json={"paper": key}, headers=token)
+    page = browser.new_page(base_url=site.url)
+    page.goto(f"/map?collection={coll}")
+    found = page.locator(".fieldmap-found")
+    page.wait_for_function("() => document.querySelector('.fieldmap-found')"
+                           ".textContent.includes('on the map')")
+    assert found.text_content() == ("2 papers of “Grasping <b>reads</b>” on the map, "
+                                    "the black diamonds.")
+    page.close()
+
+
 def test_a_followed_topic_brings_its_papers_to_for_you_with_the_reason(site):
     from tests.servers import csrf_of, sign_up
 
