@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import Counter
 from datetime import date, timedelta
 
@@ -490,6 +491,9 @@ def test_what_the_map_page_draws_follows_new_places_and_builds(mapped, monkeypat
     held = view.points(library)
     assert held.built == 3 * PER_GROUP and held.pid[-1] == new and len(held.pid) == 37
     building.build(library)
-    held = view.points(library)
+    assert view.points(library) is held  # the old map, while the new build is read
+    deadline = time.monotonic() + 30
+    while (held := view.points(library)).built != 37 and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert held.built == 37 and sorted(held.pid.tolist()) == sorted(
         [*(p for ps in groups.values() for p in ps), new])

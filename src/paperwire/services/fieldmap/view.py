@@ -7,6 +7,7 @@ again when the map changes (a build, or papers placed)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import weakref
@@ -53,8 +54,10 @@ def _arrays(library: Library, placed: bool | None) -> tuple[np.ndarray, ...]:
 
 
 def points(library: Library) -> Points:
-    """The map's points as this process holds them: read in full after a build, and only
-    the papers placed since when the build is the same (a worker cycle's few)."""
+    """The map's points as this process holds them: the papers placed since added when the
+    build is the same (a worker cycle's few); after a new build, read in full by a thread
+    of their own while the old map is still served (at 1M papers the read takes seconds),
+    and at once only when this process holds none yet."""
     with _lock:
         held: Points | None = _held.get(library)
         now = time.monotonic()
@@ -65,18 +68,45 @@ def points(library: Library) -> Points:
             held.checked = now
             return held
         if held is not None and held.version[0] == version[0]:
-            built = held.built
-            since = _arrays(library, placed=True)
-            parts = [np.concatenate([whole[:built], part]) for whole, part in zip(
-                (held.pid, held.xy, held.topic, held.day), since, strict=True)]
-        else:
-            built_part = _arrays(library, placed=False)
-            since = _arrays(library, placed=True)
-            built = len(built_part[0])
-            parts = [np.concatenate([a, b]) for a, b in zip(built_part, since, strict=True)]
-        held = Points(version, *parts, checked=now, built=built)
-        _held[library] = held
+            held = _held[library] = _with_placed_since(library, held, version, now)
+        elif held is None:
+            held = _held[library] = _read_all(library, version, now)
+        elif library not in _reading:
+            _reading.add(library)
+            threading.Thread(target=_read_in_turn, args=(library, version), daemon=True,
+                             name="map points").start()
         return held
+
+
+_reading: weakref.WeakSet = weakref.WeakSet()  # libraries whose new build is being read
+
+
+def _read_all(library: Library, version: tuple[int, int], now: float) -> Points:
+    built_part = _arrays(library, placed=False)
+    since = _arrays(library, placed=True)
+    return Points(version, *[np.concatenate([a, b]) for a, b in zip(built_part, since,
+                                                                     strict=True)],
+                  checked=now, built=len(built_part[0]))
+
+
+def _with_placed_since(library: Library, held: Points, version: tuple[int, int],
+                       now: float) -> Points:
+    since = _arrays(library, placed=True)
+    parts = [np.concatenate([whole[:held.built], part]) for whole, part in zip(
+        (held.pid, held.xy, held.topic, held.day), since, strict=True)]
+    return Points(version, *parts, checked=now, built=held.built)
+
+
+def _read_in_turn(library: Library, version: tuple[int, int]) -> None:
+    try:
+        fresh = _read_all(library, version, time.monotonic())
+        with _lock:
+            _held[library] = fresh
+    except Exception:  # the next look tries again; the old map is served meanwhile
+        logging.getLogger(__name__).exception("reading the map's new build")
+    finally:
+        with _lock:
+            _reading.discard(library)
 
 
 def latest_day(library: Library) -> date:
