@@ -425,9 +425,13 @@ def test_a_followed_topic_brings_its_papers_to_for_you_with_the_reason(site):
 
 def test_past_its_layout_size_a_build_places_the_rest_beside_a_sample(library, monkeypatch):
     """As a build past 20,000 papers: UMAP over a sample, the others placed outwards along
-    the neighbour graph, then a few epochs over all; groups still lie apart."""
-    monkeypatch.setattr(building, "LAYOUT_AT_MOST", 9)
-    groups = fill(library)
+    the neighbour graph, then a few epochs over all; groups still lie apart. (Groups of 40
+    and a sample of 60, so the sample's own 15-neighbour graph still tells them apart: a
+    sample of 9 joins every paper to every other, and UMAP then places them at random.)"""
+    monkeypatch.setattr(building, "LAYOUT_AT_MOST", 60)
+    words = [f"kind{i}" for i in range(40)]
+    rng = np.random.default_rng(11)
+    groups = {g: add_papers(library, g, words, 100 * n, rng) for n, g in enumerate(FIRST)}
     assert building.build(library).topics == 3
     centres = {g: xy(library, pids).mean(axis=0) for g, pids in groups.items()}
     spread = max(np.linalg.norm(xy(library, pids) - centres[g], axis=1).max()

@@ -79,12 +79,14 @@ def from_graph(graph, ids: np.ndarray, matrix: np.ndarray, k: int = K) -> Neighb
         rows = np.searchsorted(ids, labels).clip(0, len(ids) - 1)
         own = np.arange(start, start + len(labels))[:, None]
         valid = (ids[rows] == labels) & (rows != own)
-        for i, (r, d, ok) in enumerate(zip(rows, distances, valid, strict=True)):
-            found, near = r[ok][:k], 1 - d[ok][:k]
-            if len(found) < k:  # a row short of neighbours repeats its nearest (or itself)
-                found = np.resize(found if len(found) else [start + i], k)
-                near = np.resize(near if len(near) else [1.0], k)
-            index[start + i], sims[start + i] = found, near
+        at = np.cumsum(valid, axis=1) - 1  # each valid entry's place among its row's
+        r, c = np.nonzero(valid & (at < k))  # the first k valid of each row, in order
+        index[start + r, at[r, c]] = rows[r, c]
+        sims[start + r, at[r, c]] = 1 - distances[r, c]
+        for i in np.flatnonzero(valid.sum(axis=1) < k):  # short of neighbours: repeat
+            found, near = rows[i][valid[i]], 1 - distances[i][valid[i]]  # the nearest
+            index[start + i] = np.resize(found if len(found) else [start + i], k)  # or itself
+            sims[start + i] = np.resize(near if len(near) else [1.0], k)
     return Neighbours(index, sims)
 
 
