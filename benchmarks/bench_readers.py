@@ -34,6 +34,7 @@ from paperwire.services.community import accounts
 from paperwire.services.discovery import feed, similar
 from paperwire.services.discovery import search as search_service
 from paperwire.services.library import Library
+from paperwire.services.operations import worker
 from paperwire.services.personal import foryou
 
 CONCURRENCY = (4, 16, 64, 256)
@@ -183,9 +184,24 @@ def in_process_rates(db: str, names: list[str], seconds: float = 10) -> dict[str
 
 # -- the load -------------------------------------------------------------------------------
 
-def scripts(library: Library, base: str, rng: np.random.Generator) -> dict[str, str]:
+def signed_in(library: Library) -> list[str]:
+    """A session cookie for each reader."""
     readers = [library.site.user_by_name(f"reader{n:04d}") for n in range(READERS)]
-    cookies = [f"pw_session={accounts.new_session(library.site, u)}" for u in readers]
+    return [f"pw_session={accounts.new_session(library.site, u)}" for u in readers]
+
+
+def made_ahead(library: Library) -> dict[str, str]:
+    """The worker's for-you job over every reader, as it runs before the morning's readers
+    come (their lists stored; a page then reads one row): its time per reader."""
+    start = time.perf_counter()
+    made = worker._foryou_job(library, threading.Event())
+    seconds = time.perf_counter() - start
+    return {"for-you lists made ahead by the worker's job (one process)":
+            f"{made:,} in {seconds:.1f} s, {1000 * seconds / max(made, 1):.1f} ms each"}
+
+
+def scripts(library: Library, base: str, rng: np.random.Generator,
+            cookies: list[str]) -> dict[str, str]:
     chosen = library.store.get_many(int(p) for p in rng.choice(library.site.max_pid(), PAPERS) + 1)
     keys = [sp.paper.key for sp in chosen.values()]
     etag = httpx.get(base + "/", timeout=60).headers["etag"]
@@ -216,10 +232,11 @@ def _warm(base: str, script_paths: list[str]) -> None:
         httpx.get(base + path, timeout=60)
 
 
-def under_load(library: Library, base: str, names: list[str], seconds: int) -> dict:
+def under_load(library: Library, base: str, names: list[str], seconds: int,
+               cookies: list[str]) -> dict:
     rng = np.random.default_rng(7)
     per_page, probes = {}, []
-    for name, script in scripts(library, base, rng).items():
+    for name, script in scripts(library, base, rng, cookies).items():
         if name not in names:
             continue
         wrk(base, script, 16, 5)  # warm both workers: pools, models, caches
@@ -266,15 +283,17 @@ def main() -> None:
     library = Library(Settings(db=db))
     add_readers(library, np.random.default_rng(11))
     rates = in_process_rates(db, names)
+    cookies = signed_in(library)
+    ahead = made_ahead(library) if "signed-in /for-you" in names else {}
     with served(args.n) as base:
-        load = under_load(library, base, names, args.seconds)
+        load = under_load(library, base, names, args.seconds, cookies)
     library.close()
     record(f"Many readers at once at N = {args.n:,}",
            f"python benchmarks/bench_readers.py {args.n} --seconds {args.seconds}",
            {"setup": f"{args.n:,} papers with vectors, {READERS:,} readers × 200 signals, "
                      f"{QUERIES} queries, {PAPERS:,} papers; wrk -t2 --timeout 10s on this "
                      f"box, paperwire serve --workers 2 (port {PORT}), {args.seconds} s per run",
-            **figures(load, rates)})
+            **ahead, **figures(load, rates)})
 
 
 if __name__ == "__main__":

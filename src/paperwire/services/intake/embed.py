@@ -44,9 +44,12 @@ class Coverage:
 
 
 def coverage(library: Library) -> Coverage:
-    """From the indexes in memory, no query: cheap enough for every search page."""
+    """From the indexes in memory: cheap enough for every search page (the lexical count
+    is taken once per revision of the index; taking it reloads the index from disk)."""
     library.vectors.refresh()
-    return Coverage(len(library.vectors), library.lexical.num_docs())
+    lexical = library.lexical
+    return Coverage(len(library.vectors),
+                    library.memo.get("lexical docs", lexical.rev, lexical.num_docs, size=4))
 
 
 def embed_pending(library: Library, on_progress: Callable[[int], None] | None = None,
