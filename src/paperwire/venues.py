@@ -9,6 +9,7 @@ Pure text: ingest stores the venue beside the paper (store/rows.py).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -117,6 +118,7 @@ def _in_clause(clause: str, rest: str, published: bool) -> Venue | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # a paper's write and its indexing ask for the same texts
 def find_venue(comment: str | None, journal_ref: str | None = None) -> Venue | None:
     """The venue the comments or the journal-ref name, the first found; None if none.
     A journal-ref says where the paper was published: it needs no "accepted"."""
