@@ -227,6 +227,14 @@ def author_page(request: Request, v: CurrentViewer, name: str,
 
 @router.get("/papers/{ident}")
 def paper_page(request: Request, v: CurrentViewer, ident: str):
+    """One copy a few seconds old for every anonymous reader (as the feeds); a signed-in
+    reader's own comment, vote or note shows at once, so theirs is made each time."""
+    if v.user is None:
+        return cached_page(request, v, lambda: _render_paper(request, v, ident))
+    return _render_paper(request, v, ident)
+
+
+def _render_paper(request: Request, v: Viewer, ident: str):
     sp = paper_or_404(request, ident)
     lib = library(request)
     (item,) = feed.items_for(lib, lib.site, [sp], v.user)
