@@ -95,12 +95,13 @@ def _marked(response: Response, how: str) -> Response:
     return response
 
 
-def cached_page(request: Request, viewer, make) -> Response:
+def cached_page(request: Request, viewer, make, version: str = "") -> Response:
     """The page from the cache, else made by make() and cached: one copy for every
-    anonymous reader, one per session and signals revision for a signed-in one."""
-    reader = ""
+    anonymous reader, one per session and signals revision for a signed-in one; and, with
+    `version`, a new copy whenever that changes (what the page shows of the store)."""
+    reader = version
     if viewer.user is not None:
         revision = request.app.state.library.personal.signals_rev(viewer.user.uid)
-        reader = f"{viewer.user.uid}:{viewer.csrf}:{revision}"
+        reader = f"{version}|{viewer.user.uid}:{viewer.csrf}:{revision}"
     cache: PageCache = request.app.state.page_cache
     return cache.get_or_make(request, make, reader)

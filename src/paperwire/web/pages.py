@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paperwire import clock
+from paperwire.embedding import MODEL_NAME
 from paperwire.services.community import contributions, moderation
 from paperwire.services.discovery import authors, code_trending, feed, papers, similar
 from paperwire.services.discovery import search as search_service
@@ -227,10 +228,14 @@ def author_page(request: Request, v: CurrentViewer, name: str,
 
 @router.get("/papers/{ident}")
 def paper_page(request: Request, v: CurrentViewer, ident: str):
-    """One copy a few seconds old for every anonymous reader (as the feeds); a signed-in
-    reader's own comment, vote or note shows at once, so theirs is made each time."""
+    """One copy for every anonymous reader while the papers and vectors (so the glances
+    and similar papers) are unchanged, others' comments and votes showing within seconds
+    as on the feeds; a signed-in reader's own comment, vote or note shows at once, so
+    theirs is made each time."""
     if v.user is None:
-        return cached_page(request, v, lambda: _render_paper(request, v, ident))
+        lib = library(request)
+        version = f"{lib.store.max_rev()}:{lib.store.vector_seq(MODEL_NAME)}"
+        return cached_page(request, v, lambda: _render_paper(request, v, ident), version)
     return _render_paper(request, v, ident)
 
 
