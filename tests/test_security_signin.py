@@ -121,3 +121,45 @@ def test_a_flood_of_made_up_names_neither_stalls_the_site_nor_keeps_a_reader_out
     assert set(codes) <= {401, 429, 503}, set(codes)
     # at most the site-wide budget of made-up names had their passwords checked
     assert codes.count(401) <= unknown_budget and codes.count(429) > 0
+
+
+def test_a_refused_sign_in_is_held_back_without_keeping_readers_out(tmp_path):
+    """The tarpit: a refusal comes only after the delay, so a flooding connection gets one a
+    second; while it waits it holds none of the server's work slots (here only one)."""
+    delay = 1.5
+    with _site(tmp_path, PAPERWIRE_SIGNIN_PER_IP="1/minute", PAPERWIRE_WEB_THREADS="1",
+               PAPERWIRE_WEB_QUEUE="0",
+               PAPERWIRE_SIGNIN_REFUSAL_DELAY=str(delay)) as site, site.client() as c:
+        token = csrf_of(c)
+        assert _attempt(c, token, "someone").status_code == 401  # the address's one check
+
+        def refused() -> tuple[int, float]:
+            with site.client() as other:
+                started = time.monotonic()
+                code = _attempt(other, token, "someone else").status_code
+                return code, time.monotonic() - started
+
+        with ThreadPoolExecutor(4) as pool:
+            held = [pool.submit(refused) for _ in range(4)]
+            time.sleep(delay / 3)  # the four refusals are being held back now
+            page = c.get("/signin")
+            answers = [f.result() for f in held]
+    assert page.status_code == 200  # the one work slot was free for a reader
+    assert [code for code, _ in answers] == [429] * 4
+    assert min(seconds for _, seconds in answers) >= delay
+
+
+def test_one_name_tried_over_and_over_spends_the_address_budget_too(tmp_path):
+    """Past the 5 a minute per name, those refusals still count for the address, so its
+    flood of one name reaches the shield, which holds each refusal back."""
+    delay = 1.0
+    with _site(tmp_path, PAPERWIRE_SIGNIN_PER_IP="8/minute",
+               PAPERWIRE_SIGNIN_REFUSAL_DELAY=str(delay)) as site, site.client() as c:
+        _account(site, "linus")
+        token = csrf_of(c)
+        codes = [_attempt(c, token, "linus").status_code for _ in range(8)]
+        started = time.monotonic()
+        ninth = _attempt(c, token, "linus")
+        held = time.monotonic() - started
+    assert codes == [401] * 5 + [429] * 3  # the per-name limit, answered at once
+    assert ninth.status_code == 429 and held >= delay  # the address's budget: held back

@@ -110,6 +110,9 @@ class WebSettings:
     signin_unknown: str = "60/minute"  # checks of names with no account, all addresses together
     password_slots: int = 2  # argon2 hashes at once (each takes 64 MiB); past them, 503
     password_wait: float = 5.0  # seconds a known name waits for a slot
+    # an early sign-in refusal is answered after this: a flooding connection gets one a
+    # second, costing the site a sleeping task rather than a core (web/signin_shield.py)
+    signin_refusal_delay: float = 1.0
     max_body_bytes: int = 1 << 20  # a request body past this is a 413, told while it arrives
     page_cache_bytes: int = 64 << 20  # the page cache's bodies, all together
     threads: int = 4  # requests one server process works on at once (web/admission.py)
@@ -257,6 +260,9 @@ def _web_settings(w: dict) -> WebSettings:
                                     d.password_slots, int)),
         password_wait=_pick("PAPERWIRE_PASSWORD_WAIT", w, "password_wait", d.password_wait,
                             float),
+        signin_refusal_delay=max(0.0, _pick("PAPERWIRE_SIGNIN_REFUSAL_DELAY", w,
+                                            "signin_refusal_delay", d.signin_refusal_delay,
+                                            float)),
         max_body_bytes=_pick("PAPERWIRE_MAX_BODY_BYTES", w, "max_body_bytes",
                              d.max_body_bytes, int),
         page_cache_bytes=_pick("PAPERWIRE_PAGE_CACHE_BYTES", w, "page_cache_bytes",

@@ -101,10 +101,14 @@ def signin(request: Request, v: CurrentViewer, csrf: Csrf = None,
            next: Annotated[str, Form(max_length=500)] = "/",
            upvote: PendingVoteField = None):
     check_csrf(v, csrf)
-    limits(request).hit("signin", f"{client_key(request, v)}:{username.lower()}")
     site, gate = library(request).site, password_gate(request)
+    # counted before the per-name limit, so one name tried over and over from one address
+    # also spends the address's budget, and the shield then holds its refusals back
+    gate.admit_address(client_address(request))
+    limits(request).hit("signin", f"{client_key(request, v)}:{username.lower()}")
     known = accounts.has_account(site, username)
-    gate.admit(client_address(request), known)  # cheap refusals before any hashing
+    if not known:
+        gate.admit_unknown()  # cheap refusals before any hashing
     with gate.slot(known):
         user = accounts.sign_in(site, username, password)
     if user is None:

@@ -178,12 +178,14 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.password_gate = PasswordGate(settings.web)
     app.state.page_cache = PageCache(max_bytes=settings.web.page_cache_bytes)
 
-    app.add_middleware(SigninShield)  # inside BodyLimit: the body it reads is bounded
-    app.add_middleware(BodyLimit, max_bytes=settings.web.max_body_bytes,  # a library file:
-                       uploads={"/settings/library": reader.MAX_LIBRARY_BYTES + 65536})
     app.add_middleware(ConditionalGet)
     app.add_middleware(Admission, threads=settings.web.threads, queue=settings.web.queue,
                        queue_wait=settings.web.queue_wait)
+    # outside Admission, so a refusal it holds back takes no slot; inside BodyLimit, so the
+    # body it reads is bounded
+    app.add_middleware(SigninShield, refusal_delay=settings.web.signin_refusal_delay)
+    app.add_middleware(BodyLimit, max_bytes=settings.web.max_body_bytes,  # a library file:
+                       uploads={"/settings/library": reader.MAX_LIBRARY_BYTES + 65536})
     app.add_middleware(CsrfCookieAndHeaders)  # outside Admission: its 503s get the headers
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(HeadAsGet)

@@ -1,15 +1,16 @@
 """What stands before every password check (argon2id, 64 MiB and tens of ms of a core each):
 cheap refusals first, then a bounded number of hashes at once.
 
-1. per client address and name: 5 a minute (ratelimit.RULES["signin"]);
-2. per client address, whatever the names: web.signin_per_ip;
+1. per client address, whatever the names: web.signin_per_ip (counted first, so the
+   attempts rule 2 refuses spend it too);
+2. per client address and name: 5 a minute (ratelimit.RULES["signin"]);
 3. all addresses together, for names with no account: web.signin_unknown. A flood of
    made-up names spends this budget and is then refused without hashing, while a name
    that has an account is not counted against it, so its owner still signs in;
 4. at most web.password_slots hashes at once. Names with no account (and sign-ups) may
    use all but one slot and never wait; a known name waits up to web.password_wait
    seconds for one. Past that, 503 with Retry-After: the work and its memory stay bounded
-   and /healthz keeps its threads. Rules 2 and 3 count a request before it asks for a
+   and /healthz keeps its threads. Rules 1 and 3 count a request before it asks for a
    slot, so a 503 spends budget too: on purpose, a flood then runs out of budget and is
    refused by the shield before its form is even read.
 
@@ -59,11 +60,13 @@ class PasswordGate:
         if not self._limiter.hit(rule, *keys):
             raise RateLimited(self._retry_after(rule, *keys))
 
-    def admit(self, address: str, known: bool) -> None:
-        """Counts a password check about to happen; RateLimited if it may not."""
+    def admit_address(self, address: str) -> None:
+        """Counts a sign-in attempt from this address; RateLimited if it has none left."""
         self._hit(self._per_ip, "password-ip", address)
-        if not known:
-            self._hit(self._unknown, "password-unknown", "all")
+
+    def admit_unknown(self) -> None:
+        """Counts a check of a name with no account; RateLimited if the site has none left."""
+        self._hit(self._unknown, "password-unknown", "all")
 
     def address_spent(self, address: str) -> int | None:
         """Seconds to wait if this address has no password check left, else None

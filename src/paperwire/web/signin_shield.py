@@ -6,13 +6,18 @@ time on, and /healthz waits behind it; here a refusal costs a fraction of it.
 Refused early: an address with no password check left, and, once the site-wide budget for
 names without an account is spent, such a name (read from the urlencoded form, looked up
 in a thread). Everything else goes on to the route, which counts and checks as before.
+
+A refusal is answered only after `refusal_delay` (a tarpit): a flood's connections then
+each send one request a second instead of as many as the server can refuse, so the
+refusals cost the site a sleeping task each, not its cores, and /healthz and readers keep
+them. The shield sits outside Admission, so a held refusal takes none of its work slots.
 """
 
 from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-from anyio import CapacityLimiter, to_thread
+from anyio import CapacityLimiter, sleep, to_thread
 
 from paperwire.services.community import accounts
 
@@ -60,10 +65,11 @@ async def _too_many(send, retry_after: int) -> None:
 
 
 class SigninShield:
-    """Pure ASGI middleware, inside BodyLimit (a bounded body) and the security headers."""
+    """Pure ASGI middleware, inside BodyLimit (a bounded body) and the security headers,
+    outside Admission."""
 
-    def __init__(self, app) -> None:
-        self.app = app
+    def __init__(self, app, refusal_delay: float) -> None:
+        self.app, self.refusal_delay = app, refusal_delay
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != "/signin":
@@ -81,6 +87,7 @@ class SigninShield:
                                                  name, limiter=_LOOKUPS)
                 wait = None if known else gate.unknown_spent()
         if wait is not None:
+            await sleep(self.refusal_delay)
             await _too_many(send, wait)
             return
         await self.app(scope, receive, send)
