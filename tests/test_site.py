@@ -9,6 +9,7 @@ from lxml import etree
 
 from tests.conftest import write_jsonl
 from tests.servers import ArxivReplay, Site, csrf_of, sign_up
+from tests.waiting import wait_until
 
 XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 RECORDS = [
@@ -165,6 +166,37 @@ def test_upvotes_toggle_and_stay_one_per_user_under_concurrent_clicks(site):
     anonymous = site.client()
     assert anonymous.post("/api/papers/2203.07404/upvote", json={"up": True}).status_code == 401
     c.close()
+
+
+def _card_of(c, pid: int):
+    from lxml import html as lhtml
+
+    return lhtml.fromstring(c.get("/").text).get_element_by_id(f"paper-{pid}")
+
+
+def test_a_readers_card_carries_their_own_token_and_vote_never_anothers(site):
+    """Signed-in cards are kept whole and shared across readers (rendering.signed_in_card):
+    each reader's still carries their token, their own mark, and everyone's count."""
+    ada, bob = signed_in(site, "ada"), signed_in(site, "bob")
+    tokens = {"ada": csrf_of(ada, "/"), "bob": csrf_of(bob, "/")}
+    assert tokens["ada"] != tokens["bob"]
+    for c in (ada, bob):
+        _card_of(c, 1)  # each reader's card is rendered and kept before the vote
+    assert ada.post("/p/1/upvote", data={"csrf": tokens["ada"], "up": "true"}).status_code == 303
+
+    def button(c):
+        return _card_of(c, 1).xpath(".//button[contains(@class, 'upvote')]")[0]
+
+    count = "string(.//span)"
+    assert button(ada).xpath(count) == "8"  # 7 external + her own, at once
+    # another reader sees her vote within the feed's few seconds (design: within 10 s)
+    wait_until(lambda: button(bob).xpath(count) == "8", "bob's card counts ada's vote")
+    for name, c, on in (("ada", ada, True), ("bob", bob, False), ("ada", ada, True)):
+        card = _card_of(c, 1)
+        assert button(c).get("aria-pressed") == ("true" if on else "false"), name
+        assert set(card.xpath(".//input[@name='csrf']/@value")) == {tokens[name]}, name
+    ada.close()
+    bob.close()
 
 
 def test_comments_are_markdown_rendered_and_sanitized(site):
