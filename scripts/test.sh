@@ -26,9 +26,7 @@ elif [ $# -eq 0 ]; then
     tests/test_api_tokens.py tests/test_archive_site.py tests/test_real_clients.py \
     tests/test_cli.py tests/test_ingest.py tests/test_identity.py tests/test_integrity.py \
     tests/test_semantic.py tests/test_harvest_processes.py tests/test_mail_delivery.py \
-    -k "not agrees_with_the_reference and not page_looks_finished" \
-    --deselect tests/test_harvest.py::test_a_full_store_stops_the_harvest_at_the_page_it_could_not_write \
-    --deselect tests/test_harvest.py::test_a_store_that_cannot_book_a_request_stops_the_harvest_in_words
+    -k "not agrees_with_the_reference and not page_looks_finished"
 fi
 if [ $# -eq 0 ]; then
   bash scripts/test_moved_clock.sh

@@ -16,6 +16,7 @@ from paperwire.config import HarvestSettings, Settings
 from paperwire.services.intake import harvest
 from paperwire.services.library import Library
 from paperwire.sources.http import Politeness
+from tests.pg import refuse_writes
 from tests.replay import HfDays, OaiList, Replay, hf_item, oai_error
 
 FAST = Politeness(interval=0.0, attempts=4, backoff=0.05, backoff_max=0.2, timeout=1.0)
@@ -254,9 +255,9 @@ def test_the_recorded_arxiv_oai_page_harvests_and_resumes_with_its_token(lib, sh
 def test_a_full_store_stops_the_harvest_at_the_page_it_could_not_write(lib):
     """The page and its checkpoint are rolled back together, so the next run reads that page
     again instead of skipping it. SQLite's max_page_count makes the file full as a full disk
-    does (SQLITE_FULL); page 2's long abstracts need pages the file may not grow."""
-    if lib.settings.is_url:
-        pytest.skip("max_page_count is SQLite's; the PostgreSQL store maps DiskFull the same")
+    does (SQLITE_FULL); page 2's long abstracts need pages the file may not grow. On
+    PostgreSQL the database refuses writes after page 1 (a full disk cannot be made here
+    without a mount; DiskFull takes the same path, an OperationalError)."""
     listing = OaiList(pages=3, per_page=5)
     listing.pages[1] = re.sub(rb"<abstract>.*?</abstract>",
                               b"<abstract>" + b"long text " * 1900 + b"</abstract>",
@@ -265,39 +266,55 @@ def test_a_full_store_stops_the_harvest_at_the_page_it_could_not_write(lib):
 
     def fill_the_disk_after_first_page(report: harvest.HarvestReport) -> None:
         if report.pages == 1:
-            pages = lib.store.db.execute("PRAGMA page_count").fetchone()[0]
-            lib.store.db.execute(f"PRAGMA max_page_count = {pages}")
+            _stop_writes(lib)
 
     try:
         with pytest.raises(harvest.HarvestError) as stopped:
             harvest.harvest_oai(lib, _oai_url(server), "cs",
                                 on_page=fill_the_disk_after_first_page)
         message = str(stopped.value)
-        assert "the store could not be written" in message and "disk is full" in message
-        assert "the next run resumes from this page" in message
+        assert "the store could not be written" in message
+        assert re.search("disk is full|read-only transaction", message), message
+        assert re.search("the next run resumes (from this page|at page 2)", message), message
         assert lib.store.count() == 5  # page 1 whole, nothing of page 2
-        lib.store.db.execute("PRAGMA max_page_count = 4294967294")
+        _stop_writes(lib, stop=False)
         report = harvest.harvest_oai(lib, _oai_url(server), "cs")
         assert (report.pages, report.imported.added, lib.store.count()) == (2, 10, 15)
     finally:
         server.close()
 
 
+def _stop_writes(lib: Library, stop: bool = True) -> None:
+    """SQLite: the file may not grow past its pages (SQLITE_FULL, as a full disk);
+    PostgreSQL: the database refuses writes."""
+    if lib.settings.is_url:
+        refuse_writes(str(lib.settings.db), lib.store.pool, refuse=stop)
+    elif stop:
+        pages = lib.store.db.execute("PRAGMA page_count").fetchone()[0]
+        lib.store.db.execute(f"PRAGMA max_page_count = {pages}")
+    else:
+        lib.store.db.execute("PRAGMA max_page_count = 4294967294")
+
+
 def test_a_store_that_cannot_book_a_request_stops_the_harvest_in_words(lib, oai):
     """The pacer books each request in the store before it is sent; when that write fails
-    (a read-only file here, as a full disk fails it) the harvest stops with the store's
-    reason and where it resumes, not a traceback, and nothing is half-written."""
+    (a read-only file or database here, as a full disk fails it) the harvest stops with the
+    store's reason and where it resumes, not a traceback, and nothing is half-written."""
     if lib.settings.is_url:
-        pytest.skip("query_only is SQLite's; PostgreSQL's DiskFull is an OperationalError "
-                    "the pacer maps the same way")
-    lib.store.db.execute("PRAGMA query_only = ON")
+        refuse_writes(str(lib.settings.db), lib.store.pool)
+    else:
+        lib.store.db.execute("PRAGMA query_only = ON")
     try:
         with pytest.raises(harvest.HarvestError) as stopped:
             harvest.harvest_oai(lib, _oai_url(oai), "cs")
     finally:
-        lib.store.db.execute("PRAGMA query_only = OFF")
+        if lib.settings.is_url:
+            refuse_writes(str(lib.settings.db), lib.store.pool, refuse=False)
+        else:
+            lib.store.db.execute("PRAGMA query_only = OFF")
     message = str(stopped.value)
-    assert "the store could not be written" in message and "readonly" in message
+    assert "the store could not be written" in message
+    assert re.search("readonly|read-only transaction", message), message
     assert "next run" in message and lib.store.count() == 0
     report = harvest.harvest_oai(lib, _oai_url(oai), "cs")
     assert report.imported.added == lib.store.count() > 0

@@ -104,7 +104,7 @@ class PostgresStore(PaperReads):
                 return self._write(conn, inserts, updates, checkpoint, read_revs or {})
         except psycopg.errors.UniqueViolation as e:
             raise WriteConflict(str(e)) from e
-        except psycopg.OperationalError as e:  # a full disk (DiskFull), a lost connection
+        except self.sql.busy as e:  # a full disk, a lost connection, a read-only database
             raise StoreError(f"the database could not be written: {e}") from e
 
     def _write(self, conn: psycopg.Connection, inserts: list[Paper],

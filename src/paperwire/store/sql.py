@@ -106,7 +106,10 @@ class PostgresDb:
         import psycopg
 
         self.pool = pool
-        self.busy: tuple[type[Exception], ...] = (psycopg.OperationalError,)
+        # locked, unreachable, a full disk (DiskFull), or a database that refuses writes (a
+        # standby, default_transaction_read_only): ReadOnlySqlTransaction is an InternalError
+        self.busy: tuple[type[Exception], ...] = (psycopg.OperationalError,
+                                                  psycopg.errors.ReadOnlySqlTransaction)
         self._local = threading.local()  # the connection of a transaction in progress
 
     @staticmethod
