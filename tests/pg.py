@@ -46,17 +46,19 @@ def server_binaries() -> Path | None:
     return Path(pg_ctl).parent if pg_ctl else None
 
 
-def refuse_writes(url: str, pool, refuse: bool = True) -> None:
+def refuse_writes(url: str, pool=None, refuse: bool = True) -> None:
     """Make the database at `url` refuse every write, as a hot standby does, or take that
-    back. The setting reaches new sessions only, so the pool's sessions are ended and made
-    anew (pool.check() drops the ended ones)."""
+    back. The setting reaches new sessions only, so every session on it is ended (a pool of
+    this process is checked at once, pool.check() dropping the ended ones; another process's
+    pool meets them broken once)."""
     base, name = url.rsplit("/", 1)
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f"ALTER DATABASE {name} SET default_transaction_read_only = "
                      f"{'on' if refuse else 'off'}")
         conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                      "WHERE datname = %s", (name,))
-    pool.check()
+    if pool is not None:
+        pool.check()
 
 
 class PostgresServer:

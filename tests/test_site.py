@@ -8,6 +8,7 @@ import pytest
 from lxml import etree
 
 from tests.conftest import write_jsonl
+from tests.pg import on_postgres, refuse_writes
 from tests.servers import ArxivReplay, Site, csrf_of, sign_up
 from tests.waiting import wait_until
 
@@ -165,6 +166,37 @@ def test_upvotes_toggle_and_stay_one_per_user_under_concurrent_clicks(site):
     assert r.status_code == 200 and r.json()["upvotes"] == 8
     anonymous = site.client()
     assert anonymous.post("/api/papers/2203.07404/upvote", json={"up": True}).status_code == 401
+    c.close()
+
+
+def test_a_database_that_refuses_writes_is_a_503_in_words_and_pages_still_read(site):
+    """A full, read-only or unreachable store: a write is answered 503 with Retry-After and
+    plain words (it was a bare 500), the reading pages still answer, and writes work again
+    once the database takes them."""
+    if not on_postgres():
+        pytest.skip("a root process's SQLite file cannot be made to refuse writes from "
+                    "outside; the PostgreSQL pass runs this (same handler, sqlite3's errors)")
+    c = signed_in(site, "ada")
+    token = csrf_of(c, "/")
+
+    def vote(up: bool):
+        return c.post("/api/papers/2203.07404/upvote", json={"up": up},
+                      headers={"X-CSRF-Token": token})
+
+    refuse_writes(site.db)
+    try:
+        refused = [vote(True) for _ in range(3)]  # the first may meet an ended session
+        assert {r.status_code for r in refused} == {503}
+        assert "nothing was changed" in refused[-1].json()["error"]
+        assert refused[-1].headers["retry-after"] == "30"
+        page = c.post("/p/1/upvote", data={"csrf": token, "up": "true"})
+        assert page.status_code == 503 and "try again in a moment" in page.text
+        assert c.get("/").status_code == 200
+        assert c.get("/api/papers/2203.07404").json()["upvotes"] == 7
+    finally:
+        refuse_writes(site.db, refuse=False)
+    wait_until(lambda: vote(True).status_code == 200, "the vote is taken once writes are")
+    assert c.get("/api/papers/2203.07404").json()["upvotes"] == 8
     c.close()
 
 

@@ -31,11 +31,21 @@ class Result:
         return self.rows
 
 
+def busy_errors(dialect: str) -> tuple[type[Exception], ...]:
+    """What the driver raises when the database cannot be used just now: locked, unreachable,
+    full, or refusing writes (a standby: psycopg's ReadOnlySqlTransaction is an InternalError)."""
+    if dialect == "sqlite":
+        return (sqlite3.OperationalError,)
+    import psycopg
+
+    return (psycopg.OperationalError, psycopg.errors.ReadOnlySqlTransaction)
+
+
 class SQLiteDb:
     dialect = "sqlite"
     now = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
     greatest = "max"
-    busy: tuple[type[Exception], ...] = (sqlite3.OperationalError,)  # locked, unreachable
+    busy = busy_errors("sqlite")
 
     def __init__(self, connection: Callable[[], sqlite3.Connection], transaction) -> None:
         self._connection = connection  # the calling thread's (store/sqlite.py)
@@ -103,13 +113,8 @@ class PostgresDb:
     greatest = "greatest"
 
     def __init__(self, pool) -> None:
-        import psycopg
-
         self.pool = pool
-        # locked, unreachable, a full disk (DiskFull), or a database that refuses writes (a
-        # standby, default_transaction_read_only): ReadOnlySqlTransaction is an InternalError
-        self.busy: tuple[type[Exception], ...] = (psycopg.OperationalError,
-                                                  psycopg.errors.ReadOnlySqlTransaction)
+        self.busy = busy_errors("postgres")
         self._local = threading.local()  # the connection of a transaction in progress
 
     @staticmethod

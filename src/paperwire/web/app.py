@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -20,6 +21,8 @@ from paperwire.services.errors import Invalid, NotAllowed, NotFound
 from paperwire.services.library import Library
 from paperwire.services.mail.tokens import BadToken
 from paperwire.services.operations import health
+from paperwire.store.base import StoreError
+from paperwire.store.sql import busy_errors
 from paperwire.web import (
     accounts,
     api,
@@ -114,7 +117,20 @@ def _error(request: Request, status: int, message: str, headers: dict | None = N
                   status_code=status, headers=headers)
 
 
-def _install_error_handlers(app: FastAPI) -> None:
+log = logging.getLogger(__name__)
+STORE_UNUSABLE = ("the database cannot be used just now (full, read-only, locked or "
+                    "unreachable); nothing was changed: try again in a moment")
+
+
+def _install_error_handlers(app: FastAPI, settings: Settings) -> None:
+    async def store_unusable(request: Request, exc: Exception):
+        log.warning("%s %s: the store could not be used: %s", request.method,
+                    request.url.path, exc)
+        return _error(request, 503, STORE_UNUSABLE, {"Retry-After": "30"})
+
+    for error in (StoreError, *busy_errors("postgres" if settings.is_url else "sqlite")):
+        app.add_exception_handler(error, store_unusable)
+
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
         return _error(request, exc.status_code, str(exc.detail), exc.headers)
@@ -206,7 +222,7 @@ def create_app(settings: Settings) -> FastAPI:
         # rendered here from the OpenAPI document: Swagger UI would need a CDN
         return render(request, "docs.html", {"schema": app.openapi()})
 
-    _install_error_handlers(app)
+    _install_error_handlers(app, settings)
     app.mount("/static", HashedStaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(fieldmap.api_router)
