@@ -119,7 +119,7 @@ def _error(request: Request, status: int, message: str, headers: dict | None = N
 
 log = logging.getLogger(__name__)
 STORE_UNUSABLE = ("the database cannot be used just now (full, read-only, locked or "
-                    "unreachable); nothing was changed: try again in a moment")
+                  "unreachable); nothing was changed: try again in a moment")
 
 
 def _install_error_handlers(app: FastAPI, settings: Settings) -> None:
