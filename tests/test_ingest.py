@@ -219,3 +219,24 @@ def test_a_store_that_refuses_writes_says_so_and_keeps_what_it_held(library):
     assert "the batch of 2 records in flight was rolled back" in report.failure
     assert (report.added, library.store.count()) == (0, 1)
     assert library.store.integrity_problems() == []
+
+
+def test_sqlite_tells_a_database_it_cannot_use_from_a_statement_gone_wrong(tmp_path):
+    """Both are sqlite3.OperationalError; the site answers the first 503 (try again) and
+    the second 500 (our fault): store/sql.py unusable_now."""
+    from paperwire.store.sql import unusable_now
+
+    db = sqlite3.connect(tmp_path / "t.db", isolation_level=None)
+    db.execute("CREATE TABLE t (x TEXT)")
+    raised = {}
+    for name, setup, statement in (
+            ("read-only", "PRAGMA query_only = ON", "INSERT INTO t VALUES ('a')"),
+            ("full", "PRAGMA max_page_count = 2",
+             "INSERT INTO t SELECT hex(randomblob(4000))"),
+            ("no such table", "SELECT 1", "SELECT * FROM missing")):
+        db.execute(setup)
+        with pytest.raises(sqlite3.OperationalError) as caught:
+            db.execute(statement)
+        raised[name] = unusable_now(caught.value)
+        db.execute("PRAGMA query_only = OFF")
+    assert raised == {"read-only": True, "full": True, "no such table": False}

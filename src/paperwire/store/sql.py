@@ -41,6 +41,17 @@ def busy_errors(dialect: str) -> tuple[type[Exception], ...]:
     return (psycopg.OperationalError, psycopg.errors.ReadOnlySqlTransaction)
 
 
+SQLITE_UNUSABLE = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY", "SQLITE_IOERR",
+                   "SQLITE_FULL", "SQLITE_CANTOPEN")
+
+
+def unusable_now(error: Exception) -> bool:
+    """Whether one of busy_errors says the database cannot be used just now, rather than
+    that a statement is wrong: SQLite raises OperationalError for both ("no such table")."""
+    name = getattr(error, "sqlite_errorname", None)
+    return name is None or name.startswith(SQLITE_UNUSABLE)
+
+
 class SQLiteDb:
     dialect = "sqlite"
     now = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"

@@ -22,7 +22,7 @@ from paperwire.services.library import Library
 from paperwire.services.mail.tokens import BadToken
 from paperwire.services.operations import health
 from paperwire.store.base import StoreError
-from paperwire.store.sql import busy_errors
+from paperwire.store.sql import busy_errors, unusable_now
 from paperwire.web import (
     accounts,
     api,
@@ -118,12 +118,16 @@ def _error(request: Request, status: int, message: str, headers: dict | None = N
 
 
 log = logging.getLogger(__name__)
+SERVER_ERROR = "something went wrong on our side"
 STORE_UNUSABLE = ("the database cannot be used just now (full, read-only, locked or "
                   "unreachable); nothing was changed: try again in a moment")
 
 
 def _install_error_handlers(app: FastAPI, settings: Settings) -> None:
     async def store_unusable(request: Request, exc: Exception):
+        if not unusable_now(exc):  # a statement gone wrong: our fault, not the database's
+            log.error("%s %s", request.method, request.url.path, exc_info=exc)
+            return _error(request, 500, SERVER_ERROR)
         log.warning("%s %s: the store could not be used: %s", request.method,
                     request.url.path, exc)
         return _error(request, 503, STORE_UNUSABLE, {"Retry-After": "30"})
@@ -153,10 +157,9 @@ def _install_error_handlers(app: FastAPI, settings: Settings) -> None:
     async def server_error(request: Request, exc: Exception):
         # answered by Starlette's outermost middleware, past the one adding these headers
         try:
-            return _error(request, 500, "something went wrong on our side",
-                          dict(SECURITY_HEADERS))
+            return _error(request, 500, SERVER_ERROR, dict(SECURITY_HEADERS))
         except Exception:  # noqa: BLE001 - the page itself failed: plain words will do
-            return PlainTextResponse("something went wrong on our side", 500,
+            return PlainTextResponse(SERVER_ERROR, 500,
                                      headers=dict(SECURITY_HEADERS))
 
     @app.exception_handler(SignInRequired)
