@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,26 @@ from click.testing import CliRunner, Result
 from paperwire.cli import main
 from paperwire.config import Settings
 from paperwire.services.library import Library
+
+
+@contextmanager
+def writes_refused(library: Library) -> Iterator[None]:
+    """The library's store refuses every write while inside: SQLite's query_only on its
+    connection (a read-only file), on PostgreSQL a database that refuses writes (a standby)."""
+    from tests.pg import refuse_writes
+
+    if library.settings.is_url:
+        refuse_writes(str(library.settings.db), library.store.pool)
+    else:
+        library.store.db.execute("PRAGMA query_only = ON")
+    try:
+        yield
+    finally:
+        if library.settings.is_url:
+            refuse_writes(str(library.settings.db), library.store.pool, refuse=False)
+        else:
+            library.store.db.execute("PRAGMA query_only = OFF")
+
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 FIXTURES = SHARED / "fixtures"

@@ -16,6 +16,7 @@ from paperwire.config import HarvestSettings, Settings
 from paperwire.services.intake import harvest
 from paperwire.services.library import Library
 from paperwire.sources.http import Politeness
+from tests.conftest import writes_refused
 from tests.pg import refuse_writes
 from tests.replay import HfDays, OaiList, Replay, hf_item, oai_error
 
@@ -300,18 +301,8 @@ def test_a_store_that_cannot_book_a_request_stops_the_harvest_in_words(lib, oai)
     """The pacer books each request in the store before it is sent; when that write fails
     (a read-only file or database here, as a full disk fails it) the harvest stops with the
     store's reason and where it resumes, not a traceback, and nothing is half-written."""
-    if lib.settings.is_url:
-        refuse_writes(str(lib.settings.db), lib.store.pool)
-    else:
-        lib.store.db.execute("PRAGMA query_only = ON")
-    try:
-        with pytest.raises(harvest.HarvestError) as stopped:
-            harvest.harvest_oai(lib, _oai_url(oai), "cs")
-    finally:
-        if lib.settings.is_url:
-            refuse_writes(str(lib.settings.db), lib.store.pool, refuse=False)
-        else:
-            lib.store.db.execute("PRAGMA query_only = OFF")
+    with writes_refused(lib), pytest.raises(harvest.HarvestError) as stopped:
+        harvest.harvest_oai(lib, _oai_url(oai), "cs")
     message = str(stopped.value)
     assert "the store could not be written" in message
     assert re.search("readonly|read-only transaction", message), message

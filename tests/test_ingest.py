@@ -199,21 +199,11 @@ def test_input_that_stops_midway_keeps_the_whole_records_read_before(library):
 def test_a_store_that_refuses_writes_says_so_and_keeps_what_it_held(library):
     """A read-only file, or a database that refuses writes (a standby): the import stops
     with the reason in words, not a traceback, and nothing is half-written."""
-    from tests.pg import refuse_writes
+    from tests.conftest import writes_refused
 
     ingest(library.store, [paper(title="Kept")])
-    on_postgres = library.settings.is_url
-    if on_postgres:
-        refuse_writes(str(library.settings.db), library.store.pool)
-    else:
-        library.store.db.execute("PRAGMA query_only = ON")
-    try:
+    with writes_refused(library):
         report = ingest(library.store, [paper(title="Refused 1"), paper(title="Refused 2")])
-    finally:
-        if on_postgres:
-            refuse_writes(str(library.settings.db), library.store.pool, refuse=False)
-        else:
-            library.store.db.execute("PRAGMA query_only = OFF")
     assert "the store could not be written" in report.failure
     assert re.search("readonly|read-only transaction", report.failure), report.failure
     assert "the batch of 2 records in flight was rolled back" in report.failure
