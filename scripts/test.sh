@@ -6,6 +6,8 @@
 # Left to the first pass: tests with no store (domain, sources, wheel, the model against
 # its torch reference, how pages look), SQLite's own bulk path and full-file test, and the
 # store contract and two-server tests, which run on both stores already.
+# Tests marked `timed` (they measure the time between events, as a replay server sees them)
+# run after those two passes, by themselves.
 # Last, the tests that deal in dates once more with the clock a year ahead and a year back
 # (scripts/test_moved_clock.sh). Given arguments, it runs just pytest with them.
 set -euo pipefail
@@ -34,13 +36,16 @@ else
   on_postgres=$(mktemp)
   trap 'rm -f "$on_postgres"' EXIT
   PAPERWIRE_TEST_STORE=postgres .venv/bin/python -m pytest -p no:cacheprovider \
-    "${ON_POSTGRES[@]}" -k "not agrees_with_the_reference and not page_looks_finished" \
+    "${ON_POSTGRES[@]}" -m "not timed" \
+    -k "not agrees_with_the_reference and not page_looks_finished" \
     > "$on_postgres" 2>&1 & second=$!
   status=0
-  .venv/bin/python -m pytest || status=1
+  .venv/bin/python -m pytest -m "not timed" || status=1
   wait $second || status=1
   echo "== the same tests of the site, on PostgreSQL"
   cat "$on_postgres"
   [ $status -eq 0 ]
+  echo "== the timed tests, with the cores to themselves"
+  .venv/bin/python -m pytest -p no:cacheprovider -m timed
 fi
 bash scripts/test_moved_clock.sh

@@ -16,6 +16,7 @@ from paperwire.config import HarvestSettings, Settings
 from paperwire.services.intake import harvest
 from paperwire.services.library import Library
 from paperwire.sources.http import Politeness
+from paperwire.store.worker import StorePacer
 from tests.conftest import writes_refused
 from tests.pg import refuse_writes
 from tests.replay import HfDays, OaiList, Replay, hf_item, oai_error
@@ -297,8 +298,18 @@ def _stop_writes(lib: Library, stop: bool = True) -> None:
         lib.store.db.execute("PRAGMA max_page_count = 4294967294")
 
 
+def test_a_turn_to_call_a_service_is_taken_as_the_request_goes_out_and_waiting_takes_none(lib):
+    """Turns are not booked ahead: a harvester that woke late from its wait would then
+    send closer than the interval to the one after it, which had booked the next turn."""
+    pacer = StorePacer(lib.worker_store)
+    assert pacer.reserve("arxiv", 3) == 0
+    waits = [pacer.reserve("arxiv", 3) for _ in range(3)]
+    assert 2.5 < waits[-1] <= waits[0] <= 3, waits  # booked ahead, they would be 3, 6, 9
+    assert pacer.reserve("hf", 3) == 0  # each service has its own turns
+
+
 def test_a_store_that_cannot_book_a_request_stops_the_harvest_in_words(lib, oai):
-    """The pacer books each request in the store before it is sent; when that write fails
+    """The pacer writes each turn in the store before the request is sent; when that write fails
     (a read-only file or database here, as a full disk fails it) the harvest stops with the
     store's reason and where it resumes, not a traceback, and nothing is half-written."""
     with writes_refused(lib), pytest.raises(harvest.HarvestError) as stopped:

@@ -11,6 +11,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.replay import OaiList, Replay
 from tests.servers import EXE
 
@@ -83,6 +85,7 @@ def test_a_harvest_killed_at_random_instants_ends_with_the_uninterrupted_store(t
         server.close()
 
 
+@pytest.mark.timed
 def test_two_harvesters_on_one_store_keep_three_seconds_apart(tmp_path):
     server = Replay(OaiList(3, 5))
     url = server.url + "/oai"

@@ -22,7 +22,10 @@ from paperwire import __version__
 
 class Pacer(Protocol):
     def reserve(self, service: str, interval: float) -> float:
-        """Book the next turn; returns the seconds to wait for it."""
+        """Take the turn to call the service if it is free and return 0, or return the
+        seconds until it is, taking nothing. A turn is taken at the moment of sending, not
+        booked ahead: a process that wakes late then delays the next one instead of
+        sending closer to it."""
         ...
 
     def push_back(self, service: str, until: float) -> None:
@@ -38,9 +41,11 @@ class LocalPacer:
 
     def reserve(self, service: str, interval: float) -> float:
         now = time.time()
-        at = max(now, self._next.get(service, 0.0))
-        self._next[service] = at + interval
-        return at - now
+        free_at = self._next.get(service, 0.0)
+        if free_at > now:
+            return free_at - now
+        self._next[service] = now + interval
+        return 0.0
 
     def push_back(self, service: str, until: float) -> None:
         self._next[service] = max(self._next.get(service, 0.0), until)
@@ -115,7 +120,8 @@ class PoliteClient:
     def _once(self, url: str, params: dict[str, str] | None,
               check: Callable[[bytes], None] | None, ok_statuses: tuple[int, ...]
               ) -> tuple[int, bytes]:
-        self.sleep(self.pacer.reserve(self.service, self.politeness.interval))
+        while (wait := self.pacer.reserve(self.service, self.politeness.interval)) > 0:
+            self.sleep(wait)
         try:
             response = self.http.get(url, params=params)
         except httpx.TimeoutException as e:

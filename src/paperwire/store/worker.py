@@ -53,8 +53,9 @@ class WorkerStore:
         self.db = papers.sql
 
     def reserve_request(self, service: str, interval: float) -> float:
-        """Book the next free moment to call a service, at least `interval` seconds after the
-        one booked before it by any process on this store; returns seconds to wait for it."""
+        """Take the turn to call a service if `interval` seconds have passed since any
+        process on this store took the last one (and no Retry-After holds it) and return 0;
+        otherwise return the seconds until it is free, taking nothing."""
         out: list[float] = []
 
         def work(db) -> None:
@@ -62,11 +63,13 @@ class WorkerStore:
             now = time.time()
             row = db.execute("SELECT next_at FROM request_slots WHERE service = ?",
                              (service,)).fetchone()
-            at = max(now, row[0]) if row else now
+            if row and row[0] > now:
+                out.append(row[0] - now)
+                return
             db.execute("INSERT INTO request_slots (service, next_at) VALUES (?, ?) "
                        "ON CONFLICT (service) DO UPDATE SET next_at = excluded.next_at",
-                       (service, at + interval))
-            out.append(at - now)
+                       (service, now + interval))
+            out.append(0.0)
 
         self.db.transaction(work)
         return out[0]
