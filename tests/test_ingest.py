@@ -230,3 +230,21 @@ def test_sqlite_tells_a_database_it_cannot_use_from_a_statement_gone_wrong(tmp_p
         raised[name] = unusable_now(caught.value)
         db.execute("PRAGMA query_only = OFF")
     assert raised == {"read-only": True, "full": True, "no such table": False}
+
+
+def test_a_write_whose_statement_goes_wrong_is_not_called_a_store_that_cannot_be_written(tmp_path):
+    """A missing table is a fault in the code or the schema, not a full or read-only disk:
+    it raises as itself (the site's 500) instead of "the store could not be written" (its
+    503, try again later), which would send the reader back to no end."""
+    from paperwire.store import open_store
+
+    store = open_store(tmp_path / "t.db")
+    try:
+        ingest(store, [paper(title="Kept")])
+        store.db.execute("CREATE TRIGGER broken AFTER INSERT ON papers "
+                         "BEGIN INSERT INTO missing VALUES (1); END")
+        with pytest.raises(sqlite3.OperationalError, match="no such table: main.missing"):
+            ingest(store, [paper(title="Another")])
+        assert store.count() == 1
+    finally:
+        store.close()

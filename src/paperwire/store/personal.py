@@ -3,10 +3,10 @@ and the model trained on it. Runs on the papers store's database (store/sql.py).
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 
 from paperwire.store.rows import chunks
+from paperwire.store.sql import unless_unusable
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ class PersonalStore:
 
     def save_taste(self, uid: int, taste: StoredTaste) -> None:
         # busy: it is a cache, and the next request saves it
-        with contextlib.suppress(*self.db.busy):
+        with unless_unusable(self.db.busy):
             self.db.execute(
                 "INSERT INTO tastes (uid, signals_rev, kind, weights) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (uid) DO UPDATE SET signals_rev = excluded.signals_rev, "

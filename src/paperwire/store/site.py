@@ -6,13 +6,12 @@ Runs on the papers store's database (store/sql.py); parameterized SQL only.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from paperwire.store.feeds import FeedReads
 from paperwire.store.rows import chunks
-from paperwire.store.sql import Duplicate
+from paperwire.store.sql import Duplicate, unless_unusable
 
 
 class NameTaken(ValueError):
@@ -133,7 +132,7 @@ class SiteStore(FeedReads):
         if row is None:
             return None
         if seen_before is not None and (row["seen_at"] or "") < seen_before:
-            with contextlib.suppress(*self.db.busy):  # bookkeeping: the next request tries
+            with unless_unusable(self.db.busy):  # bookkeeping: the next request tries
                 self._write("UPDATE sessions SET seen_at = ? WHERE token_hash = ?",
                             (now, token_hash))
         return _user(row), row["csrf"]  # type: ignore[return-value]

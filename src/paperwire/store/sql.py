@@ -42,7 +42,7 @@ def busy_errors(dialect: str) -> tuple[type[Exception], ...]:
 
 
 SQLITE_UNUSABLE = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY", "SQLITE_IOERR",
-                   "SQLITE_FULL", "SQLITE_CANTOPEN")
+                   "SQLITE_FULL", "SQLITE_CANTOPEN", "SQLITE_CORRUPT", "SQLITE_NOTADB")
 
 
 def unusable_now(error: Exception) -> bool:
@@ -50,6 +50,17 @@ def unusable_now(error: Exception) -> bool:
     that a statement is wrong: SQLite raises OperationalError for both ("no such table")."""
     name = getattr(error, "sqlite_errorname", None)
     return name is None or name.startswith(SQLITE_UNUSABLE)
+
+
+@contextmanager
+def unless_unusable(busy: tuple[type[Exception], ...]) -> Iterator[None]:
+    """Leave out a write that can wait (bookkeeping, a cache) while the database cannot be
+    used; a statement gone wrong still raises."""
+    try:
+        yield
+    except busy as e:
+        if not unusable_now(e):
+            raise
 
 
 class SQLiteDb:

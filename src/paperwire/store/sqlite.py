@@ -31,7 +31,7 @@ from paperwire.store.rows import (
     local_keys,
     to_row,
 )
-from paperwire.store.sql import SQLiteDb
+from paperwire.store.sql import SQLiteDb, unusable_now
 
 _STALE = ("FROM papers p LEFT JOIN embeddings e ON e.pid = p.pid "
           "WHERE (e.pid IS NULL OR e.model != ? OR p.rev > e.paper_rev)")
@@ -205,6 +205,8 @@ class SQLiteStore(PaperReads):
                 raise WriteConflict(str(e)) from e
             raise
         except sqlite3.DatabaseError as e:  # full, read-only, I/O error, locked too long
+            if not unusable_now(e):
+                raise
             raise StoreError(f"{self.path}: {e}") from e
         return pids
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from paperwire.store.base import StoreError
+from paperwire.store.sql import unusable_now
 
 T = TypeVar("T")
 
@@ -44,6 +45,8 @@ class StorePacer:
         try:
             return write()
         except self.store.db.busy as e:
+            if not unusable_now(e):
+                raise
             raise StoreError(f"the store could not be written: {e}") from e
 
 
