@@ -7,10 +7,11 @@ Refused early: an address with no password check left, and, once the site-wide b
 names without an account is spent, such a name (read from the urlencoded form, looked up
 in a thread). Everything else goes on to the route, which counts and checks as before.
 
-A refusal is answered only after `refusal_delay` (a tarpit): a flood's connections then
-each send one request a second instead of as many as the server can refuse, so the
-refusals cost the site a sleeping task each, not its cores, and /healthz and readers keep
-them. The shield sits outside Admission, so a held refusal takes none of its work slots.
+A refusal, the shield's or the route's 429, is answered only after `refusal_delay` (a
+tarpit): a flood's connections then each send one request a second instead of as many as
+the server can refuse, so the refusals cost the site a sleeping task each, not its cores,
+and /healthz and readers keep them. The shield sits outside Admission, so a held refusal
+takes none of its work slots.
 """
 
 from __future__ import annotations
@@ -55,6 +56,18 @@ def _replaying(messages: list[dict], receive):
     return replay
 
 
+def _holding_refusals(send, held: list[dict]):
+    """Passes the route's answer on, except a 429 (its per-name limit), which is kept in
+    `held` to be sent after the delay, once the route is done and its work slot free."""
+    async def send_or_hold(message: dict) -> None:
+        if held or (message["type"] == "http.response.start" and message["status"] == 429):
+            held.append(message)
+        else:
+            await send(message)
+
+    return send_or_hold
+
+
 async def _too_many(send, retry_after: int) -> None:
     body = f"too many sign-in attempts; try again in {retry_after} s".encode()
     await send({"type": "http.response.start", "status": 429, "headers": [
@@ -90,4 +103,9 @@ class SigninShield:
             await sleep(self.refusal_delay)
             await _too_many(send, wait)
             return
-        await self.app(scope, receive, send)
+        held: list[dict] = []
+        await self.app(scope, receive, _holding_refusals(send, held))
+        if held:
+            await sleep(self.refusal_delay)
+            for message in held:
+                await send(message)
