@@ -301,11 +301,7 @@ def test_the_map_draws_in_chromium_and_a_click_opens_the_paper(browser, site, wi
                            "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height)"
                            ".data; let n = 0; for (let i = 3; i < d.length; i += 4) "
                            "n += d[i] > 0; return n > 500; }")
-    box = page.locator("#fieldmap").bounding_box()
-    x, y, key, _, _, title = site.whole["points"][0]
-    fit = min(box["width"], box["height"]) * 0.92  # as fieldmap.js places the whole map
-    at = (box["x"] + (x - 0.5) * fit + box["width"] / 2,
-          box["y"] + (y - 0.5) * fit + box["height"] / 2)
+    at = _on_screen(page, site.whole["points"][0])
     page.mouse.move(*at)
     tip = page.locator(".fieldmap-tip")
     tip.wait_for(state="visible")
@@ -315,6 +311,57 @@ def test_the_map_draws_in_chromium_and_a_click_opens_the_paper(browser, site, wi
     page.wait_for_url("**/papers/*")
     assert page.url.rsplit("/papers/", 1)[1] in {p[2] for p in site.whole["points"]
                                                   if p[5] == shown}
+    context.close()
+
+
+def _on_screen(page, point) -> tuple[float, float]:
+    box = page.locator("#fieldmap").bounding_box()
+    fit = min(box["width"], box["height"]) * 0.92  # as fieldmap.js places the whole map
+    return (box["x"] + (point[0] - 0.5) * fit + box["width"] / 2,
+            box["y"] + (point[1] - 0.5) * fit + box["height"] / 2)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_search_and_my_upvotes_are_drawn_over_the_map_on_a_phone_too(browser, site, width):  # noqa: F811
+    from tests.servers import csrf_of, sign_up
+    from tests.test_browser import ARTIFACTS
+    from tests.test_pages_look import _axe_violations
+
+    with site.client() as c:
+        sign_up(c, f"overlaid{width}")
+        c.post("/api/papers/2605.00001/upvote", json={"up": True},
+               headers={"X-CSRF-Token": csrf_of(c, "/")})
+        cookies = dict(c.cookies)
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  base_url=site.url, bypass_csp=True)  # to inject axe
+    context.add_cookies([{"name": k, "value": v, "url": site.url} for k, v in cookies.items()])
+    page = context.new_page()
+    page.goto("/map")
+    found = page.locator(".fieldmap-found")
+
+    def shown(press) -> str:
+        found.evaluate("f => f.textContent = ''")
+        press()
+        page.wait_for_function("() => document.querySelector('.fieldmap-found')"
+                               ".textContent.includes('on the map')")
+        return found.text_content()
+
+    page.fill(".fieldmap-overlay input[name=q]", "grasping")
+    robots = [p for p in site.whole["points"] if p[5].startswith("Robot")]
+    said = shown(lambda: page.click(".fieldmap-overlay button[type=submit]"))
+    assert said == f"{len(robots)} results for “grasping” on the map, the black diamonds."
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert _axe_violations(page) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{width}-map-search-overlay.png"))
+    page.mouse.move(*_on_screen(page, robots[0]))
+    page.locator(".fieldmap-tip").wait_for(state="visible")
+    assert page.locator(".fieldmap-tip").text_content().startswith("Robot grasping")
+    said = shown(lambda: page.click("[data-mine]"))
+    assert said == "1 of your upvotes on the map, the black diamonds."
+    upvoted = next(p for p in site.whole["points"] if p[2] == "2605.00001")
+    page.mouse.click(*_on_screen(page, upvoted))
+    page.wait_for_url("**/papers/2605.00001")
     context.close()
 
 

@@ -102,9 +102,12 @@
     ctx.font = "600 12px system-ui, sans-serif";
     ctx.textAlign = "center";
     list.forEach(function (t) {
-      var x = px(t.x), y = py(t.y), text = t.label.split(", ").slice(0, 2).join(", ");
+      var x = px(t.x), y = py(t.y), words = t.label.split(", ");
       if (x < 0 || y < 0 || x > state.width || y > state.height) return;
+      var text = words.slice(0, 2).join(", ");
+      if (ctx.measureText(text).width > state.width - 8) text = words[0];  // a phone
       var w = ctx.measureText(text).width / 2 + 4;
+      x = Math.max(w, Math.min(state.width - w, x));  // the whole label inside the map
       if (taken.some(function (b) { return Math.abs(b[0] - x) < w + b[2] && Math.abs(b[1] - y) < 16; })) return;
       taken.push([x, y, w]);
       ctx.lineWidth = 3;
