@@ -75,6 +75,32 @@ def test_html_json_css_and_js_are_compressed(site):
             assert r.num_bytes_downloaded < len(raw.content) / 2, path
 
 
+def test_a_public_page_is_gzipped_once_into_the_same_bytes_for_every_reader(site):
+    """Compressed once per body (web/compression.py; what it saves is measured in
+    benchmarks/): the same ETag, gzip bytes and length however often it is asked for, HEAD
+    saying so too, and a 304 as before."""
+    import gzip
+
+    def raw(c: httpx.Client, method: str = "GET", **headers: str) -> httpx.Response:
+        with c.stream(method, "/", headers={"Accept-Encoding": "gzip", **headers}) as r:
+            r.compressed = b"".join(r.iter_raw())
+            return r
+
+    with httpx.Client(base_url=site.url) as c:
+        first, again, head = raw(c), raw(c), raw(c, "HEAD")
+        unchanged = raw(c, **{"If-None-Match": first.headers["etag"]})
+        plain = c.get("/", headers={"Accept-Encoding": "identity"})
+    assert first.headers["content-encoding"] == "gzip"
+    assert again.headers["etag"] == first.headers["etag"] == plain.headers["etag"]
+    assert again.compressed == first.compressed
+    assert gzip.decompress(first.compressed) == plain.content
+    assert int(first.headers["content-length"]) == len(first.compressed)
+    assert head.headers["content-length"] == first.headers["content-length"]
+    assert head.compressed == b""
+    assert "Accept-Encoding" in first.headers["vary"] and "Cookie" in first.headers["vary"]
+    assert unchanged.status_code == 304 and unchanged.compressed == b""
+
+
 def test_robots_favicon_and_the_sitemap(site):
     with site.client() as c:
         robots = c.get("/robots.txt").text

@@ -26,6 +26,7 @@ from paperwire.store.sql import busy_errors, unusable_now
 from paperwire.web import (
     accounts,
     api,
+    compression,
     feeds,
     fieldmap,
     pages,
@@ -37,6 +38,7 @@ from paperwire.web import (
 from paperwire.web.admission import Admission
 from paperwire.web.assets import HashedStaticFiles
 from paperwire.web.body_limit import BodyLimit
+from paperwire.web.compression import GzipOncePerBody
 from paperwire.web.cors import CrossOrigin
 from paperwire.web.deps import CSRF_COOKIE, SignInRequired, back_to
 from paperwire.web.http_caching import ConditionalGet
@@ -206,7 +208,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.web.max_body_bytes,  # a library file:
                        uploads={"/settings/library": reader.MAX_LIBRARY_BYTES + 65536})
     app.add_middleware(CsrfCookieAndHeaders)  # outside Admission: its 503s get the headers
-    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(GzipOncePerBody, minimum_size=500)
+    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=compression.LEVEL)
     app.add_middleware(HeadAsGet)
     app.add_middleware(CrossOrigin)
 
