@@ -83,6 +83,15 @@ def _run_until_settled(db, env, rng: random.Random, at: datetime, lib: Library,
                          f"the last run (exit {run.returncode}) said: {said!r}")
 
 
+def _what_became_of(lib: Library, sub, box: Mailbox) -> str:
+    """A subscriber's outbox rows and what the server saw, for a failure to explain."""
+    rows = [tuple(r) for r in lib.store.sql.execute(
+        "SELECT mail_key, state, attempts, last_error, claimed_by FROM outbox WHERE sid = ? "
+        "ORDER BY mid", (sub.sid,))]
+    return (f"{sub.email} (bounced {sub.bounced_at}): outbox {rows}; the server saw "
+            f"{box.attempts.get(sub.email, 0)} attempts")
+
+
 def test_every_confirmed_subscriber_gets_each_digest_exactly_once(db):
     rng = random.Random(8058)
     box = Mailbox()
@@ -108,7 +117,7 @@ def test_every_confirmed_subscriber_gets_each_digest_exactly_once(db):
             expected = {subscriptions.message_id(lib, f"digest:{sub.sid}:{at.date()}")
                         for at in PERIODS}
             got = {m["Message-ID"] for m in box.to(address)}
-            assert got == expected, address
+            assert got == expected, _what_became_of(lib, sub, box)
         for group in ("unconfirmed", "unsubscribed", "rejected"):
             assert not any(box.to(a) for a in groups[group]), group
         for address in groups["rejected"]:
