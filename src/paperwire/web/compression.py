@@ -10,11 +10,14 @@ compresses everything else (streams, personal pages, which carry no ETag)."""
 from __future__ import annotations
 
 import gzip
+from functools import partial
 
+from anyio import to_thread
 from cachetools import LRUCache
 from starlette.datastructures import Headers, MutableHeaders
 
 LEVEL = 6  # zlib's default: at 90 KB within 0.1 % of level 9's size, at four fifths its time
+IN_THREAD_FROM = 128 << 10
 COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/rss+xml",
                 "application/atom+xml", "application/javascript")
 
@@ -47,18 +50,22 @@ class GzipOncePerBody:
                 start = held.pop()
                 body = message.get("body", b"")
                 if not message.get("more_body") and len(body) >= self.minimum_size:
-                    message = {"type": "http.response.body", "body": self._gzip(start, body)}
+                    message = {"type": "http.response.body",
+                               "body": await self._gzip(start, body)}
                 await send(start)
             await send(message)
 
         await self.app(scope, receive, send_compressed)
 
-    def _gzip(self, start: dict, body: bytes) -> bytes:
+    async def _gzip(self, start: dict, body: bytes) -> bytes:
         headers = MutableHeaders(scope=start)
         etag = headers["etag"]
         compressed = self._compressed.get(etag)
         if compressed is None:
-            compressed = gzip.compress(body, LEVEL, mtime=0)
+            compress = partial(gzip.compress, body, LEVEL, mtime=0)
+            # a large body in a thread, as starlette does, so the event loop keeps answering
+            compressed = compress() if len(body) < IN_THREAD_FROM else \
+                await to_thread.run_sync(compress)
             if len(compressed) * 8 <= self._compressed.maxsize:
                 self._compressed[etag] = compressed
         headers["content-encoding"] = "gzip"
