@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -68,21 +69,6 @@ def test_cards_and_paper_pages_show_what_hugging_face_shows(hf_site, shared):
         assert item["thumbnail"] in html
 
 
-def _png(width: int, height: int) -> bytes:
-    """A grey PNG, written here: a screenshot of a blank page, as this test took before,
-    failed once in CI ("Unable to capture screenshot") with the cores shared."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data)))
-
-    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))  # 8-bit grey
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
-
-
 def test_a_thumbnail_that_cannot_load_leaves_no_empty_frame(hf_site, shared, browser):  # noqa: F811
     from playwright.sync_api import expect
 
@@ -91,7 +77,9 @@ def test_a_thumbnail_that_cannot_load_leaves_no_empty_frame(hf_site, shared, bro
     on_day = [i for i in fixture if i["paper"]["submittedOnDailyAt"].startswith(day)
               and i["thumbnail"]]
     page = browser.new_page(viewport={"width": 1280, "height": 700})
-    png = _png(64, 48)  # a real image for the one thumbnail the "CDN" still has
+    # a real image for the one thumbnail the "CDN" still has: one of the repository's own
+    # (a screenshot of a blank page, as this test took before, once failed in CI)
+    png = (Path(__file__).resolve().parents[1] / "docs/screenshots/mobile.png").read_bytes()
     kept = on_day[-1]["thumbnail"]
     page.route("https://cdn-thumbnails.huggingface.co/**", lambda route: route.fulfill(
         status=200, content_type="image/png", body=png) if route.request.url == kept
