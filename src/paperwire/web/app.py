@@ -41,6 +41,7 @@ from paperwire.web.body_limit import BodyLimit
 from paperwire.web.compression import GzipOncePerBody
 from paperwire.web.cors import CrossOrigin
 from paperwire.web.deps import CSRF_COOKIE, SignInRequired, back_to
+from paperwire.web.front_door import FrontDoor
 from paperwire.web.http_caching import ConditionalGet
 from paperwire.web.page_cache import PageCache
 from paperwire.web.ratelimit import RateLimited, RateLimits
@@ -212,6 +213,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=compression.LEVEL)
     app.add_middleware(HeadAsGet)
     app.add_middleware(CrossOrigin)
+    app.add_middleware(FrontDoor)  # the outermost: a shared page's answer, for next to nothing
 
     health_threads = CapacityLimiter(2)
 

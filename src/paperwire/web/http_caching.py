@@ -46,7 +46,7 @@ class _FirstServed:
             return seen[1]
 
 
-def _not_modified(request: Headers, etag: str, modified: float) -> bool:
+def not_modified(request: Headers, etag: str, modified: float) -> bool:
     if (match := request.get("if-none-match")) is not None:  # it wins over the date
         return match.strip() == "*" or etag in [t.strip() for t in match.split(",")]
     if since := request.get("if-modified-since"):
@@ -106,7 +106,7 @@ class ConditionalGet:
             headers["last-modified"] = formatdate(modified, usegmt=True)
             headers["cache-control"] = f"public, max-age={max_age}"
             headers.append("vary", "Cookie, Authorization")
-            if _not_modified(request, etag, modified):
+            if not_modified(request, etag, modified):
                 start["status"] = 304
                 for name in ("content-length", "content-type", "content-encoding"):
                     del headers[name]

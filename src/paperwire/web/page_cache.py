@@ -25,6 +25,8 @@ from cachetools import LRUCache
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
+from paperwire.web.front_door import SHARED_UNTIL
+
 TTL_SECONDS = 10
 SERVE_STALE_SECONDS = 60  # a copy this old is still served while a fresh one is made
 PAGE_PARAMS = frozenset({"category", "page", "by"})  # what the cached pages read of a query
@@ -58,11 +60,12 @@ class PageCache:
         with self._lock:
             return self._pages.get(key)
 
-    def _keep(self, key: str, body: bytes) -> None:
+    def _keep(self, key: str, body: bytes) -> bool:
         if _sized((body, 0.0)) * MAX_SHARE > self.max_bytes:
-            return
+            return False
         with self._lock:
             self._pages[key] = (body, time.monotonic())
+        return True
 
     def get_or_make(self, request: Request, make: Callable[[], Response],
                     reader: str = "") -> Response:
@@ -72,22 +75,32 @@ class PageCache:
         entry = self._entry(key)
         age = time.monotonic() - entry[1] if entry else None
         if entry and age < self.ttl:
-            return _marked(HTMLResponse(entry[0]), "HIT")
+            return self._hit(request, entry, reader)
         making = self._making[hash(key) % len(self._making)]
         if entry and age < SERVE_STALE_SECONDS and not making.acquire(blocking=False):
-            return _marked(HTMLResponse(entry[0]), "HIT")  # another is making a fresh copy
+            return self._hit(request, entry, reader)  # another is making a fresh copy
         if not (entry and age < SERVE_STALE_SECONDS):
             making.acquire()
         try:
             fresh = self._entry(key)
             if fresh and time.monotonic() - fresh[1] < self.ttl:
-                return _marked(HTMLResponse(fresh[0]), "HIT")
+                return self._hit(request, fresh, reader)
             response = make()
-            if response.status_code == 200:
-                self._keep(key, response.body)
+            if response.status_code == 200 and self._keep(key, response.body):
+                self._share(request, time.monotonic(), reader)
             return _marked(response, "MISS")
         finally:
             making.release()
+
+    def _hit(self, request: Request, entry: tuple[bytes, float], reader: str) -> Response:
+        self._share(request, entry[1], reader)
+        return _marked(HTMLResponse(entry[0]), "HIT")
+
+    def _share(self, request: Request, made: float, reader: str) -> None:
+        """A copy for every anonymous reader may be answered at the front door
+        (front_door.py) until this copy's own time is up."""
+        if not reader:
+            setattr(request.state, SHARED_UNTIL, made + self.ttl)
 
 
 def _marked(response: Response, how: str) -> Response:

@@ -8,6 +8,7 @@
   if (!canvas || !canvas.getContext) return;
   var frame = canvas.parentElement;
   var tip = frame.querySelector(".fieldmap-tip");
+  var zoom = frame.querySelector(".fieldmap-zoom");
   var ctx = canvas.getContext("2d");
   var state = { cx: 0.5, cy: 0.5, scale: 1, width: 0, height: 0, data: null, topics: null,
     overlay: [] };  // overlay: a search's results or the reader's upvotes, [x, y, key, title]
@@ -107,7 +108,7 @@
       var text = words.slice(0, 2).join(", ");
       if (ctx.measureText(text).width > state.width - 8) text = words[0];  // a phone
       var w = ctx.measureText(text).width / 2 + 4;
-      x = Math.max(w, Math.min(state.width - w, x));  // the whole label inside the map
+      x = Math.max(w, Math.min(rightEdge(y) - w, x));  // the whole label inside the map
       if (taken.some(function (b) { return Math.abs(b[0] - x) < w + b[2] && Math.abs(b[1] - y) < 16; })) return;
       taken.push([x, y, w]);
       ctx.lineWidth = 3;
@@ -116,6 +117,14 @@
       ctx.fillStyle = night ? "#f2f2f2" : "#1b1b1b";
       ctx.fillText(text, x, y);
     });
+  }
+
+  // where a label at height y must end: left of the zoom buttons beside them, else the edge
+  function rightEdge(y) {
+    if (!zoom || y - 12 > zoom.offsetTop + zoom.offsetHeight || y + 4 < zoom.offsetTop) {
+      return state.width;
+    }
+    return zoom.offsetLeft - 4;
   }
 
   function under(ex, ey) {
