@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -159,6 +161,21 @@ class Site:
 
 
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+@contextmanager
+def the_one_slot_taken(site: Site) -> Iterator[None]:
+    """On a site that works on one request at a time and holds none in line
+    (PAPERWIRE_WEB_THREADS=1, PAPERWIRE_WEB_QUEUE=0): a request that sends its headers and
+    then its body never. Admitted, it holds the only work slot while its body is read, as
+    a slow client's upload would."""
+    with socket.create_connection(("127.0.0.1", site.port)) as held:
+        held.sendall(b"POST /api/comments/preview HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+        with site.client() as c:
+            wait_until(lambda: c.get("/search?q=graph").status_code == 503,
+                       "the held request took the only slot")
+        yield
 
 
 def csrf_of(client: httpx.Client, page: str = "/signin") -> str:

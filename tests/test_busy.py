@@ -1,16 +1,19 @@
-"""Past its capacity a server says so at once — 503 with Retry-After, HTML for pages and
-JSON for the API — instead of letting requests queue until their clients give up, and
-/healthz keeps answering throughout (issue 22). The server here may work on one request
-at a time and hold none in line, so any two requests at once make one too many."""
+"""Past its capacity a server says so early — 503 with Retry-After, HTML for pages and
+JSON for the API, after the second that Retry-After names rather than at once, so a client
+that asks again at once cannot spin the server on refusals — instead of letting requests
+queue until their clients give up, and /healthz keeps answering throughout (issue 22). The
+server here may work on one request at a time and hold none in line, so any two requests
+at once make one too many."""
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
-from tests.servers import Site
+from tests.servers import Site, the_one_slot_taken
 
 PAPERS = [{"arxiv_id": f"2501.{n:05d}", "title": f"Graph paper {n}",
            "abstract": "Graph neural networks on many graphs. " * 20,
@@ -53,3 +56,19 @@ def test_healthz_answers_while_the_pages_are_busy(site):
         health = [pool.submit(c.get, "/healthz") for _ in range(8)]
         assert all(h.result().status_code == 200 for h in health)
         assert {p.result().status_code for p in pages} <= {200, 503}
+
+
+def test_a_client_asking_again_at_once_gets_one_refusal_a_second_not_a_spin(site):
+    """A refusal is held for the second its Retry-After names (web/admission.py), asleep:
+    a script retrying in a loop gets about one 503 a second, and the server meanwhile
+    answers /healthz at once."""
+    with the_one_slot_taken(site), site.client() as c:
+        start, refusals = time.monotonic(), 0
+        while time.monotonic() - start < 3:
+            assert c.get("/search?q=retry").status_code == 503
+            refusals += 1
+        health_took = time.monotonic()
+        assert c.get("/healthz").status_code == 200
+        health_took = time.monotonic() - health_took
+    assert refusals <= 4, refusals  # at once, a loop gets hundreds in 3 s
+    assert health_took < 0.5

@@ -6,15 +6,12 @@ still show to everyone within the feeds' ten seconds (issue 22)."""
 from __future__ import annotations
 
 import gzip
-import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 import pytest
 from lxml import html as lhtml
 
-from tests.servers import Site, csrf_of, sign_up
+from tests.servers import Site, csrf_of, sign_up, the_one_slot_taken
 from tests.waiting import wait_until
 
 PAPERS = [{"arxiv_id": f"2501.{n:05d}", "title": f"Graph paper {n}",
@@ -28,19 +25,6 @@ def site(tmp_path_factory):
     env = {"PAPERWIRE_WEB_THREADS": "1", "PAPERWIRE_WEB_QUEUE": "0"}
     with Site.with_papers(tmp_path_factory.mktemp("door"), PAPERS, env=env) as running:
         yield running
-
-
-@contextmanager
-def the_one_slot_taken(site: Site) -> Iterator[None]:
-    """A request that sends its headers and then its body never: admitted, it holds the
-    server's only work slot while the body is read (as a slow client's upload would)."""
-    with socket.create_connection(("127.0.0.1", site.port)) as held:
-        held.sendall(b"POST /api/comments/preview HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                     b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
-        with site.client() as c:
-            wait_until(lambda: c.get("/search?q=graph").status_code == 503,
-                       "the held request took the only slot")
-        yield
 
 
 def test_the_shared_front_page_and_its_304_are_answered_while_the_server_is_full(site):

@@ -10,6 +10,13 @@ call gives it up and queues for it again), so under 64 connections every answer 
 and throughput fell instead of levelling off. A few requests at once keep both cores busy
 (SQLite and numpy work outside the interpreter lock); the rest wait their turn in order.
 
+A request refused because the line is full is answered only after REFUSAL_HOLD seconds (the
+second its Retry-After names), asleep on the event loop, holding no slot and next to no
+memory. Answered at once, a client that asks again at once (a script's retry loop, a load
+tester) spun the server on refusals: at 256 connections the kernel hands one process more
+connections than its line holds, and those few spun through 6,500 refusals a second, half
+the cores, so the pages served fell by half (benchmarks/RESULTS.md, "Many readers at once").
+
 /healthz and static files are not counted: the first has threads of its own, the others are
 served by the event loop without a thread."""
 
@@ -19,14 +26,17 @@ import anyio
 
 EXEMPT = ("/healthz", "/static/")
 RETRY_AFTER = b"1"
+REFUSAL_HOLD = 1.0
 BUSY = b"This server is busy. Please try again in a moment.\n"
 
 
 class Admission:
     """Pure ASGI middleware: a few requests at work, a bounded line, and 503 past it."""
 
-    def __init__(self, app, threads: int, queue: int, queue_wait: float) -> None:
+    def __init__(self, app, threads: int, queue: int, queue_wait: float,
+                 refusal_hold: float = REFUSAL_HOLD) -> None:
         self.app, self.threads, self.queue, self.queue_wait = app, threads, queue, queue_wait
+        self.refusal_hold = refusal_hold
         self.waiting = 0
         self._slots: anyio.Semaphore | None = None  # made in the server's event loop
 
@@ -36,6 +46,10 @@ class Admission:
             return
         if self._slots is None:
             self._slots = anyio.Semaphore(self.threads)
+        if self.waiting >= self.queue and self._slots.value == 0:  # the line is full
+            await anyio.sleep(self.refusal_hold)
+            await _busy(scope, send)
+            return
         if not await self._admitted():
             await _busy(scope, send)
             return
@@ -45,8 +59,7 @@ class Admission:
             self._slots.release()
 
     async def _admitted(self) -> bool:
-        if self.waiting >= self.queue and self._slots.value == 0:
-            return False
+        """A slot within queue_wait seconds, or False."""
         self.waiting += 1
         try:
             with anyio.move_on_after(self.queue_wait):
