@@ -35,6 +35,9 @@ FOLLOW_EVERY = 2.0  # seconds between looks at the store's revision for the lexi
 T = TypeVar("T")
 
 
+_MISSING = object()
+
+
 class Memo:
     """Results made once and reused by every request of this process while their key holds.
     A key names all its result depends on (the store's revision, a paper's, a reader's
@@ -49,9 +52,12 @@ class Memo:
             ) -> T:
         """The value made for this key, kept among the kind's `size` most recent."""
         with self._lock:
-            cache = self._kinds.setdefault(kind, LRUCache(size or self.size))
-            if key in cache:
-                return cache[key]
+            cache = self._kinds.get(kind)
+            if cache is None:  # not setdefault: that would make a cache on every call
+                cache = self._kinds[kind] = LRUCache(size or self.size)
+            found = cache.get(key, _MISSING)
+            if found is not _MISSING:
+                return found
         value = make()  # outside the lock: two makers of one key at once both just make it
         with self._lock:
             cache[key] = value
