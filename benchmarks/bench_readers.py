@@ -257,7 +257,9 @@ def figures(load: dict, rates: dict[str, float]) -> dict[str, str]:
         out[f"{name} at 64 (target ≥ {rate_target:,} req/s"
             + (f", p99 ≤ {p99_target} ms)" if p99_target else ")")] = _line(at64)
         out[f"{name}: by connections"] = "; ".join(
-            f"{c}: {r['rate']:,.0f} req/s p99 {r['p99']:.0f} ms" for c, r in runs.items())
+            f"{c}: {r['rate']:,.0f} req/s p99 {r['p99']:.0f} ms"
+            + (f", {r['statuses'][503]:,} shed" if r["statuses"].get(503) else "")
+            for c, r in runs.items())
         out[f"{name}: 64 and 256 against the best (target ≥ 0.90)"] = (
             f"{at64['rate'] / best:.2f}, {runs[256]['rate'] / best:.2f}")
         if name in rates:

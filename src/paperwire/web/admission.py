@@ -1,7 +1,7 @@
 """Load shedding: a process works on at most web.threads requests at once; the others wait
 in line, at most web.queue of them and for at most web.queue_wait seconds each. Past either,
-a request is answered 503 with Retry-After at once, for next to nothing, instead of waiting
-until its client gives up.
+a request is answered 503 with Retry-After, for next to nothing, instead of waiting until
+its client gives up.
 
 Why (issue 22): the routes are synchronous and run in threads, and Python runs one thread at
 a time. With anyio's 40 threads each process took on every connection at once; every request
