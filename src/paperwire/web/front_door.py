@@ -24,8 +24,7 @@ from email.utils import parsedate_to_datetime
 from cachetools import LRUCache
 from starlette.datastructures import Headers
 
-from paperwire.web.deps import SESSION_COOKIE
-from paperwire.web.http_caching import not_modified
+from paperwire.web.http_caching import is_personal, not_modified
 
 SHARED_UNTIL = "shared_until"  # the request state's key: when the page cache's copy expires
 ENTRY_OVERHEAD = 1024
@@ -53,20 +52,9 @@ def _timestamp(http_date: str | None) -> float:
         return 0.0
 
 
-def _is_anonymous_get(scope) -> bool:
-    if scope["method"] != "GET":
-        return False
-    for name, value in scope["headers"]:
-        if name == b"authorization" or (name == b"cookie"
-                                        and SESSION_COOKIE.encode() in value):
-            return False
-    return True
-
-
-def _key(scope) -> tuple[str, bytes, bool]:
-    gzip = any(name == b"accept-encoding" and b"gzip" in value
-               for name, value in scope["headers"])
-    return scope["path"], scope.get("query_string", b""), gzip
+def _key(scope, request: Headers) -> tuple[str, bytes, bool]:
+    return (scope["path"], scope.get("query_string", b""),
+            "gzip" in request.get("accept-encoding", ""))
 
 
 def _shareable(start: dict, scope) -> bool:
@@ -88,13 +76,14 @@ class FrontDoor:
         # only the event loop's thread reads and writes it: no lock
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or not _is_anonymous_get(scope):
+        request = Headers(scope=scope) if scope["type"] == "http" else None
+        if request is None or scope["method"] != "GET" or is_personal(request):
             await self.app(scope, receive, send)
             return
-        key = _key(scope)
+        key = _key(scope, request)
         answer = self._answers.get(key)
         if answer is not None and time.monotonic() < answer.until:
-            await self._replay(answer, scope, send)
+            await self._replay(answer, request, send)
             return
         await self.app(scope, receive, self._keeping(key, scope, send))
 
@@ -115,8 +104,8 @@ class FrontDoor:
         return keep
 
     @staticmethod
-    async def _replay(answer: _Answer, scope, send) -> None:
-        if not_modified(Headers(scope=scope), answer.etag, answer.modified):
+    async def _replay(answer: _Answer, request: Headers, send) -> None:
+        if not_modified(request, answer.etag, answer.modified):
             await send({"type": "http.response.start", "status": 304,
                         "headers": answer.not_modified_headers})
             await send({"type": "http.response.body", "body": b""})

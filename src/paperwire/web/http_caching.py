@@ -46,6 +46,11 @@ class _FirstServed:
             return seen[1]
 
 
+def is_personal(request: Headers) -> bool:
+    """Sent by a signed-in reader (their cookie) or a script (its API token)."""
+    return "authorization" in request or SESSION_COOKIE in request.get("cookie", "")
+
+
 def not_modified(request: Headers, etag: str, modified: float) -> bool:
     if (match := request.get("if-none-match")) is not None:  # it wins over the date
         return match.strip() == "*" or etag in [t.strip() for t in match.split(",")]
@@ -69,8 +74,7 @@ class ConditionalGet:
             await self.app(scope, receive, send)
             return
         request = Headers(scope=scope)
-        personal = "authorization" in request or SESSION_COOKIE in request.get("cookie", "")
-        max_age = None if personal else _max_age(scope["path"])
+        max_age = None if is_personal(request) else _max_age(scope["path"])
         if max_age is None:
             await self.app(scope, receive, self._private(send))
             return
