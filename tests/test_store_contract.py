@@ -287,3 +287,52 @@ def test_stars_gained_rank_papers_by_their_growth(store):
         ("2501.00001", 30, 40)]
     assert stars.observed_papers(date(2026, 8, 14)) == 3
     assert stars.most_gained(date(2026, 8, 16), 10) == []  # one count in that window
+
+
+def test_papers_kept_by_a_process_are_never_older_than_the_store(store):
+    """Pages read their papers through the process's kept copies (RecentPapers): a paper
+    written (edited, merged, hidden) since is read anew at once, an unchanged one is not."""
+    from paperwire.store.recent_papers import RecentPapers
+
+    ingest(store, [paper(n) for n in range(1, 6)])
+    kept = RecentPapers(store)
+    first = kept.get_many(range(1, 6))
+    ingest(store, [paper(2, external_upvotes=9, sources=["hf"])])
+    store.set_hidden(3, True)
+    now = kept.get_many(range(1, 6))
+    assert now[2].paper.external_upvotes == 9 and now[3].hidden
+    assert now[1] is first[1] and now[4] is first[4]  # unchanged: the kept copy
+    assert {p: sp.rev for p, sp in now.items()} == \
+        {p: sp.rev for p, sp in store.get_many(range(1, 6)).items()}
+
+
+def test_kept_papers_stay_current_while_threads_write_and_read_at_once(store):
+    """Readers racing writers: once the writes end, every kept paper is the stored one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from paperwire.store.recent_papers import RecentPapers
+
+    ingest(store, [paper(n) for n in range(1, 41)])
+    kept = RecentPapers(store)
+
+    def write(k: int) -> None:
+        for round_ in range(40):
+            ingest(store, [paper(n, external_upvotes=100 * k + round_)
+                           for n in range(1 + k, 41, 4)])
+
+    def read(_) -> None:
+        for _ in range(200):
+            kept.get_many(range(1, 41))
+
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(12) as pool:
+            for f in [*(pool.submit(write, k) for k in range(4)),
+                      *(pool.submit(read, n) for n in range(8))]:
+                f.result()
+    finally:
+        sys.setswitchinterval(switching)
+    stored = store.get_many(range(1, 41))
+    assert {p: (sp.rev, sp.paper.external_upvotes) for p, sp in kept.get_many(range(1, 41)).items()} \
+        == {p: (sp.rev, sp.paper.external_upvotes) for p, sp in stored.items()}

@@ -26,6 +26,7 @@ from paperwire.store.fieldmap import FieldMapStore
 from paperwire.store.glance import GlanceStore
 from paperwire.store.mail import MailStore
 from paperwire.store.personal import PersonalStore
+from paperwire.store.recent_papers import RecentPapers
 from paperwire.store.site import SiteStore
 from paperwire.store.stars import StarStore
 from paperwire.store.worker import StorePacer, WorkerStore
@@ -90,6 +91,11 @@ class Library:
         """A fresh lexical index from the store, in place of the one this library holds."""
         self.__dict__["_lexical"] = rebuild(self.store, self.settings.lexical_dir)
         return self._lexical
+
+    @cached_property
+    def papers(self) -> RecentPapers:
+        """Papers to show: the store's, through this process's copies of those read last."""
+        return RecentPapers(self.store)
 
     @cached_property
     def site(self) -> SiteStore:

@@ -178,6 +178,10 @@ class PostgresStore(PaperReads):
     def max_rev(self) -> int:
         return self._value("SELECT coalesce(max(rev), 0) FROM papers")
 
+    def pids_changed_since(self, rev: int, limit: int) -> list[int]:
+        return [r["pid"] for r in self._rows("SELECT pid FROM papers WHERE rev > %s LIMIT %s",
+                                             (rev, limit))]
+
     def count(self, visible_only: bool = False) -> int:
         return self._value("SELECT count(*) FROM papers" +
                            (" WHERE hidden = 0" if visible_only else ""))

@@ -246,6 +246,10 @@ class SQLiteStore(PaperReads):
     def max_rev(self) -> int:
         return self.db.execute("SELECT coalesce(max(rev), 0) FROM papers").fetchone()[0]
 
+    def pids_changed_since(self, rev: int, limit: int) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT pid FROM papers WHERE rev > ? LIMIT ?",
+                                              (rev, limit))]
+
     def count(self, visible_only: bool = False) -> int:
         where = " WHERE hidden = 0" if visible_only else ""
         return self.db.execute("SELECT count(*) FROM papers" + where).fetchone()[0]

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from fastapi import BackgroundTasks, Depends, Form, HTTPException, Path, Query, Request
 from fastapi.security import HTTPBearer
 from itsdangerous import Signer
+from starlette.concurrency import run_in_threadpool
 
 from paperwire.index.lexical import Filters
 from paperwire.services.community import accounts
@@ -37,15 +38,34 @@ class SignInRequired(Exception):
 
 class Viewer:
     """Who is asking, and the CSRF token their forms carry: the session's when signed in,
-    else an anonymous double-submit cookie, made only when a page needs one."""
+    else an anonymous double-submit cookie, made only when a page needs one.
+
+    A session cookie is looked up on first use, in the thread of the route that asks: as
+    a dependency of its own it cost a hop to a worker thread and back, dearer under load
+    than the lookup itself."""
 
     def __init__(self, user: User | None, csrf: str | None = None,
-                 request: Request | None = None, by_token: bool = False) -> None:
-        self.user, self._csrf, self._request = user, csrf, request
+                 request: Request | None = None, by_token: bool = False,
+                 session: str | None = None) -> None:
+        self._user, self._csrf, self._request = user, csrf, request
         self.by_token = by_token  # an API token in the Authorization header, no cookies
+        self._session = session  # a session cookie not yet looked up
+
+    def _look_up(self) -> None:
+        if self._session is not None:
+            cookie, self._session = self._session, None
+            found = accounts.session_for(library(self._request).site, cookie)
+            if found:
+                self._user, self._csrf = found
+
+    @property
+    def user(self) -> User | None:
+        self._look_up()
+        return self._user
 
     @property
     def csrf(self) -> str:
+        self._look_up()
         if self._csrf is None:
             self._csrf = (_anonymous_csrf(self._request) if self._request is not None
                           else secrets.token_urlsafe(32))
@@ -97,18 +117,33 @@ def _bearer_token(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" else None
 
 
-def viewer(request: Request) -> Viewer:
-    token = _bearer_token(request)
-    if token is not None:
-        user = accounts.user_for_api_token(library(request).site, token)
-        if user is None:
-            raise HTTPException(401, "that API token is not valid: revoked, or not copied whole",
-                                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-        return Viewer(user, csrf="", by_token=True)
-    found = accounts.session_for(library(request).site, request.cookies.get(SESSION_COOKIE))
-    if found:
-        return Viewer(found[0], found[1])
-    return Viewer(None, request=request)
+def _token_viewer(request: Request, token: str) -> Viewer:
+    user = accounts.user_for_api_token(library(request).site, token)
+    if user is None:
+        raise HTTPException(401, "that API token is not valid: revoked, or not copied whole",
+                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    return Viewer(user, csrf="", by_token=True)
+
+
+def viewer_of(request: Request) -> Viewer:
+    """The request's viewer, one per request (its session looked up once, when first
+    asked)."""
+    known = getattr(request.state, "viewer", None)
+    if known is None:
+        token = _bearer_token(request)
+        known = (_token_viewer(request, token) if token is not None else
+                 Viewer(None, request=request, session=request.cookies.get(SESSION_COOKIE)))
+        request.state.viewer = known
+    return known
+
+
+async def viewer(request: Request) -> Viewer:
+    """The viewer as a dependency: on the event loop, no thread hop; only an API token,
+    checked before the route runs, is looked up in a worker thread."""
+    if getattr(request.state, "viewer", None) is None and _bearer_token(request) is not None:
+        request.state.viewer = await run_in_threadpool(
+            _token_viewer, request, _bearer_token(request))
+    return viewer_of(request)
 
 
 def check_csrf(viewer: Viewer, token: str | None) -> None:
@@ -194,19 +229,27 @@ class AskedCategory:
     known: bool
 
 
-def _asked_category(request: Request,
-                    category: str | None = Query(None, max_length=80,
-                                                 description="cs.LG, or an archive: cs")
-                    ) -> AskedCategory:
+# The dependencies below read only the query, so they run on the event loop (async): a
+# plain function would cost a hop to a worker thread and back for each.
+
+async def _asked_category(request: Request,
+                          category: str | None = Query(None, max_length=80,
+                                                       description="cs.LG, or an archive: cs")
+                          ) -> AskedCategory:
     try:
         category = feed.parse_category(category)
     except feed.BadCategory as e:
         raise HTTPException(400, str(e)) from None
     return AskedCategory(category, not category
-                         or library(request).lexical.has_category(category))
+                         or await run_in_threadpool(_has_category, request, category))
 
 
-def _feed_category(asked: Annotated[AskedCategory, Depends(_asked_category)]) -> str | None:
+def _has_category(request: Request, category: str) -> bool:
+    return library(request).lexical.has_category(category)  # the index caught up first
+
+
+async def _feed_category(asked: Annotated[AskedCategory, Depends(_asked_category)]
+                         ) -> str | None:
     if not asked.known:
         raise HTTPException(404, f"no paper here is in {asked.name}")
     return asked.name
@@ -221,9 +264,10 @@ ReaderCategory = Annotated[AskedCategory, Depends(_asked_category)]
 VENUE_KEY = r"^[A-Za-z0-9][A-Za-z0-9.-]{0,59}$"  # "ICLR-2026", "SIGGRAPH-Asia-2025"
 
 
-def _feed_narrow(code: bool = Query(False, description="only papers with a code link"),
-                 venue: str | None = Query(None, pattern=VENUE_KEY,
-                                           description="a venue's key: ICLR-2026")) -> Narrow:
+async def _feed_narrow(code: bool = Query(False, description="only papers with a code link"),
+                       venue: str | None = Query(None, pattern=VENUE_KEY,
+                                                 description="a venue's key: ICLR-2026")
+                       ) -> Narrow:
     return Narrow(code, venue or None)
 
 
@@ -248,15 +292,15 @@ def _optional_day(value: str | None, name: str) -> date | None:
         raise HTTPException(400, f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _search_options(date_from: str | None = Query(None, alias="from", max_length=10,
-                                                  description="YYYY-MM-DD"),
-                    date_to: str | None = Query(None, alias="to", max_length=10,
-                                                description="YYYY-MM-DD"),
-                    category: str | None = Query(None, max_length=40,
-                                                 description="cs.LG, or an archive: cs"),
-                    mode: str | None = Query(None, pattern="^(lexical|semantic|hybrid)$"),
-                    sort: str = Query("relevance", pattern="^(relevance|date)$"),
-                    narrow: Narrow = Depends(_feed_narrow)) -> SearchOptions:
+async def _search_options(date_from: str | None = Query(None, alias="from", max_length=10,
+                                                        description="YYYY-MM-DD"),
+                          date_to: str | None = Query(None, alias="to", max_length=10,
+                                                      description="YYYY-MM-DD"),
+                          category: str | None = Query(None, max_length=40,
+                                                       description="cs.LG, or an archive: cs"),
+                          mode: str | None = Query(None, pattern="^(lexical|semantic|hybrid)$"),
+                          sort: str = Query("relevance", pattern="^(relevance|date)$"),
+                          narrow: Narrow = Depends(_feed_narrow)) -> SearchOptions:
     return SearchOptions(Filters(_optional_day(date_from, "from"), _optional_day(date_to, "to"),
                                  category or None, code=narrow.code, venue=narrow.venue),
                          mode, sort)

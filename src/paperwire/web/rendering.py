@@ -119,8 +119,8 @@ TEMPLATES.env.globals["signed_in_card"] = signed_in_card
 
 def render(request: Request, name: str, context: dict, status_code: int = 200,
            headers: dict | None = None):
-    from paperwire.web.deps import viewer
+    from paperwire.web.deps import viewer_of
 
-    context = {"viewer": viewer(request), **context}
+    context = {"viewer": viewer_of(request), **context}
     return TEMPLATES.TemplateResponse(request, name, context, status_code=status_code,
                                       headers=headers)

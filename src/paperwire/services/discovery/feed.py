@@ -164,7 +164,7 @@ def shared_list(library: Library, kind: str, key: tuple,
 
     pids, total = library.memo.get(kind, (library.store.max_rev(), tick, *key), ranked,
                                    size=1024)
-    found = library.store.get_many(pids)
+    found = library.papers.get_many(pids)
     return [found[p] for p in pids if p in found], total
 
 

@@ -108,7 +108,7 @@ def search(library: Library, text: str, filters: Filters | None = None, limit: i
     kept = library.memo.get("search", key, lambda: _lean(
         _search(library, text, filters, limit, offset, sort, count, mode)), KEPT_RESULTS)
     query, mode, total, hits = kept
-    papers = library.store.get_many([pid for pid, *_ in hits])  # ids kept, papers read anew
+    papers = library.papers.get_many([pid for pid, *_ in hits])  # ids kept, papers read anew
     return SearchResults(query, mode, total, [SearchHit(papers[pid], *rest)
                                               for pid, *rest in hits if pid in papers])
 
@@ -159,7 +159,7 @@ def _page(library: Library, ranked: list[tuple[int, float]], lexical: list[Lexic
         ranked.sort(key=lambda r: published.get(r[0]) or date.min, reverse=True)
     if not paged:
         ranked = ranked[offset : offset + limit]
-    papers = library.store.get_many(pid for pid, _ in ranked)
+    papers = library.papers.get_many(pid for pid, _ in ranked)
     ranked = [(pid, s) for pid, s in ranked if pid in papers]
     by_id = {h.doc_id: h for h in lexical}
     library.lexical.highlight([by_id[pid] for pid, _ in ranked if pid in by_id])

@@ -34,7 +34,7 @@ def _neighbours(library: Library, vector: np.ndarray, limit: int, exclude: int |
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
     library.vectors.refresh()
     near = library.vectors.search(vector, limit + 1 + (exclude is not None))
-    papers = library.store.get_many(pid for pid, _ in near)
+    papers = library.papers.get_many(pid for pid, _ in near)
     found = [SimilarPaper(papers[pid], score) for pid, score in near
              if pid != exclude and pid in papers and not papers[pid].hidden]
     # the top `limit` by meaning, then shown in the order asked for

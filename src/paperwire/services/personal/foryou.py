@@ -164,7 +164,7 @@ def recommend(library, user: User, limit: int = 30, offset: int = 0,
     key = (user.uid, basis, limit, offset, frozenset(extra_exclude or ()))
     kept = library.memo.get("for-you", key, lambda: _kept(
         library, user, basis, limit, offset, extra_exclude, today), KEPT_LISTS)
-    papers = library.store.get_many([pid for pid, *_ in kept])  # ids kept, papers read anew
+    papers = library.papers.get_many([pid for pid, *_ in kept])  # ids kept, papers read anew
     return [Recommendation(papers[pid], *rest) for pid, *rest in kept if pid in papers]
 
 
@@ -207,8 +207,8 @@ def _recommendations(library, pool: Pool, ranked: Ranked, rows: list[int], found
                      ) -> list[Recommendation]:
     """The ranked rows as papers, each with its reason (a follow, or the liked paper it is
     nearest to)."""
-    papers = library.store.get_many([int(pool.pids[r]) for r in rows]
-                                    + [p for p in found.positive_pids if p])
+    papers = library.papers.get_many([int(pool.pids[r]) for r in rows]
+                                     + [p for p in found.positive_pids if p])
     titles = {pid: sp.paper.title for pid, sp in papers.items()}
     plain = [r for r in rows if r not in ranked.follow_reason]
     likes = dict(zip(plain, _like_reasons(pool, plain, found, titles), strict=True))
