@@ -207,7 +207,7 @@ def _card_of(c, pid: int):
 
 
 def test_a_readers_card_carries_their_own_token_and_vote_never_anothers(site):
-    """Signed-in cards are kept whole and shared across readers (rendering.signed_in_card):
+    """Signed-in cards are kept whole and shared across readers (web/kept_cards.py):
     each reader's still carries their token, their own mark, and everyone's count."""
     ada, bob = signed_in(site, "ada"), signed_in(site, "bob")
     tokens = {"ada": csrf_of(ada, "/"), "bob": csrf_of(bob, "/")}
@@ -229,6 +229,30 @@ def test_a_readers_card_carries_their_own_token_and_vote_never_anothers(site):
         assert set(card.xpath(".//input[@name='csrf']/@value")) == {tokens[name]}, name
     ada.close()
     bob.close()
+
+
+def test_a_kept_card_carries_each_pages_own_highlights_way_back_and_token(site):
+    """Cards are kept whole across pages and queries (web/kept_cards.py): on two searches
+    that find the same paper, each card highlights its own query's word and its
+    sign-in-to-vote link comes back to its own search; a signed-in reader's carries their
+    own token."""
+    from lxml import html as lhtml
+
+    def card(c, query: str):
+        page = lhtml.fromstring(c.get(f"/search?q={query}&mode=lexical").text)
+        return page.get_element_by_id("paper-2")
+
+    with site.client() as c:
+        for word in ("graph", "transformers", "graph"):
+            found = card(c, word)
+            assert [b.text.lower() for b in found.xpath(".//h2//b")] == [word]
+            assert found.xpath(".//a[@class='vote-link']/@href") == [
+                f"/signin?next=/search%3Fq%3D{word}%26mode%3Dlexical%23paper-2&upvote=2"]
+    for name in ("ada", "bob"):
+        c = signed_in(site, name)
+        token = csrf_of(c, "/")
+        assert set(card(c, "graph").xpath(".//input[@name='csrf']/@value")) == {token}
+        c.close()
 
 
 def test_comments_are_markdown_rendered_and_sanitized(site):

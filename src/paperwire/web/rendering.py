@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from pathlib import Path
 
 from fastapi import Request
@@ -12,6 +11,7 @@ from markupsafe import Markup
 
 from paperwire.services.discovery.hf_details import HfDetails
 from paperwire.services.markdown import render_comment, web_link
+from paperwire.web import kept_cards
 from paperwire.web.assets import asset
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -90,31 +90,7 @@ def card_part(request: Request, name: str, item) -> Markup:
 
 TEMPLATES.env.globals["card_part"] = card_part
 
-CSRF_MARK = secrets.token_urlsafe(24)  # stands for the reader's token in a kept card
-CARDS_KEPT = 8192  # per process, a few KB each
-
-
-class _KeptCardViewer:
-    """A signed-in reader as a kept card sees one: someone, whose forms carry the mark."""
-
-    user = True
-    csrf = CSRF_MARK
-
-
-def signed_in_card(request: Request, item, viewer, reason, compact: bool) -> Markup:
-    """A signed-in reader's whole card, rendered once per paper revision, glance,
-    submitter, counts, this reader's own marks (voted, dismissed), reason and size, and
-    reused across readers with each one's CSRF token put in: so their own vote and
-    dismissal show at once, and others' votes as soon as the counts are read."""
-    key = (item.paper.pid, item.paper.rev, item.glance, item.submitted_by, item.local_votes,
-           item.comments, item.voted, item.dismissed, reason, compact)
-    cards = TEMPLATES.env.get_template("_item.html").module
-    html = request.app.state.library.memo.get("signed-in card", key, lambda: str(
-        cards.card_html(item, _KeptCardViewer, request, None, reason, compact)), CARDS_KEPT)
-    return Markup(html.replace(CSRF_MARK, viewer.csrf))
-
-
-TEMPLATES.env.globals["signed_in_card"] = signed_in_card
+kept_cards.register(TEMPLATES.env)  # a card: kept_card(request, item, viewer, hit, …)
 
 
 def render(request: Request, name: str, context: dict, status_code: int = 200,
