@@ -269,3 +269,36 @@ def test_lists_are_made_ahead_only_for_readers_seen_lately(topical):
     assert accounts.session_for(topical.site, token)[0].uid == erin.uid  # erin comes back
     assert worker._foryou_job(topical, threading.Event()) == 1
     assert topical.personal.stored_list(erin.uid) is not None
+
+
+def test_each_readers_page_gives_their_own_reason_on_a_card_kept_for_all(topical):
+    """Cards are kept whole across readers (web/kept_cards.py); the reason under one is
+    each reader's own, escaped as text."""
+    import os
+
+    import httpx
+    from lxml import html as lhtml
+
+    from paperwire.services.community import accounts
+    from tests.servers import Site
+
+    robot, protein = topic_ids("robots")[0], topic_ids("proteins")[1]  # by Yann LeCun; folding
+    follows = {"gus": ("author", "Y. LeCun"), "hal": ("author", "Yann LeCun"),
+               "ivy": ("query", "protein & folding")}
+    sessions = {}
+    for name, (kind, value) in follows.items():
+        reader = make_user(topical, name)
+        signals.follow(topical, reader, kind, value)
+        sessions[name] = accounts.new_session(topical.site, reader)
+    seen = {}
+    with Site(topical.settings.db, dict(os.environ)) as site:
+        for name in follows:
+            with httpx.Client(base_url=site.url, timeout=30,
+                              cookies={"pw_session": sessions[name]}) as c:
+                page = c.get("/for-you").text
+                key = protein if name == "ivy" else robot
+                card = lhtml.fromstring(page).xpath(f'//article[.//a[@href="/papers/{key}"]]')[0]
+                seen[name] = card.xpath('string(.//p[@class="reason"])')
+                assert "protein & folding" not in page  # escaped: &amp;
+    assert seen["gus"] == "follows Y. LeCun" and seen["hal"] == "follows Yann LeCun"
+    assert seen["ivy"] == "matches 'protein & folding'"
