@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 from bench_foryou import add_readers
-from bench_readers import TARGETS, _line, scripts, wrk
+from bench_readers import TARGETS, _line, scripts, signed_in, wrk
 from bench_web import prepare_store
 from common import DATA, ROOT, record
 
@@ -114,8 +114,9 @@ def copied(n: int, pg: PostgresServer) -> tuple[str, float]:
 def run_pages(url: str, base: str, seconds: int) -> dict[str, dict]:
     library = Library(Settings(db=url))
     try:
+        pages = scripts(library, base, np.random.default_rng(7), signed_in(library))
         return {name: (wrk(base, script, 16, 5), wrk(base, script, 64, seconds))[1]
-                for name, script in scripts(library, base, np.random.default_rng(7)).items()}
+                for name, script in pages.items()}
     finally:
         library.close()
 

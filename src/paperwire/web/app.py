@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -184,11 +185,29 @@ def _install_error_handlers(app: FastAPI, settings: Settings) -> None:
         app.add_exception_handler(kind, lambda request, exc, s=status: _error(request, s, str(exc)))
 
 
-def create_app(settings: Settings) -> FastAPI:
+# A serving process's garbage collector (issue 22): what startup made is frozen out of every
+# collection, and the youngest generation is collected every 5,000 new objects instead of
+# 700. With the defaults, full collections over the papers and cards a process keeps took
+# up to 109 ms: a paper page's p99 at 4 connections was 48-75 ms (19 before they were
+# kept), and collecting took 1.56 s of 25 s under load. So tuned: 12 ms and 0.87 s.
+GC_THRESHOLDS = (5000, 50, 50)
+
+
+def _tune_collector() -> None:
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+def create_app(settings: Settings, serving: bool = False) -> FastAPI:
+    """The site. `serving`: this process does nothing else (`paperwire serve`'s workers),
+    so its garbage collector is tuned for it."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.library = Library(settings)
         app.state.library.lexical  # noqa: B018 - open (and catch up) before serving
+        if serving:
+            _tune_collector()
         yield
         app.state.library.close()
 
@@ -250,4 +269,4 @@ def create_app(settings: Settings) -> FastAPI:
 
 def app_from_env() -> FastAPI:
     """For `uvicorn --factory` with several workers: settings from PAPERWIRE_* variables."""
-    return create_app(Settings.load())
+    return create_app(Settings.load(), serving=True)
