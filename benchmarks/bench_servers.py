@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 from bench_foryou import add_readers
-from bench_readers import TARGETS, _line, scripts, signed_in, wrk
+from bench_readers import TARGETS, _line, made_ahead, scripts, signed_in, wrk
 from bench_web import prepare_store
 from common import DATA, ROOT, record
 
@@ -137,6 +137,9 @@ def main() -> None:
     try:
         url, copy_s = copied(args.n, pg)
         figures["db copy into PostgreSQL"] = f"{copy_s:.0f} s"
+        copy = Library(Settings(db=url))  # a copy starts with no for-you lists: the worker's
+        figures.update(made_ahead(copy))  # job makes them, as before a morning's readers
+        copy.close()
         indexes = Path(tempfile.mkdtemp(prefix="paperwire-indexes-"))
         results = {}
         for count in (1, 2):

@@ -119,3 +119,27 @@ def test_trending_ends_at_the_newest_upvoted_paper_external_or_local(site):
         pid = site.query("SELECT pid FROM papers WHERE arxiv_id = '2504.00007'")[0][0]
         assert c.post(f"/p/{pid}/upvote", data={"csrf": csrf_of(c, "/")}).status_code == 303
         assert _listed(c.get("/trending")) == ["2504.00007"]  # March 14 is past its window
+
+
+def test_the_categories_offered_are_counted_again_while_pages_go_on(library, monkeypatch):
+    """The category filter's list is counted anew in a thread of its own when it is old
+    (services/discovery/feed.py): the page asking gets the last count at once, and a
+    category new since then is offered as soon as the recount is done."""
+    from paperwire.domain import Paper
+    from paperwire.ingest import ingest
+    from paperwire.services.discovery import feed
+    from tests.waiting import wait_until
+
+    def papers(n: int, category: str) -> list[Paper]:
+        return [Paper(title=f"{category} paper {i}", arxiv_id=f"2503.{n + i:05d}",
+                      abstract="x", categories=[category], sources=["test"])
+                for i in range(3)]
+
+    ingest(library.store, papers(0, "cs.LG"))
+    assert feed.store_categories(library) == ["cs", "cs.LG"]
+    ingest(library.store, papers(10, "math.AG"))
+    assert feed.store_categories(library) == ["cs", "cs.LG"]  # within ten minutes: as was
+    monkeypatch.setattr(feed, "CATEGORIES_EVERY", 0)
+    assert feed.store_categories(library) == ["cs", "cs.LG"]  # old: recounted, not waited on
+    wait_until(lambda: "math.AG" in feed.store_categories(library), "math.AG is offered")
+    assert feed.store_categories(library) == ["cs", "cs.LG", "math", "math.AG"]

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import base64
+import logging
 import re
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-
-from cachetools import TTLCache, cached
 
 from paperwire import clock
 from paperwire.domain import CATEGORY
@@ -21,6 +21,7 @@ from paperwire.store.base import StoredPaper
 from paperwire.store.feeds import Narrow
 from paperwire.store.site import SiteStore, User
 
+log = logging.getLogger(__name__)
 PERIODS = ("day", "week", "month")
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -308,13 +309,47 @@ def trending_feed(library: Library, site: SiteStore, viewer: User | None, limit:
     return items_for(library, site, papers, viewer)
 
 
-_CATEGORIES: TTLCache = TTLCache(maxsize=8, ttl=600)
+CATEGORIES_EVERY = 600  # seconds a count of the categories serves before a recount
 
 
-@cached(_CATEGORIES, key=lambda library: str(library.settings.db))
+@dataclass
+class _Counted:
+    categories: list[str]
+    at: float
+    recounting: bool = False
+
+
+_COUNTED: dict[str, _Counted] = {}
+_RECOUNT = threading.Lock()
+
+
 def store_categories(library: Library) -> list[str]:
     """The categories papers here have, with their archives (cs for cs.LG), most papers
-    first: what a category filter may offer. Counted anew every ten minutes at most."""
+    first: what a category filter may offer. Counted once, then anew every ten minutes at
+    most in a thread of its own while pages go on with the last count: the count reads
+    every paper's row (0.3 s at 100k papers, 3 s at 1M), which a reader once waited for."""
+    key = str(library.settings.db)
+    counted = _COUNTED.get(key)
+    if counted is None:
+        counted = _COUNTED[key] = _Counted(_count_categories(library), time.monotonic())
+    elif time.monotonic() - counted.at > CATEGORIES_EVERY:
+        with _RECOUNT:
+            start, counted.recounting = not counted.recounting, True
+        if start:
+            threading.Thread(target=_recount, args=(library, key, counted), daemon=True,
+                             name="recount-categories").start()
+    return counted.categories
+
+
+def _recount(library: Library, key: str, counted: _Counted) -> None:
+    try:
+        _COUNTED[key] = _Counted(_count_categories(library), time.monotonic())
+    except Exception:
+        log.exception("the categories could not be counted again; the last count stays")
+        counted.recounting = False
+
+
+def _count_categories(library: Library) -> list[str]:
     counts = Counter(library.site.category_counts())
     for category, n in list(counts.items()):
         if "." in category:
