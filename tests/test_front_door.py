@@ -82,6 +82,18 @@ def test_a_signed_in_reader_sees_their_own_vote_at_once_not_the_shared_copy(site
     reader.close()
 
 
+def test_a_signed_in_page_comes_gzipped_to_a_browser_and_is_never_shared(site):
+    reader = site.client()
+    sign_up(reader, "cyd")
+    plain = reader.get("/")
+    with reader.stream("GET", "/", headers={"Accept-Encoding": "gzip"}) as r:
+        raw, headers = b"".join(r.iter_raw()), r.headers
+    assert headers["content-encoding"] == "gzip" and gzip.decompress(raw) == plain.content
+    assert "etag" not in headers and "accept-encoding" in headers["vary"].lower()
+    assert csrf_of(reader, "/") in plain.text
+    reader.close()
+
+
 def test_a_made_up_parameter_is_never_kept_at_the_door(site):
     with site.client() as c:
         assert c.get("/trending", params={"junk": 1}).headers["x-cache"] == "BYPASS"

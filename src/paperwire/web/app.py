@@ -229,7 +229,8 @@ def create_app(settings: Settings, serving: bool = False) -> FastAPI:
                        uploads={"/settings/library": reader.MAX_LIBRARY_BYTES + 65536})
     app.add_middleware(CsrfCookieAndHeaders)  # outside Admission: its 503s get the headers
     app.add_middleware(GzipOncePerBody, minimum_size=500)
-    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=compression.LEVEL)
+    app.add_middleware(GZipMiddleware, minimum_size=500,
+                       compresslevel=compression.PER_REQUEST_LEVEL)
     app.add_middleware(HeadAsGet)
     app.add_middleware(CrossOrigin)
     app.add_middleware(FrontDoor)  # the outermost: a shared page's answer, for next to nothing

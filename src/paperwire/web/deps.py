@@ -140,9 +140,9 @@ def viewer_of(request: Request) -> Viewer:
 async def viewer(request: Request) -> Viewer:
     """The viewer as a dependency: on the event loop, no thread hop; only an API token,
     checked before the route runs, is looked up in a worker thread."""
-    if getattr(request.state, "viewer", None) is None and _bearer_token(request) is not None:
-        request.state.viewer = await run_in_threadpool(
-            _token_viewer, request, _bearer_token(request))
+    token = _bearer_token(request)
+    if token is not None and getattr(request.state, "viewer", None) is None:
+        request.state.viewer = await run_in_threadpool(_token_viewer, request, token)
     return viewer_of(request)
 
 
