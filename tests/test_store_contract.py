@@ -304,6 +304,8 @@ def test_papers_kept_by_a_process_are_never_older_than_the_store(store):
     assert now[1] is first[1] and now[4] is first[4]  # unchanged: the kept copy
     assert {p: sp.rev for p, sp in now.items()} == \
         {p: sp.rev for p, sp in store.get_many(range(1, 6)).items()}
+    ingest(store, [paper(4, external_upvotes=4, sources=["hf"])])  # a revision just read:
+    assert kept.get_many([4], at=store.max_rev())[4].paper.external_upvotes == 4  # the same
 
 
 def test_kept_papers_stay_current_while_threads_write_and_read_at_once(store):

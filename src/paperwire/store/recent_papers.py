@@ -27,10 +27,12 @@ class RecentPapers:
         self._rev: int | None = None  # the store's revision the kept papers are current at
         self._lock = threading.Lock()
 
-    def get_many(self, pids: Iterable[int]) -> dict[int, StoredPaper]:
-        """As the store's get_many: each paper current as of this call."""
+    def get_many(self, pids: Iterable[int], at: int | None = None
+                  ) -> dict[int, StoredPaper]:
+        """As the store's get_many: each paper current as of this call, or as of the
+        store's revision `at` when the caller has just read it (it is not read again)."""
         pids = list(pids)
-        rev = self._catch_up()
+        rev = self._catch_up(self._store.max_rev() if at is None else at)
         with self._lock:
             found = {p: self._papers[p] for p in pids if p in self._papers}
         missing = [p for p in pids if p not in found]
@@ -42,8 +44,7 @@ class RecentPapers:
             found.update(read)
         return found
 
-    def _catch_up(self) -> int | None:
-        rev = self._store.max_rev()
+    def _catch_up(self, rev: int) -> int | None:
         with self._lock:
             kept_at = self._rev
         if rev == kept_at:

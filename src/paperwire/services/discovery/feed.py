@@ -163,9 +163,9 @@ def shared_list(library: Library, kind: str, key: tuple,
         papers, total = make()
         return [sp.pid for sp in papers], total
 
-    pids, total = library.memo.get(kind, (library.store.max_rev(), tick, *key), ranked,
-                                   size=1024)
-    found = library.papers.get_many(pids)
+    rev = library.store.max_rev()
+    pids, total = library.memo.get(kind, (rev, tick, *key), ranked, size=1024)
+    found = library.papers.get_many(pids, at=rev)
     return [found[p] for p in pids if p in found], total
 
 

@@ -103,12 +103,13 @@ def search(library: Library, text: str, filters: Filters | None = None, limit: i
     """A page of results: made once while the store and both indexes stay as they are (the
     key holds their revisions, so a result is never stale), then reused."""
     lexical = library.lexical  # caught up first: its revision is part of the key
-    key = (text, repr(filters), limit, offset, sort, count, mode, library.store.max_rev(),
-           lexical.rev, library.store.vector_seq(MODEL_NAME))
+    rev = library.store.max_rev()
+    key = (text, repr(filters), limit, offset, sort, count, mode, rev, lexical.rev,
+           library.store.vector_seq(MODEL_NAME))
     kept = library.memo.get("search", key, lambda: _lean(
         _search(library, text, filters, limit, offset, sort, count, mode)), KEPT_RESULTS)
     query, mode, total, hits = kept
-    papers = library.papers.get_many([pid for pid, *_ in hits])  # ids kept, papers read anew
+    papers = library.papers.get_many([pid for pid, *_ in hits], at=rev)  # papers read anew
     return SearchResults(query, mode, total, [SearchHit(papers[pid], *rest)
                                               for pid, *rest in hits if pid in papers])
 
