@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from paperwire.config import Settings
 from paperwire.services.library import Library
+
+if TYPE_CHECKING:
+    from uvicorn import Config
+
+APP = "paperwire.web.app:app_from_env"
 
 
 @click.command()
@@ -28,9 +35,24 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     # X-Forwarded-For/-Proto only from the proxies named in web.trusted_proxies (none by
     # default): from anyone else they would let a client choose its own address
     trusted = settings.web.trusted_proxies
-    uvicorn.run("paperwire.web.app:app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level="warning", proxy_headers=bool(trusted),
-                forwarded_allow_ips=",".join(trusted) if trusted else None)
+    options = dict(factory=True, host=host, port=port, workers=workers, log_level="warning",
+                   proxy_headers=bool(trusted),
+                   forwarded_allow_ips=",".join(trusted) if trusted else None)
+    if workers == 1:
+        uvicorn.run(APP, **options)
+    else:
+        _serve_on_own_sockets(uvicorn.Config(APP, **options))
+
+
+def _serve_on_own_sockets(config: Config) -> None:
+    from paperwire.cli.serve.own_sockets import OwnSocketWorkers
+
+    try:
+        workers = OwnSocketWorkers(config)
+    except OSError as e:
+        raise click.ClickException(f"cannot listen on {config.host}:{config.port}: "
+                                   f"{e.strerror}") from None
+    workers.run()
 
 
 def _prepare(settings: Settings) -> None:
