@@ -21,6 +21,7 @@ SEED = 23
 # edges handed to igraph per call: python-igraph converts an array through Python objects,
 # which for the 15M edges of 1M papers at once was a 2.6 GiB transient, the build's peak
 EDGES_AT_ONCE = 2_000_000
+Edges = tuple[np.ndarray, np.ndarray]  # (m, 2) pairs of rows, (m,) weights
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def _graph(igraph, n: int, edges: np.ndarray, directed: bool):
     return graph
 
 
-def _undirected_edges(nb: Neighbours) -> tuple[np.ndarray, np.ndarray]:
+def undirected_edges(nb: Neighbours) -> Edges:
     """Each pair of neighbouring papers once (i→j and j→i are one edge, at the larger
     similarity, at least 1e-3), none joined to itself: what igraph's simplify made of the
     graph, done in numpy: simplify added 1.4 GiB to a build of 1M papers."""
@@ -159,12 +160,12 @@ def normalized(coords: np.ndarray) -> np.ndarray:
 
 
 def topics(nb: Neighbours, seed: int = SEED, resolution: float = TOPIC_RESOLUTION,
-           min_size: int = 0) -> np.ndarray:
+           min_size: int = 0, edges: Edges | None = None) -> np.ndarray:
     """A topic number per paper (0…t-1, the largest first): Leiden communities of the
     neighbour graph by modularity; a community smaller than `min_size` joins the topic
-    most of its papers' neighbours are in."""
+    most of its papers' neighbours are in. `edges`: nb's undirected_edges, if made."""
     igraph = _seeded(seed)
-    pairs, weights = _undirected_edges(nb)
+    pairs, weights = edges or undirected_edges(nb)
     graph = _graph(igraph, len(nb.index), pairs, directed=False)
     found = graph.community_leiden(objective_function="modularity", weights=weights.tolist(),
                                    resolution=resolution, n_iterations=-1)
@@ -199,10 +200,10 @@ def renumbered(labels: np.ndarray) -> np.ndarray:
 
 
 def areas(nb: Neighbours, topic_of: np.ndarray, seed: int = SEED,
-          resolution: float = AREA_RESOLUTION) -> np.ndarray:
+          resolution: float = AREA_RESOLUTION, edges: Edges | None = None) -> np.ndarray:
     """An area number per topic: Leiden on the graph of topics (edges summed)."""
     igraph = _seeded(seed)
-    pairs, weights = _undirected_edges(nb)
+    pairs, weights = edges or undirected_edges(nb)
     count = int(topic_of.max()) + 1
     a, b = topic_of[pairs[:, 0]], topic_of[pairs[:, 1]]
     # the papers' edges summed per pair of topics; a topic's inner edges one loop
