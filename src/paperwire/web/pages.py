@@ -242,9 +242,9 @@ def paper_page(request: Request, v: CurrentViewer, ident: str):
 def _render_paper(request: Request, v: Viewer, ident: str):
     sp = paper_or_404(request, ident)
     lib = library(request)
-    (item,) = feed.items_for(lib, lib.site, [sp], v.user)
-    neighbours = similar.similar_to_paper(lib, sp, 8) if lib.has_vectors() else []
-    neighbours = feed.items_for(lib, lib.site, [s.paper for s in neighbours], v.user)
+    alike = similar.similar_to_paper(lib, sp, 8) if lib.has_vectors() else []
+    # one read of the counts and marks for the paper and its neighbours together
+    item, *neighbours = feed.items_for(lib, lib.site, [sp, *(s.paper for s in alike)], v.user)
     if v.user:
         signals.mark_seen(lib, v.user, [sp])
     discussion = contributions.threads(lib.site, sp.pid)
