@@ -87,7 +87,13 @@ class CsrfCookieAndHeaders:
                                                  f"SameSite=strict{secure}")
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            # the viewer holds the request, whose scope holds the viewer: a cycle that kept
+            # every request's objects (~60) for the collector, whose passes under load took
+            # up to 450 ms (benchmarks/RESULTS.md, "Many readers at once")
+            state.pop("viewer", None)
 
 
 class HeadAsGet:
