@@ -199,6 +199,17 @@ def _install_error_handlers(app: FastAPI, settings: Settings) -> None:
 GC_THRESHOLDS = (5000, 50, 50)
 
 
+def _load_ahead(library: Library) -> None:
+    """What a process's first search would load otherwise, holding the interpreter while
+    every request of that process waited: the vector index's graph (300 ms at 100k papers)
+    and the embedding model. A model not yet prepared is left to the first search, so
+    several workers do not prepare it at once."""
+    if library.has_vectors():
+        library.vectors  # noqa: B018
+        if library.has_model():
+            library.embedder  # noqa: B018
+
+
 def _tune_collector() -> None:
     gc.collect()
     gc.freeze()
@@ -213,6 +224,7 @@ def create_app(settings: Settings, serving: bool = False) -> FastAPI:
         app.state.library = Library(settings)
         app.state.library.lexical  # noqa: B018 - open (and catch up) before serving
         if serving:
+            _load_ahead(app.state.library)
             _tune_collector()
         yield
         app.state.library.close()
