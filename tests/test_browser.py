@@ -38,7 +38,9 @@ def browser():
 
 class PatientBrowser:
     """Chromium whose pages wait on their conditions (a selector, a URL) for PATIENCE, not
-    Playwright's 30 s, which a loaded 2-core box can miss."""
+    Playwright's 30 s, which a loaded 2-core box can miss. What a step should show is
+    waited for (`wait_for`), not checked at once (`is_visible`): a click that submits a
+    form returns before the next page has come, and under CI's load the check came first."""
 
     def __init__(self, browser) -> None:
         self._browser = browser
@@ -64,14 +66,14 @@ def test_sign_up_upvote_comment_collect_and_search(browser, site):
     page.fill("input[name=username]", "ada")
     page.fill("input[name=password]", "analytical engine")
     page.click("text=Create account")
-    assert page.locator("header nav.account").get_by_text("ada").is_visible()
+    page.locator("header nav.account").get_by_text("ada").wait_for()
 
     page.click("header nav.account >> text=Sign out")
     page.click("header nav.account >> text=Sign in")
     page.fill("input[name=username]", "ada")
     page.fill("input[name=password]", "analytical engine")
     page.click("main >> button:has-text('Sign in')")
-    assert page.locator("header nav.account").get_by_text("Settings").is_visible()
+    page.locator("header nav.account").get_by_text("Settings").wait_for()
 
     page.goto(site.url + "/papers/date/2025-03-14")
     item = page.locator("article", has_text="Graph transformers for molecules")
@@ -83,22 +85,22 @@ def test_sign_up_upvote_comment_collect_and_search(browser, site):
     page.click("text=Graph transformers for molecules")
     page.fill("textarea[name=body]", "**Great** paper, see [the code](https://example.org)")
     page.click("button:has-text('Comment')")
-    assert page.locator(".comment strong", has_text="Great").is_visible()
+    page.locator(".comment strong", has_text="Great").wait_for()
 
     page.goto(site.url + "/users/ada")
     page.fill("input[name=name]", "Reading list")
     page.click("button:has-text('Create')")
-    assert page.locator("h1", has_text="Reading list").is_visible()
+    page.locator("h1", has_text="Reading list").wait_for()
     page.goto(site.url + "/papers/2503.00002")
     page.click(".collect button:has-text('Reading list')")
     page.locator(".collect button.on", has_text="Reading list").wait_for()
     page.goto(site.url + "/users/ada")
     page.click("text=Reading list")
-    assert page.locator("article", has_text="Graph transformers for molecules").is_visible()
+    page.locator("article", has_text="Graph transformers for molecules").wait_for()
 
     page.fill("header input[name=q]", "causality")
     page.press("header input[name=q]", "Enter")
-    assert page.locator("article h2", has_text="Respecting causality").is_visible()
+    page.locator("article h2", has_text="Respecting causality").wait_for()
 
 
 def test_paper_page_renders_math_and_is_captured(browser, site):

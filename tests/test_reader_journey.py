@@ -47,17 +47,17 @@ def test_the_reader_journey(browser, site, mailbox):  # noqa: F811
     page.goto(site.url + "/settings")
     page.fill("input[name=email]", "rosa@example.org")
     page.click("button:has-text('Set address')")
-    assert page.get_by_text("not confirmed yet").is_visible()
+    page.get_by_text("not confirmed yet").wait_for()  # waited for: the form's page may yet come
     link = re.search(r"http://\S+/email/confirm\?token=\S+",
                      text_of(_wait_for_mail(mailbox, "rosa@example.org"))).group(0)
     page.goto(site.url + link[link.index("/email/confirm"):])
-    assert page.locator("h1", has_text="Address confirmed").is_visible()
+    page.locator("h1", has_text="Address confirmed").wait_for()
 
     page.goto(site.url + "/following")
     page.select_option("select[name=kind]", "author")
     page.fill("input[name=value]", "Y. LeCun")
     page.click("button:has-text('Follow')")
-    assert page.locator("ul.follows", has_text="Y. LeCun").is_visible()
+    page.locator("ul.follows", has_text="Y. LeCun").wait_for()
 
     for ident in topic_ids("proteins")[:3]:
         page.goto(f"{site.url}/papers/{ident}")
@@ -73,7 +73,7 @@ def test_the_reader_journey(browser, site, mailbox):  # noqa: F811
     first.locator("button:has-text('Not interested')").click()
     first.locator("button:has-text('Undo')").wait_for()  # folded in place, undoable
     page.reload()
-    assert page.locator("h1", has_text="For you").is_visible()
+    page.locator("h1", has_text="For you").wait_for()
     assert title not in page.locator("main").inner_text()
 
     page.goto(site.url + "/users/rosa")
