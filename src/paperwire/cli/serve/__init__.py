@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -38,10 +39,10 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     options = dict(factory=True, host=host, port=port, workers=workers, log_level="warning",
                    proxy_headers=bool(trusted),
                    forwarded_allow_ips=",".join(trusted) if trusted else None)
-    if workers == 1:
-        uvicorn.run(APP, **options)
-    else:
+    if workers > 1 and sys.platform == "linux":  # elsewhere SO_REUSEPORT does not spread
         _serve_on_own_sockets(uvicorn.Config(APP, **options))
+    else:
+        uvicorn.run(APP, **options)
 
 
 def _serve_on_own_sockets(config: Config) -> None:
